@@ -1,0 +1,81 @@
+# ameide-sre-contracts: `make` sets up, lints, generates, checks and builds;
+# `make test` is the whole gate CI runs. Every target bootstraps what it needs.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+INSTALLED := $(VENV)/.installed
+PROTODEPS := build/protodeps/buf/validate/validate.proto
+BASELINE := compat/sre-v1.binpb
+MYPY_PATHS := src/ameide_sre_contracts tests tools
+
+# buf runs `python` for protoc and the local plugins: the venv's.
+export PATH := $(BIN):$(PATH)
+
+.DEFAULT_GOAL := all
+.PHONY: all setup protodeps lint format generate check-generated breaking baseline \
+        build test pytest clean
+
+all: lint check-generated build
+
+setup: $(INSTALLED)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when the pins or the project metadata change.
+$(INSTALLED): $(BIN)/python requirements/dev.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+protodeps: $(PROTODEPS)
+
+# validate.proto comes from the installed protovalidate wheel, never from the BSR.
+$(PROTODEPS): $(INSTALLED) tools/materialize_protodeps.py
+	$(BIN)/python tools/materialize_protodeps.py build/protodeps
+	touch $@
+
+lint: $(PROTODEPS)
+	buf lint
+	buf format proto --diff --exit-code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(MYPY_PATHS)
+
+format: $(PROTODEPS)
+	buf format proto --write
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+generate: $(PROTODEPS)
+	$(BIN)/python tools/generate.py
+
+check-generated: $(PROTODEPS)
+	$(BIN)/python tools/generate.py --check
+
+# v1 never breaks wire or JSON compatibility with the released baseline. The
+# baseline holds only the contract's own files; serialized protobuf messages
+# concatenate as a merge, so prepending the materialized dependencies' image
+# makes it a complete image without committing any third-party descriptor.
+breaking: $(PROTODEPS)
+	buf build build/protodeps -o build/protodeps.binpb
+	cat build/protodeps.binpb $(BASELINE) > build/against.binpb
+	buf breaking proto --exclude-imports --against build/against.binpb
+
+# Only at release time: cut the baseline that `make breaking` compares against.
+baseline: $(PROTODEPS)
+	buf build proto --exclude-imports -o $(BASELINE)
+
+build: $(INSTALLED)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+pytest: $(PROTODEPS)
+	$(BIN)/python -m pytest
+
+test: lint breaking check-generated pytest
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,160 @@
+"""Generate src/ameide_core_proto/ with `buf generate`, or check that it is current.
+
+Usage:
+    python tools/generate.py            # regenerate src/ameide_core_proto/
+    python tools/generate.py --check    # regenerate into a temporary directory, fail on any difference
+
+`buf generate` writes into a staging directory; this script then
+  * moves validate.proto's generated module to a private place,
+    `ameide_core_proto.sre._buf_validate_pb2`, so the wheel ships no top-level
+    `buf` package that would overwrite another distribution's files, and points
+    the generated imports at it;
+  * makes that module reuse `buf/validate/validate.proto` when another library
+    already registered it in the default descriptor pool (a second
+    registration with different content fails with "duplicate file name");
+  * adds `__init__.py` to every generated package and `py.typed` to
+    `ameide_core_proto/sre/` (`ameide_core_proto` itself stays a PEP 420
+    namespace shared with other Ameide contract packages).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "src" / "ameide_core_proto"
+OWNED_PACKAGE = Path("ameide_core_proto/sre")
+PRIVATE_VALIDATE = "_buf_validate_pb2"
+
+GENERATED_VALIDATE_IMPORT = "from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2\n"
+PRIVATE_VALIDATE_IMPORT = (
+    f"from ameide_core_proto.sre import {PRIVATE_VALIDATE} as buf_dot_validate_dot_validate__pb2\n"
+)
+GENERATED_REGISTRATION = "DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile("
+SHARED_REGISTRATION = "DESCRIPTOR = _registered_or_add("
+REUSE_HELPER = """
+
+def _registered_or_add(serialized: bytes) -> _descriptor.FileDescriptor:
+    # Another library may have registered its own copy of validate.proto in the
+    # default pool; reuse it rather than fail with "duplicate file name".
+    pool = _descriptor_pool.Default()
+    try:
+        return pool.FindFileByName("buf/validate/validate.proto")
+    except KeyError:
+        return pool.AddSerializedFile(serialized)
+
+"""
+IMPORTS_END = "# @@protoc_insertion_point(imports)\n"
+
+
+class GenerationError(RuntimeError):
+    """The generator's output no longer has the shape this script rewrites."""
+
+
+def _replace_once(text: str, old: str, new: str, where: Path) -> str:
+    if text.count(old) != 1:
+        raise GenerationError(f"{where}: expected exactly one {old.strip()!r}")
+    return text.replace(old, new)
+
+
+def run_buf_generate(staging: Path) -> None:
+    env = dict(os.environ)
+    # buf runs `python` for protoc and the local plugins: use this interpreter.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    subprocess.run(
+        ["buf", "generate", "--template", "buf.gen.yaml", "-o", str(staging)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def arrange(staging: Path) -> Path:
+    """Rewrite the staged output in place; return the tree to install as src/ameide_core_proto."""
+    gen = staging / "gen"
+    owned = gen / OWNED_PACKAGE
+    generated_validate = gen / "buf" / "validate" / "validate_pb2.py"
+    text = generated_validate.read_text(encoding="utf-8")
+    text = _replace_once(text, GENERATED_REGISTRATION, SHARED_REGISTRATION, generated_validate)
+    text = _replace_once(text, IMPORTS_END, IMPORTS_END + REUSE_HELPER, generated_validate)
+    (owned / f"{PRIVATE_VALIDATE}.py").write_text(text, encoding="utf-8")
+    shutil.rmtree(gen / "buf")
+
+    for module in sorted(owned.rglob("*_pb2.py")):
+        text = module.read_text(encoding="utf-8")
+        if GENERATED_VALIDATE_IMPORT in text:
+            module.write_text(
+                _replace_once(text, GENERATED_VALIDATE_IMPORT, PRIVATE_VALIDATE_IMPORT, module),
+                encoding="utf-8",
+            )
+    leftovers = [
+        p
+        for p in owned.rglob("*.py*")
+        if "from buf." in p.read_text(encoding="utf-8") or "import buf." in p.read_text(encoding="utf-8")
+    ]
+    if leftovers:
+        raise GenerationError(f"modules still import the top-level `buf` package: {leftovers}")
+
+    for stub in owned.rglob("*_pb2_grpc.pyi"):
+        # mypy-protobuf stubs every file; only files with services get a module.
+        if not stub.with_suffix(".py").exists():
+            stub.unlink()
+    for directory in [owned, *(d for d in owned.rglob("*") if d.is_dir())]:
+        (directory / "__init__.py").touch()
+    (owned / "py.typed").touch()
+    unexpected = [p for p in gen.iterdir() if p.name != "ameide_core_proto"]
+    if unexpected:
+        raise GenerationError(f"unexpected generated top-level names: {unexpected}")
+    return gen / "ameide_core_proto"
+
+
+def differences(expected: Path, actual: Path) -> list[str]:
+    """Relative paths that differ between two trees (added, removed or changed)."""
+    expected_files = {p.relative_to(expected).as_posix() for p in expected.rglob("*") if p.is_file()}
+    actual_files = (
+        {
+            p.relative_to(actual).as_posix()
+            for p in actual.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+        if actual.exists()
+        else set()
+    )
+    changed = {
+        name
+        for name in expected_files & actual_files
+        if not filecmp.cmp(expected / name, actual / name, shallow=False)
+    }
+    return sorted((expected_files ^ actual_files) | changed)
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv[1:]
+    with tempfile.TemporaryDirectory(prefix="sre-generate-") as tmp:
+        staging = Path(tmp)
+        run_buf_generate(staging)
+        tree = arrange(staging)
+        stale = differences(tree, TARGET)
+        if check:
+            if stale:
+                print("generated code is out of date; run `make generate` and commit:", file=sys.stderr)
+                for name in stale:
+                    print(f"  src/ameide_core_proto/{name}", file=sys.stderr)
+                return 1
+            print("generated code is up to date")
+            return 0
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        shutil.copytree(tree, TARGET)
+        print(f"generated {len(list(TARGET.rglob('*.py*')))} files into {TARGET.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
