@@ -4,9 +4,11 @@ isort:skip_file
 """
 
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import descriptor_pb2 as _descriptor_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf.internal import extension_dict as _extension_dict
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -140,6 +142,12 @@ class _HealthStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_HealthSt
     """The resource does not work."""
     HEALTH_STATUS_UNKNOWN: _HealthStatus.ValueType  # 4
     """The health could not be assessed."""
+    HEALTH_STATUS_PROGRESSING: _HealthStatus.ValueType  # 5
+    """The resource is changing towards its desired state (Argo CD `Progressing`)."""
+    HEALTH_STATUS_SUSPENDED: _HealthStatus.ValueType  # 6
+    """The resource is paused on purpose (Argo CD `Suspended`)."""
+    HEALTH_STATUS_MISSING: _HealthStatus.ValueType  # 7
+    """The resource does not exist in the cluster (Argo CD `Missing`)."""
 
 class HealthStatus(_HealthStatus, metaclass=_HealthStatusEnumTypeWrapper):
     """The assessed health of a resource."""
@@ -154,7 +162,41 @@ HEALTH_STATUS_UNHEALTHY: HealthStatus.ValueType  # 3
 """The resource does not work."""
 HEALTH_STATUS_UNKNOWN: HealthStatus.ValueType  # 4
 """The health could not be assessed."""
+HEALTH_STATUS_PROGRESSING: HealthStatus.ValueType  # 5
+"""The resource is changing towards its desired state (Argo CD `Progressing`)."""
+HEALTH_STATUS_SUSPENDED: HealthStatus.ValueType  # 6
+"""The resource is paused on purpose (Argo CD `Suspended`)."""
+HEALTH_STATUS_MISSING: HealthStatus.ValueType  # 7
+"""The resource does not exist in the cluster (Argo CD `Missing`)."""
 Global___HealthStatus: _TypeAlias = HealthStatus  # noqa: Y015
+
+class _SreActorKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _SreActorKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SreActorKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SRE_ACTOR_KIND_UNSPECIFIED: _SreActorKind.ValueType  # 0
+    """Not set; never a valid kind."""
+    SRE_ACTOR_KIND_PERSON: _SreActorKind.ValueType  # 1
+    """A human: a responder, an approver, an operator."""
+    SRE_ACTOR_KIND_AGENT: _SreActorKind.ValueType  # 2
+    """An AI agent, such as the SRE agent."""
+    SRE_ACTOR_KIND_AUTOMATION: _SreActorKind.ValueType  # 3
+    """A non-AI automation: an integration adapter, a workflow, a scheduled job."""
+
+class SreActorKind(_SreActorKind, metaclass=_SreActorKindEnumTypeWrapper):
+    """The kind of party that caused a change."""
+
+SRE_ACTOR_KIND_UNSPECIFIED: SreActorKind.ValueType  # 0
+"""Not set; never a valid kind."""
+SRE_ACTOR_KIND_PERSON: SreActorKind.ValueType  # 1
+"""A human: a responder, an approver, an operator."""
+SRE_ACTOR_KIND_AGENT: SreActorKind.ValueType  # 2
+"""An AI agent, such as the SRE agent."""
+SRE_ACTOR_KIND_AUTOMATION: SreActorKind.ValueType  # 3
+"""A non-AI automation: an integration adapter, a workflow, a scheduled job."""
+Global___SreActorKind: _TypeAlias = SreActorKind  # noqa: Y015
 
 @_typing.final
 class ResourceRef(_message.Message):
@@ -218,6 +260,10 @@ class SreMessageMeta(_message.Message):
     PRODUCER_FIELD_NUMBER: _builtins.int
     CORRELATION_ID_FIELD_NUMBER: _builtins.int
     CAUSATION_ID_FIELD_NUMBER: _builtins.int
+    SCHEMA_VERSION_FIELD_NUMBER: _builtins.int
+    TRACEPARENT_FIELD_NUMBER: _builtins.int
+    TRACESTATE_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
     message_id: _builtins.str
     """Required. The globally unique idempotency key of this message; a UUID."""
     tenant_id: _builtins.str
@@ -234,9 +280,27 @@ class SreMessageMeta(_message.Message):
     """
     causation_id: _builtins.str
     """Optional. The `message_id` of the message that caused this one; a UUID."""
+    schema_version: _builtins.str
+    """Required. The contract version the producer built the message with
+    (`MAJOR.MINOR.PATCH`, for example `1.0.0`); distinct from the package
+    major `v1`.
+    """
+    traceparent: _builtins.str
+    """Optional. The W3C Trace Context `traceparent` of the span that produced
+    the message: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`,
+    lowercase, with non-zero ids. Never carries personal data.
+    """
+    tracestate: _builtins.str
+    """Optional. The W3C Trace Context `tracestate` that accompanies
+    `traceparent`; at most 512 characters. Never carries personal data.
+    """
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp:
         """Required. When the producer asserts the change happened (RFC 3339, UTC)."""
+
+    @_builtins.property
+    def actor(self) -> Global___SreActor:
+        """Optional. Who caused the change: a person, an agent or an automation."""
 
     def __init__(
         self,
@@ -247,14 +311,83 @@ class SreMessageMeta(_message.Message):
         producer: _builtins.str = ...,
         correlation_id: _builtins.str = ...,
         causation_id: _builtins.str = ...,
+        schema_version: _builtins.str = ...,
+        traceparent: _builtins.str = ...,
+        tracestate: _builtins.str = ...,
+        actor: Global___SreActor | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "occurred_at", b"occurred_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["causation_id", b"causation_id", "correlation_id", b"correlation_id", "message_id", b"message_id", "occurred_at", b"occurred_at", "producer", b"producer", "tenant_id", b"tenant_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "causation_id", b"causation_id", "correlation_id", b"correlation_id", "message_id", b"message_id", "occurred_at", b"occurred_at", "producer", b"producer", "schema_version", b"schema_version", "tenant_id", b"tenant_id", "traceparent", b"traceparent", "tracestate", b"tracestate"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SreMessageMeta: _TypeAlias = SreMessageMeta  # noqa: Y015
+
+@_typing.final
+class SreActor(_message.Message):
+    """The party that caused a change, for attribution and audit."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    ID_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    kind: Global___SreActorKind.ValueType
+    """Required. What kind of party acted."""
+    id: _builtins.str
+    """Required. The party's stable identifier in the platform's identity
+    system (a user id, an agent id, a service account); at most 256
+    characters.
+    """
+    display_name: _builtins.str
+    """Optional. A human-readable name for display; at most 256 characters."""
+    def __init__(
+        self,
+        *,
+        kind: Global___SreActorKind.ValueType = ...,
+        id: _builtins.str = ...,
+        display_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "id", b"id", "kind", b"kind"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SreActor: _TypeAlias = SreActor  # noqa: Y015
+
+@_typing.final
+class TimeRange(_message.Message):
+    """A half-open interval of time, `[start_time, end_time)`; either bound may be
+    left open.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    START_TIME_FIELD_NUMBER: _builtins.int
+    END_TIME_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def start_time(self) -> _timestamp_pb2.Timestamp:
+        """Optional. The inclusive lower bound; unset means unbounded."""
+
+    @_builtins.property
+    def end_time(self) -> _timestamp_pb2.Timestamp:
+        """Optional. The exclusive upper bound; unset means unbounded."""
+
+    def __init__(
+        self,
+        *,
+        start_time: _timestamp_pb2.Timestamp | None = ...,
+        end_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["end_time", b"end_time", "start_time", b"start_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["end_time", b"end_time", "start_time", b"start_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TimeRange: _TypeAlias = TimeRange  # noqa: Y015
 
 @_typing.final
 class SreSubject(_message.Message):
@@ -292,3 +425,24 @@ class SreSubject(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SreSubject: _TypeAlias = SreSubject  # noqa: Y015
+
+TOPIC_FIELD_NUMBER: _builtins.int
+EVENT_TYPE_FIELD_NUMBER: _builtins.int
+AGGREGATE_TYPE_FIELD_NUMBER: _builtins.int
+CONTRACT_VERSION_FIELD_NUMBER: _builtins.int
+topic: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
+"""On an envelope: the topic family it travels on, for example
+`sre.domain.facts.v1`.
+"""
+event_type: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
+"""On a payload: its stable CloudEvents `type`,
+`io.ameide.sre.<domain.intent|domain.fact|process.fact>.<oneof case>.v1`.
+"""
+aggregate_type: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
+"""On a domain payload: the aggregate it changes or describes, one of the
+values `SreSubject.aggregate_type` accepts.
+"""
+contract_version: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FileOptions, _builtins.str]
+"""The contract's semantic version (`MAJOR.MINOR.PATCH`); the major matches
+the package suffix.
+"""

@@ -1,0 +1,146 @@
+"""Encode and decode envelopes, in binary and ProtoJSON, with validation and clear errors."""
+
+from __future__ import annotations
+
+from typing import Final, TypeVar, overload
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from ameide_sre_contracts.contract import ENVELOPE_TOPICS, Topic, newer_case, topic_of
+from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, UnknownTopicError
+from ameide_sre_contracts.validation import validate as _validate
+
+M = TypeVar("M", bound=Message)
+
+DEFAULT_MAX_BYTES: Final[int] = 8 * 1024 * 1024
+"""The largest input `decode` and `from_json` accept unless told otherwise: 8 MiB.
+
+Above the largest envelope the contract's size rules allow (see
+docs/reliability.md), so no valid message is refused, and small enough that a
+hostile producer cannot make a consumer parse an unbounded input.
+"""
+
+MAX_JSON_DEPTH: Final[int] = 64
+"""The deepest JSON nesting `from_json` parses; the contract's messages nest far less."""
+
+
+def _resolve(target: str | Topic | type[M]) -> type[Message]:
+    if isinstance(target, type):
+        if issubclass(target, Message):
+            return target
+        raise UnknownTopicError(f"{target.__qualname__} is not a protobuf message type")
+    return topic_of(target).envelope_type
+
+
+def encode(envelope: Message, *, validate: bool = True) -> bytes:
+    """Serialize a message, validating it first.
+
+    Unknown fields (from a newer producer) are written back unchanged.
+
+    Raises:
+        ValidationError: the message breaks a rule (only with `validate=True`).
+    """
+    if validate:
+        _validate(envelope)
+    return envelope.SerializeToString()
+
+
+@overload
+def decode(target: type[M], data: bytes, *, validate: bool = ..., max_bytes: int = ...) -> M: ...
+@overload
+def decode(target: str | Topic, data: bytes, *, validate: bool = ..., max_bytes: int = ...) -> Message: ...
+def decode(
+    target: str | Topic | type[M],
+    data: bytes,
+    *,
+    validate: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Message:
+    """Parse bytes from a topic (or into a message type) and validate the result.
+
+    Example:
+        fact = decode(DOMAIN_FACTS_TOPIC, record.value())
+
+    Raises:
+        UnknownTopicError: `target` is not a known topic or message type.
+        DecodeError: `data` is larger than `max_bytes`, truncated or malformed.
+        UnknownPayloadError: the envelope's payload is a case newer than this version.
+        ValidationError: the message breaks a rule (only with `validate=True`).
+    """
+    cls = _resolve(target)
+    if len(data) > max_bytes:
+        raise DecodeError(f"{cls.DESCRIPTOR.name}: {len(data)} bytes exceed the limit of {max_bytes}")
+    try:
+        message = cls.FromString(data)
+    except MemoryError:
+        raise
+    except Exception as error:  # any parse failure means the input is malformed
+        raise DecodeError(f"{cls.DESCRIPTOR.name}: malformed protobuf input ({error})") from error
+    topic = ENVELOPE_TOPICS.get(cls)
+    if topic is not None and message.WhichOneof(topic.oneof) is None:
+        number = newer_case(message, topic)
+        if number is not None:
+            raise UnknownPayloadError(message, number)
+    if validate:
+        _validate(message)
+    return message
+
+
+def to_json(message: Message) -> str:
+    """The message in ProtoJSON (lowerCamelCase names, RFC 3339 times), on one line."""
+    return json_format.MessageToJson(message, indent=None)
+
+
+@overload
+def from_json(
+    target: type[M],
+    text: str | bytes,
+    *,
+    validate: bool = ...,
+    max_bytes: int = ...,
+    ignore_unknown_fields: bool = ...,
+) -> M: ...
+@overload
+def from_json(
+    target: str | Topic,
+    text: str | bytes,
+    *,
+    validate: bool = ...,
+    max_bytes: int = ...,
+    ignore_unknown_fields: bool = ...,
+) -> Message: ...
+def from_json(
+    target: str | Topic | type[M],
+    text: str | bytes,
+    *,
+    validate: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ignore_unknown_fields: bool = False,
+) -> Message:
+    """Parse ProtoJSON from a topic (or into a message type) and validate the result.
+
+    Unknown JSON fields are refused unless `ignore_unknown_fields=True`: JSON
+    cannot carry them through, so accepting them silently would lose data.
+
+    Raises:
+        UnknownTopicError: `target` is not a known topic or message type.
+        DecodeError: the text is too large, not JSON, or not this message's JSON.
+        ValidationError: the message breaks a rule (only with `validate=True`).
+    """
+    cls = _resolve(target)
+    size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
+    if size > max_bytes:
+        raise DecodeError(f"{cls.DESCRIPTOR.name}: {size} bytes of JSON exceed the limit of {max_bytes}")
+    message = cls()
+    try:
+        json_format.Parse(
+            text, message, ignore_unknown_fields=ignore_unknown_fields, max_recursion_depth=MAX_JSON_DEPTH
+        )
+    except MemoryError:
+        raise
+    except Exception as error:  # ParseError, and what json itself raises on hostile text
+        raise DecodeError(f"{cls.DESCRIPTOR.name}: invalid ProtoJSON ({error})") from error
+    if validate:
+        _validate(message)
+    return message

@@ -1,0 +1,172 @@
+"""Tables derived once, at import, from the contract's descriptors and custom options.
+
+Nothing here is kept by hand: topics come from each envelope's `(topic)`
+option, payload types and oneof cases from the envelopes' oneofs, CloudEvents
+types from each payload's `(event_type)` option and aggregates from its
+`(aggregate_type)` option. A case added to the proto appears here without a
+code change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final
+
+from google.protobuf import unknown_fields
+from google.protobuf.descriptor import FieldDescriptor, OneofDescriptor
+from google.protobuf.message import Message
+
+from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, sre_pb2
+from ameide_core_proto.sre.process.v1 import process_facts_pb2
+from ameide_sre_contracts.errors import UnknownTopicError
+
+_ENVELOPE_MODULES = (intents_pb2, facts_pb2, process_facts_pb2)
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic family and the one envelope type that travels on it."""
+
+    name: str
+    envelope_type: type[Message]
+    payload_types: tuple[type[Message], ...]
+    oneof: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadInfo:
+    """What the contract says about one payload type."""
+
+    topic: Topic
+    case: str
+    field_number: int
+    event_type: str
+    aggregate_type: str
+
+
+def _option(descriptor: Any, extension: Any) -> str:
+    options = descriptor.GetOptions()
+    return str(options.Extensions[extension]) if options.HasExtension(extension) else ""
+
+
+def _payload_oneof(envelope: Any) -> OneofDescriptor:
+    oneofs: list[OneofDescriptor] = list(envelope.oneofs)
+    if len(oneofs) != 1:
+        raise RuntimeError(f"envelope {envelope.full_name} must have exactly one oneof, has {len(oneofs)}")
+    return oneofs[0]
+
+
+def _class(field: FieldDescriptor, module_classes: Mapping[str, type[Message]]) -> type[Message]:
+    assert field.message_type is not None, f"oneof case {field.full_name} is not a message"
+    return module_classes[field.message_type.full_name]
+
+
+def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
+    classes: dict[str, type[Message]] = {}
+    for module in _ENVELOPE_MODULES:
+        for name in module.DESCRIPTOR.message_types_by_name:
+            cls = getattr(module, name)
+            classes[cls.DESCRIPTOR.full_name] = cls
+    topics: dict[str, Topic] = {}
+    payloads: dict[type[Message], PayloadInfo] = {}
+    for full_name, envelope in classes.items():
+        topic_name = _option(envelope.DESCRIPTOR, sre_pb2.topic)
+        if not topic_name:
+            continue
+        oneof = _payload_oneof(envelope.DESCRIPTOR)
+        payload_types = tuple(_class(field, classes) for field in oneof.fields)
+        topic = Topic(topic_name, envelope, payload_types, oneof.name)
+        if topic_name in topics:
+            raise RuntimeError(f"topic {topic_name} is declared by two envelopes, the second is {full_name}")
+        topics[topic_name] = topic
+        for field, payload in zip(oneof.fields, payload_types, strict=True):
+            payloads[payload] = PayloadInfo(
+                topic=topic,
+                case=field.name,
+                field_number=field.number,
+                event_type=_option(payload.DESCRIPTOR, sre_pb2.event_type),
+                aggregate_type=_option(payload.DESCRIPTOR, sre_pb2.aggregate_type),
+            )
+    return topics, payloads
+
+
+_TOPICS, _PAYLOADS = _build()
+
+TOPICS: Final[Mapping[str, Topic]] = MappingProxyType(_TOPICS)
+"""Every topic family by name."""
+
+PAYLOADS: Final[Mapping[type[Message], PayloadInfo]] = MappingProxyType(_PAYLOADS)
+"""Every payload type with its topic, oneof case, CloudEvents type and aggregate."""
+
+ENVELOPE_TOPICS: Final[Mapping[type[Message], Topic]] = MappingProxyType(
+    {topic.envelope_type: topic for topic in _TOPICS.values()}
+)
+"""Every envelope type with its topic."""
+
+DOMAIN_INTENTS_TOPIC: Final[str] = _option(intents_pb2.SreDomainIntent.DESCRIPTOR, sre_pb2.topic)
+DOMAIN_FACTS_TOPIC: Final[str] = _option(facts_pb2.SreDomainFact.DESCRIPTOR, sre_pb2.topic)
+PROCESS_FACTS_TOPIC: Final[str] = _option(process_facts_pb2.SreProcessFact.DESCRIPTOR, sre_pb2.topic)
+
+CONTRACT_VERSION: Final[str] = str(sre_pb2.DESCRIPTOR.GetOptions().Extensions[sre_pb2.contract_version])
+"""The contract's semantic version; builders put it in `meta.schema_version`."""
+
+
+def topic_of(item: str | Topic | Message | type[Message]) -> Topic:
+    """The topic of a topic name, an envelope or payload (message or type).
+
+    Raises `UnknownTopicError` for anything the contract does not route.
+    """
+    if isinstance(item, Topic):
+        return item
+    if isinstance(item, str):
+        try:
+            return _TOPICS[item]
+        except KeyError:
+            raise UnknownTopicError(f"unknown topic {item!r}; known: {', '.join(sorted(_TOPICS))}") from None
+    cls = item if isinstance(item, type) else type(item)
+    topic = ENVELOPE_TOPICS.get(cls)
+    if topic is not None:
+        return topic
+    info = _PAYLOADS.get(cls)
+    if info is not None:
+        return info.topic
+    raise UnknownTopicError(f"{getattr(cls, '__qualname__', cls)} is neither an SRE envelope nor a payload")
+
+
+def payload_info(payload: Message | type[Message]) -> PayloadInfo:
+    """The contract's facts about one payload type; `UnknownTopicError` if it is not a payload."""
+    cls = payload if isinstance(payload, type) else type(payload)
+    try:
+        return _PAYLOADS[cls]
+    except KeyError:
+        raise UnknownTopicError(f"{cls.__qualname__} is not a payload of any SRE envelope") from None
+
+
+def envelope_type(item: str | Topic | type[Message]) -> type[Message]:
+    """The envelope type for a topic name, a `Topic` or an envelope type."""
+    topic = topic_of(item)
+    if isinstance(item, type) and item is not topic.envelope_type:
+        raise UnknownTopicError(
+            f"{item.__qualname__} is a payload, not an envelope; use {topic.envelope_type.__qualname__}"
+        )
+    return topic.envelope_type
+
+
+def newer_case(envelope: Message, topic: Topic) -> int | None:
+    """The field number of a oneof case newer than this version, when no known case is set.
+
+    Only called when `WhichOneof` finds nothing, so the hot path never walks
+    unknown fields.
+    """
+    unknown = unknown_fields.UnknownFieldSet(envelope)
+    numbers: list[int] = [unknown[index].field_number for index in range(len(unknown))]
+    if not numbers:
+        return None
+    first_case = min(_PAYLOADS[payload].field_number for payload in topic.payload_types)
+    newer = [number for number in numbers if number >= first_case]
+    return (newer or numbers)[0]

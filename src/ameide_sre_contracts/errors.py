@@ -1,0 +1,77 @@
+"""One exception hierarchy for every contract failure, rooted in `ContractError`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from google.protobuf.message import Message
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule: where, which rule, and why.
+
+    `field_path` reads like code (`meta.tenant_id`, `alert.labels["team"]`,
+    `incident.timeline[2].text`); it is empty for a rule on the message itself.
+    """
+
+    field_path: str
+    rule_id: str
+    message: str
+    for_key: bool = False
+    """True when the rule broke on a map key rather than on the value at `field_path`."""
+
+    def __str__(self) -> str:
+        where = self.field_path or "(message)"
+        if self.for_key:
+            where += " (key)"
+        return f"{where}: {self.message} [{self.rule_id}]"
+
+
+class ContractError(Exception):
+    """The root of every error this package raises."""
+
+
+class DecodeError(ContractError, ValueError):
+    """Bytes or JSON that are malformed, truncated or larger than allowed."""
+
+
+class ValidationError(ContractError, ValueError):
+    """A message that breaks the contract's rules; `.violations` lists each one."""
+
+    def __init__(self, message_type: str, violations: Sequence[Violation]) -> None:
+        self.message_type = message_type
+        self.violations: tuple[Violation, ...] = tuple(violations)
+        lines = "\n".join(f"  {violation}" for violation in self.violations)
+        super().__init__(f"invalid {message_type} ({len(self.violations)} violation(s)):\n{lines}")
+
+
+class UnknownTopicError(ContractError, KeyError):
+    """A topic, envelope type or payload type this contract does not define."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else super().__str__()
+
+
+class UnknownPayloadError(ContractError):
+    """An envelope whose oneof case is unknown to this version: a newer producer sent it.
+
+    Distinct from `ValidationError` so a consumer can park or skip it on
+    purpose. `field_number` is the unknown case; `envelope` is the parsed
+    message with the unknown field kept, so `encode(envelope, validate=False)`
+    reproduces the original bytes.
+    """
+
+    def __init__(self, envelope: Message, field_number: int | None) -> None:
+        self.envelope = envelope
+        self.field_number = field_number
+        name = envelope.DESCRIPTOR.full_name
+        detail = f"field number {field_number}" if field_number is not None else "no payload at all"
+        super().__init__(f"{name} carries a payload this version does not know ({detail})")
+
+
+class PayloadTypeError(ContractError, TypeError):
+    """A message that is not a payload of the envelope it was given to."""
