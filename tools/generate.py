@@ -84,6 +84,7 @@ def arrange(staging: Path) -> Path:
     text = _replace_once(text, GENERATED_REGISTRATION, SHARED_REGISTRATION, generated_validate)
     text = _replace_once(text, IMPORTS_END, IMPORTS_END + REUSE_HELPER, generated_validate)
     (owned / f"{PRIVATE_VALIDATE}.py").write_text(text, encoding="utf-8")
+    shutil.move(generated_validate.with_suffix(".pyi"), owned / f"{PRIVATE_VALIDATE}.pyi")
     shutil.rmtree(gen / "buf")
 
     for module in sorted(owned.rglob("*_pb2.py")):

@@ -3,7 +3,7 @@
 Nothing here is kept by hand: topics come from each envelope's `(topic)`
 option, payload types and oneof cases from the envelopes' oneofs, CloudEvents
 types from each payload's `(event_type)` option and aggregates from its
-`(aggregate_type)` option. A case added to the proto appears here without a
+`(aggregate_type)` and `(creates_aggregate)` options. A case added to the proto appears here without a
 code change.
 """
 
@@ -33,6 +33,7 @@ class Topic:
     envelope_type: type[Message]
     payload_types: tuple[type[Message], ...]
     oneof: str
+    min_aggregate_version: int = 0
 
     def __str__(self) -> str:
         return self.name
@@ -47,6 +48,7 @@ class PayloadInfo:
     field_number: int
     event_type: str
     aggregate_type: str
+    creates_aggregate: bool
 
 
 def _option(descriptor: Any, extension: Any) -> str:
@@ -80,7 +82,13 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
             continue
         oneof = _payload_oneof(envelope.DESCRIPTOR)
         payload_types = tuple(_class(field, classes) for field in oneof.fields)
-        topic = Topic(topic_name, envelope, payload_types, oneof.name)
+        topic = Topic(
+            topic_name,
+            envelope,
+            payload_types,
+            oneof.name,
+            int(envelope.DESCRIPTOR.GetOptions().Extensions[sre_pb2.min_aggregate_version]),
+        )
         if topic_name in topics:
             raise RuntimeError(f"topic {topic_name} is declared by two envelopes, the second is {full_name}")
         topics[topic_name] = topic
@@ -91,6 +99,7 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
                 field_number=field.number,
                 event_type=_option(payload.DESCRIPTOR, sre_pb2.event_type),
                 aggregate_type=_option(payload.DESCRIPTOR, sre_pb2.aggregate_type),
+                creates_aggregate=bool(payload.DESCRIPTOR.GetOptions().Extensions[sre_pb2.creates_aggregate]),
             )
     return topics, payloads
 

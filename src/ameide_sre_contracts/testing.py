@@ -23,6 +23,7 @@ from ameide_core_proto.sre.core.v1 import (
     health_pb2,
     incident_pb2,
     intents_pb2,
+    query_pb2,
     runbook_pb2,
     slo_pb2,
     sre_pb2,
@@ -221,8 +222,24 @@ def runbook_execution() -> runbook_pb2.RunbookExecution:
     )
 
 
-def slo() -> slo_pb2.SLO:
-    """A 28-day availability SLO with every field set."""
+def slo(*, threshold: bool = False) -> slo_pb2.SLO:
+    """A 28-day availability SLO with every field set.
+
+    With `threshold=True`, the other member of each oneof: a latency SLI over a
+    calendar month, counting bad events.
+    """
+    if threshold:
+        built = slo(threshold=False)
+        built.calendar_period = slo_pb2.CALENDAR_PERIOD_MONTH
+        built.sli.threshold.CopyFrom(
+            slo_pb2.ThresholdIndicator(
+                query="histogram_quantile(0.99, sum by (le) (rate(http_duration_seconds_bucket[5m])))",
+                operator=slo_pb2.COMPARISON_OPERATOR_LESS_THAN,
+                threshold=0.3,
+                slice=_seconds(60),
+            )
+        )
+        return built
     return slo_pb2.SLO(
         slo_id=SLO_ID,
         name="Checkout availability",
@@ -330,6 +347,136 @@ def fleet_state() -> health_pb2.FleetState:
         unknown_count=1,
         out_of_sync_count=3,
     )
+
+
+def bad_events_indicator() -> slo_pb2.RatioIndicator:
+    """A ratio SLI counting bad events: the other member of `numerator`."""
+    return slo_pb2.RatioIndicator(
+        bad_query='sum(rate(http_requests_total{job="checkout",code=~"5.."}[5m]))',
+        total_query='sum(rate(http_requests_total{job="checkout"}[5m]))',
+    )
+
+
+def _time_range() -> sre_pb2.TimeRange:
+    return sre_pb2.TimeRange(start_time=_at(-7 * 86400), end_time=_at(0))
+
+
+_PAGE = {"page_size": 50, "page_token": "eyJvZmZzZXQiOjUwfQ"}
+_QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
+    query_pb2.GetIncidentRequest: lambda: query_pb2.GetIncidentRequest(
+        tenant_id=TENANT_ID, incident_id=INCIDENT_ID
+    ),
+    query_pb2.GetIncidentResponse: lambda: query_pb2.GetIncidentResponse(incident=incident()),
+    query_pb2.ListIncidentsRequest: lambda: query_pb2.ListIncidentsRequest(
+        tenant_id=TENANT_ID,
+        statuses=[sre_pb2.INCIDENT_STATUS_OPEN, sre_pb2.INCIDENT_STATUS_INVESTIGATING],
+        severities=[sre_pb2.SEVERITY_CRITICAL, sre_pb2.SEVERITY_HIGH],
+        created=_time_range(),
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.ListIncidentsResponse: lambda: query_pb2.ListIncidentsResponse(
+        incidents=[incident()], next_page_token="eyJvZmZzZXQiOjEwMH0"
+    ),
+    query_pb2.SearchIncidentsRequest: lambda: query_pb2.SearchIncidentsRequest(
+        tenant_id=TENANT_ID, query="checkout 5xx config", created=_time_range(), page_size=20, page_token="p2"
+    ),
+    query_pb2.SearchIncidentsResponse: lambda: query_pb2.SearchIncidentsResponse(
+        results=[query_pb2.IncidentSearchResult(incident=incident(), score=0.87)], next_page_token="p3"
+    ),
+    query_pb2.GetIncidentTimelineRequest: lambda: query_pb2.GetIncidentTimelineRequest(
+        tenant_id=TENANT_ID,
+        incident_id=INCIDENT_ID,
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.GetIncidentTimelineResponse: lambda: query_pb2.GetIncidentTimelineResponse(
+        entries=[_timeline_entry(i) for i in range(3)], next_page_token="p2"
+    ),
+    query_pb2.GetAlertRequest: lambda: query_pb2.GetAlertRequest(tenant_id=TENANT_ID, alert_id=ALERT_ID),
+    query_pb2.GetAlertResponse: lambda: query_pb2.GetAlertResponse(alert=alert()),
+    query_pb2.ListAlertsRequest: lambda: query_pb2.ListAlertsRequest(
+        tenant_id=TENANT_ID,
+        statuses=[sre_pb2.ALERT_STATUS_FIRING],
+        severities=[sre_pb2.SEVERITY_HIGH],
+        label_selector={"team": "checkout"},
+        started=_time_range(),
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.ListAlertsResponse: lambda: query_pb2.ListAlertsResponse(
+        alerts=[alert()], next_page_token="p2"
+    ),
+    query_pb2.ListActiveAlertsRequest: lambda: query_pb2.ListActiveAlertsRequest(
+        tenant_id=TENANT_ID,
+        min_severity=sre_pb2.SEVERITY_HIGH,
+        label_selector={"team": "checkout"},
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.ListActiveAlertsResponse: lambda: query_pb2.ListActiveAlertsResponse(
+        alerts=[alert()], next_page_token="p2"
+    ),
+    query_pb2.GetRunbookRequest: lambda: query_pb2.GetRunbookRequest(
+        tenant_id=TENANT_ID, runbook_id=RUNBOOK_ID
+    ),
+    query_pb2.GetRunbookResponse: lambda: query_pb2.GetRunbookResponse(runbook=runbook()),
+    query_pb2.ListRunbooksRequest: lambda: query_pb2.ListRunbooksRequest(
+        tenant_id=TENANT_ID,
+        automation_levels=[runbook_pb2.AUTOMATION_LEVEL_ASSISTED],
+        owner="team-checkout",
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.ListRunbooksResponse: lambda: query_pb2.ListRunbooksResponse(
+        runbooks=[runbook()], next_page_token="p2"
+    ),
+    query_pb2.SearchRunbooksRequest: lambda: query_pb2.SearchRunbooksRequest(
+        tenant_id=TENANT_ID,
+        symptoms="pods crash-loop after config change",
+        labels={"team": "checkout"},
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.SearchRunbooksResponse: lambda: query_pb2.SearchRunbooksResponse(
+        results=[query_pb2.RunbookSearchResult(runbook=runbook(), score=0.77)], next_page_token="p2"
+    ),
+    query_pb2.GetSLORequest: lambda: query_pb2.GetSLORequest(tenant_id=TENANT_ID, slo_id=SLO_ID),
+    query_pb2.GetSLOResponse: lambda: query_pb2.GetSLOResponse(slo=slo()),
+    query_pb2.ListSLOsRequest: lambda: query_pb2.ListSLOsRequest(
+        tenant_id=TENANT_ID,
+        owner="team-checkout",
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.ListSLOsResponse: lambda: query_pb2.ListSLOsResponse(slos=[slo()], next_page_token="p2"),
+    query_pb2.GetSLOBudgetStatusRequest: lambda: query_pb2.GetSLOBudgetStatusRequest(
+        tenant_id=TENANT_ID, slo_id=SLO_ID
+    ),
+    query_pb2.GetSLOBudgetStatusResponse: lambda: query_pb2.GetSLOBudgetStatusResponse(
+        budget=error_budget_status()
+    ),
+    query_pb2.GetFleetStateRequest: lambda: query_pb2.GetFleetStateRequest(
+        tenant_id=TENANT_ID, environment_id="production", cluster_id="prod-eu-1"
+    ),
+    query_pb2.GetFleetStateResponse: lambda: query_pb2.GetFleetStateResponse(fleet_state=fleet_state()),
+    query_pb2.GetHealthHistoryRequest: lambda: query_pb2.GetHealthHistoryRequest(
+        tenant_id=TENANT_ID,
+        resource=health_check().resource,
+        checked=_time_range(),
+        **_PAGE,  # type: ignore[arg-type]
+    ),
+    query_pb2.GetHealthHistoryResponse: lambda: query_pb2.GetHealthHistoryResponse(
+        health_checks=[health_check()], next_page_token="p2"
+    ),
+}
+
+
+def query_example(message_type: type[M]) -> M:
+    """A valid, fully populated request or response of a query RPC (a fresh copy each call).
+
+    Raises:
+        KeyError: `message_type` is not a query request or response.
+    """
+    try:
+        built = _QUERY_FACTORIES[message_type]()
+    except KeyError:
+        raise KeyError(f"no query example for {message_type.__name__}") from None
+    assert isinstance(built, message_type)
+    return built
 
 
 def _backlog_match() -> process.BacklogMatch:
@@ -546,7 +693,7 @@ def example_envelope(payload: Message) -> Envelope:
             payload,
             producer="sre-integration-alertmanager",
             aggregate_id=_AGGREGATE_IDS[info.aggregate_type],
-            expected_version=0 if info.case.startswith("create_") else 3,
+            expected_version=0 if info.creates_aggregate else 3,
             causation=parent,
             **common,  # type: ignore[arg-type]
         )
@@ -555,7 +702,7 @@ def example_envelope(payload: Message) -> Envelope:
             payload,
             producer="sre-domain",
             aggregate_id=_AGGREGATE_IDS[info.aggregate_type],
-            aggregate_version=1 if info.case.endswith("_created") else 4,
+            aggregate_version=1 if info.creates_aggregate else 4,
             causation=parent,
             **common,  # type: ignore[arg-type]
         )

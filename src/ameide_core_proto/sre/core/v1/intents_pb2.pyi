@@ -30,6 +30,12 @@ class SreDomainIntent(_message.Message):
     """A request to change SRE domain state, sent on `sre.domain.intents.v1` by
     the UI, the agent, an integration or a process. The domain decides; facts
     report what it decided.
+
+    Two envelope rules come from the payload's options rather than from CEL:
+    `subject.aggregate_type` equals the payload's `aggregate_type`, and a
+    payload marked `creates_aggregate` expects `aggregate_version` 0. Contract
+    libraries check them from the options; a message-level CEL rule would
+    serialize the whole envelope on every validation.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

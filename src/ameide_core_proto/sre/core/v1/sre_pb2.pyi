@@ -429,6 +429,8 @@ Global___SreSubject: _TypeAlias = SreSubject  # noqa: Y015
 TOPIC_FIELD_NUMBER: _builtins.int
 EVENT_TYPE_FIELD_NUMBER: _builtins.int
 AGGREGATE_TYPE_FIELD_NUMBER: _builtins.int
+CREATES_AGGREGATE_FIELD_NUMBER: _builtins.int
+MIN_AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
 CONTRACT_VERSION_FIELD_NUMBER: _builtins.int
 topic: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
 """On an envelope: the topic family it travels on, for example
@@ -440,7 +442,16 @@ event_type: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOpt
 """
 aggregate_type: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
 """On a domain payload: the aggregate it changes or describes, one of the
-values `SreSubject.aggregate_type` accepts.
+values `SreSubject.aggregate_type` accepts. The envelope's
+`subject.aggregate_type` must equal it.
+"""
+creates_aggregate: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.bool]
+"""On a domain payload: it creates its aggregate, so an intent carrying it
+expects `aggregate_version` 0 and a fact carrying it has version 1.
+"""
+min_aggregate_version: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.int]
+"""On a domain envelope: the lowest `subject.aggregate_version` it may
+carry; 1 on facts, which carry the version after the change.
 """
 contract_version: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FileOptions, _builtins.str]
 """The contract's semantic version (`MAJOR.MINOR.PATCH`); the major matches

@@ -1,0 +1,373 @@
+"""Every protovalidate rule the contract declares is proven: a violating message is rejected as expected.
+
+The rules are found by walking the descriptors of every message reachable from
+the envelopes and the query RPCs. For each rule, a valid example is mutated to
+break that rule alone, and the violation must name the rule id and the field
+path. A rule added to a proto without a way to violate it here fails.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from google.protobuf.message import Message
+
+import ameide_sre_contracts as sre
+from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
+from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, query_pb2, sre_pb2
+from ameide_core_proto.sre.process.v1 import process_facts_pb2
+from ameide_sre_contracts import testing
+
+ENVELOPES: list[type[Message]] = [
+    intents_pb2.SreDomainIntent,
+    facts_pb2.SreDomainFact,
+    process_facts_pb2.SreProcessFact,
+]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One declared rule: on a field (`target` self/item/key/value), a oneof, or a message."""
+
+    message: str
+    member: str  # field or oneof name; "" for a message-level rule
+    target: str  # "self", "item", "key", "value", "oneof", "message"
+    rule_id: str
+    rules: Any = None  # the typed rules message (StringRules, ...) for scalar rules
+
+    def __str__(self) -> str:
+        where = f"{self.message}.{self.member}" if self.member else self.message
+        return f"{where}[{self.target}] {self.rule_id}"
+
+
+RANGE_BOUNDS = ("gt", "gte", "lt", "lte")
+
+
+def _scalar_rule_ids(kind: str, typed: Message) -> list[str]:
+    names = [field.name for field, _ in typed.ListFields()]
+    bounds = [name for name in RANGE_BOUNDS if name in names]
+    ids = [
+        f"{kind}.{name}"
+        for name in names
+        if name not in RANGE_BOUNDS and name not in ("keys", "values", "items")
+    ]
+    if bounds:
+        ids.append(f"{kind}.{'_'.join(bounds)}")
+    return ids
+
+
+def _field_rules(message: str, member: str, target: str, rules: Any) -> list[Rule]:
+    found: list[Rule] = []
+    if rules.required:
+        found.append(Rule(message, member, target, "required"))
+    found += [Rule(message, member, target, cel.id) for cel in rules.cel]
+    kind = rules.WhichOneof("type")
+    if kind is None:
+        return found
+    typed = getattr(rules, kind)
+    if kind == "repeated":
+        found += [Rule(message, member, target, rule_id, typed) for rule_id in _scalar_rule_ids(kind, typed)]
+        if typed.HasField("items"):
+            found += _field_rules(message, member, "item", typed.items)
+    elif kind == "map":
+        found += [Rule(message, member, target, rule_id, typed) for rule_id in _scalar_rule_ids(kind, typed)]
+        found += _field_rules(message, member, "key", typed.keys) if typed.HasField("keys") else []
+        found += _field_rules(message, member, "value", typed.values) if typed.HasField("values") else []
+    else:
+        found += [Rule(message, member, target, rule_id, typed) for rule_id in _scalar_rule_ids(kind, typed)]
+    return found
+
+
+def _reachable(roots: list[Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    stack = list(roots)
+    while stack:
+        descriptor = stack.pop()
+        if descriptor.full_name in seen or descriptor.full_name.startswith("google.protobuf."):
+            continue
+        seen[descriptor.full_name] = descriptor
+        stack += [f.message_type for f in descriptor.fields if f.message_type is not None]
+    return sorted(seen.values(), key=lambda d: d.full_name)
+
+
+def declared_rules() -> list[Rule]:
+    """Every rule declared on messages reachable from the envelopes and the query RPCs."""
+    roots: list[Any] = [e.DESCRIPTOR for e in ENVELOPES]
+    for service in query_pb2.DESCRIPTOR.services_by_name.values():
+        roots += [d for method in service.methods for d in (method.input_type, method.output_type)]
+    found: list[Rule] = []
+    for descriptor in _reachable(roots):
+        if descriptor.GetOptions().map_entry:
+            continue
+        name = descriptor.full_name
+        options = descriptor.GetOptions()
+        if options.HasExtension(validate_pb2.message):
+            found += [
+                Rule(name, "", "message", cel.id) for cel in options.Extensions[validate_pb2.message].cel
+            ]
+        for oneof in descriptor.oneofs:
+            oneof_options = oneof.GetOptions()
+            if (
+                oneof_options.HasExtension(validate_pb2.oneof)
+                and oneof_options.Extensions[validate_pb2.oneof].required
+            ):
+                found.append(Rule(name, oneof.name, "oneof", "required"))
+        for field in descriptor.fields:
+            field_options = field.GetOptions()
+            if field_options.HasExtension(validate_pb2.field):
+                found += _field_rules(name, field.name, "self", field_options.Extensions[validate_pb2.field])
+    return found
+
+
+# --- Where each message type occurs in the valid examples -------------------------------------------
+
+Step = tuple[str, int | None]
+
+
+def _roots() -> list[Message]:
+    roots: list[Message] = [envelope for e in ENVELOPES for envelope in testing.examples(e)]
+    for service in query_pb2.DESCRIPTOR.services_by_name.values():
+        for method in service.methods:
+            for descriptor in (method.input_type, method.output_type):
+                roots.append(testing.query_example(getattr(query_pb2, descriptor.name)))
+    roots.append(intents_pb2.CreateSLORequested(slo=testing.slo(threshold=True)))
+    slo = testing.slo()
+    slo.sli.ratio.CopyFrom(testing.bad_events_indicator())
+    roots.append(intents_pb2.CreateSLORequested(slo=slo))
+    return roots
+
+
+def _instances(message: Message, steps: tuple[Step, ...] = ()) -> Iterator[tuple[tuple[Step, ...], Message]]:
+    yield steps, message
+    for field, value in message.ListFields():
+        if field.message_type is None or field.message_type.GetOptions().map_entry:
+            continue
+        if field.message_type.full_name.startswith("google.protobuf."):
+            continue
+        if field.is_repeated:
+            for index, item in enumerate(value):
+                yield from _instances(item, (*steps, (field.name, index)))
+        else:
+            yield from _instances(value, (*steps, (field.name, None)))
+
+
+def _render(steps: tuple[Step, ...]) -> str:
+    return ".".join(name + (f"[{index}]" if index is not None else "") for name, index in steps)
+
+
+def _navigate(root: Message, steps: tuple[Step, ...]) -> Message:
+    current = root
+    for name, index in steps:
+        current = getattr(current, name) if index is None else getattr(current, name)[index]
+    return current
+
+
+# --- How to break each kind of rule --------------------------------------------------------------
+
+
+def _bad_string(rule_id: str, rules: Any) -> str:
+    kind = rule_id.split(".", 1)[1]
+    fixed = {"pattern": "!", "uuid": "not-a-uuid", "uri": "not a uri", "in": "NotInTheList"}
+    if kind in fixed:
+        return fixed[kind]
+    length: int = {"min_len": rules.min_len - 1, "max_len": rules.max_len + 1, "len": rules.len + 1}[kind]
+    return "x" * length
+
+
+def _bad_number(rule_id: str, rules: Any) -> Any:
+    kind, names = rule_id.split(".", 1)
+    if names == "finite":
+        return float("inf")
+    if names == "defined_only":
+        return 9999
+    if names == "not_in":
+        return rules.not_in[0]
+    lower = next((b for b in ("gt", "gte") if rules.HasField(b)), None)
+    upper = next((b for b in ("lt", "lte") if rules.HasField(b)), None)
+    if kind == "duration":
+        from google.protobuf.duration_pb2 import Duration
+
+        if lower:
+            bound = getattr(rules, lower)
+            return Duration(seconds=bound.seconds if lower == "gt" else bound.seconds - 1)
+        assert upper is not None
+        bound = getattr(rules, upper)
+        return Duration(seconds=bound.seconds if upper == "lt" else bound.seconds + 1)
+    if lower:
+        bound = getattr(rules, lower)
+        return bound if lower == "gt" else bound - 1
+    assert upper is not None
+    bound = getattr(rules, upper)
+    return bound if upper == "lt" else bound + 1
+
+
+def _bad_value(rule: Rule) -> Any:
+    kind = rule.rule_id.split(".", 1)[0]
+    if kind == "string":
+        return _bad_string(rule.rule_id, rule.rules)
+    return _bad_number(rule.rule_id, rule.rules)
+
+
+def _set(message: Message, field: Any, value: Any) -> None:
+    if field.message_type is not None:
+        getattr(message, field.name).CopyFrom(value)
+    else:
+        setattr(message, field.name, value)
+
+
+def _break_field(message: Message, rule: Rule, prefix: str) -> tuple[str, bool] | None:
+    """Break `rule` on `message`'s field; return the expected (path, for_key), or None if impossible here."""
+    field = message.DESCRIPTOR.fields_by_name[rule.member]
+    path = f"{prefix}{field.name}"
+    value = getattr(message, field.name)
+    if rule.target == "self" and rule.rule_id == "required":
+        message.ClearField(field.name)
+        return path, False
+    if rule.target == "self" and rule.rule_id.startswith("repeated."):
+        if rule.rule_id == "repeated.min_items":
+            del value[:]
+        elif not len(value):
+            return None
+        elif rule.rule_id == "repeated.unique":
+            value.append(value[0])
+        else:
+            while len(value) <= rule.rules.max_items:
+                value.append(value[0])
+        return path, False
+    if rule.target == "self" and rule.rule_id == "map.max_pairs":
+        for index in range(rule.rules.max_pairs + 1):
+            value[f"k{index}"] = "v"
+        return path, False
+    if rule.target == "key":
+        key = _bad_value(rule)
+        value[key] = "v"
+        return f"{path}[{json.dumps(key)}]", True
+    if rule.target == "value":
+        value["zz-key"] = _bad_value(rule)
+        return f'{path}["zz-key"]', False
+    if rule.target == "item":
+        bad = _bad_value(rule)
+        if len(value):
+            value[0] = bad
+            return f"{path}[0]", False
+        value.append(bad)
+        return f"{path}[0]", False
+    _set(message, field, _bad_value(rule))
+    return path, False
+
+
+def _earlier(stamp: Any, seconds: int = 1) -> Any:
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    return Timestamp(seconds=stamp.seconds - seconds, nanos=stamp.nanos)
+
+
+def _set_all(*assignments: tuple[Any, str, Any]) -> None:
+    for target, name, value in assignments:
+        if isinstance(value, dict):
+            getattr(target, name).clear()
+        else:
+            setattr(target, name, value)
+
+
+# Hand-written ways to break each CEL rule: the id, then a mutation of the message that declares it.
+# A mutation returns False when this instance cannot show the violation (another instance is tried).
+CEL_BREAKERS: dict[str, Callable[[Any], bool | None]] = {
+    "time_range.end_after_start": lambda m: m.end_time.CopyFrom(_earlier(m.start_time)),
+    "incident.acknowledged_after_created": lambda m: m.acknowledged_at.CopyFrom(_earlier(m.created_at)),
+    "incident.resolved_after_created": lambda m: m.resolved_at.CopyFrom(_earlier(m.created_at)),
+    "incident.closed_after_resolved": lambda m: m.closed_at.CopyFrom(_earlier(m.resolved_at)),
+    "incident.resolved_status_has_resolved_at": lambda m: m.ClearField("resolved_at"),
+    "incident.closed_status_has_closed_at": lambda m: m.ClearField("closed_at"),
+    "alert.ends_after_starts": lambda m: m.ends_at.CopyFrom(_earlier(m.starts_at)),
+    "alert.firing_has_no_ends_at": lambda m: setattr(m, "status", sre_pb2.ALERT_STATUS_FIRING),
+    "runbook.step_ids_unique": lambda m: setattr(m.steps[1], "step_id", m.steps[0].step_id),
+    "runbook.automated_steps_have_commands": lambda m: _set_all(
+        (m, "automation_level", 3), (m.steps[0], "command", "")
+    ),
+    "runbook_step_result.finished_after_started": lambda m: m.finished_at.CopyFrom(_earlier(m.started_at)),
+    "runbook_execution.finished_after_started": lambda m: m.finished_at.CopyFrom(_earlier(m.started_at)),
+    "burn_rate_alert.short_window_shorter": lambda m: m.short_window.CopyFrom(m.long_window),
+    "sli_measurement.window_ends_after_start": lambda m: m.window_end.CopyFrom(m.window_start),
+    "sli_measurement.good_within_total": lambda m: setattr(m, "good_events", m.total_events + 1),
+    "error_budget_status.window_ends_after_start": lambda m: m.window_end.CopyFrom(m.window_start),
+    "fleet_state.health_counts_partition_total": lambda m: setattr(
+        m, "total_applications", m.total_applications + 1
+    ),
+    "fleet_state.out_of_sync_within_total": lambda m: setattr(
+        m, "out_of_sync_count", m.total_applications + 1
+    ),
+    "traceparent.non_zero_ids": lambda m: setattr(
+        m, "traceparent", "00-" + "0" * 32 + "-00f067aa0ba902b7-01"
+    ),
+    "incident_severity_changed.severity_differs": lambda m: setattr(m, "severity", m.previous_severity),
+    "slo_budget_exhausted.budget_spent": lambda m: setattr(m.budget, "consumed_ratio", 0.5),
+    "search_runbooks.has_criteria": lambda m: _set_all((m, "symptoms", ""), (m, "labels", {})),
+}
+
+RULES = declared_rules()
+ROOTS = _roots()
+
+
+def _prove(rule: Rule) -> str:
+    """Find an example holding `rule`'s message, break the rule, check the violation; return what was seen."""
+    seen = []
+    for root in ROOTS:
+        for steps, instance in _instances(root):
+            if instance.DESCRIPTOR.full_name != rule.message:
+                continue
+            broken = type(root)()
+            broken.CopyFrom(root)
+            target = _navigate(broken, steps)
+            prefix = _render(steps) + "." if steps else ""
+            if rule.target == "message":
+                if CEL_BREAKERS[rule.rule_id](target) is False:
+                    continue
+                expected: tuple[str, bool] | None = (_render(steps), False)
+            elif rule.target == "oneof":
+                target.ClearField(rule.member)
+                expected = (prefix + rule.member, False)
+            elif rule.rule_id in CEL_BREAKERS:
+                if CEL_BREAKERS[rule.rule_id](target) is False:
+                    continue
+                expected = (prefix + rule.member, False)
+            else:
+                expected = _break_field(target, rule, prefix)
+            if expected is None:
+                continue
+            found = sre.violations(broken)
+            if any((v.rule_id, v.field_path, v.for_key) == (rule.rule_id, *expected) for v in found):
+                return f"{rule} -> {expected[0]}"
+            seen.append(f"expected {rule.rule_id} at {expected}, got {[str(v) for v in found]}")
+    raise AssertionError(f"no example could show {rule}; attempts: {seen[:3]}")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=str)
+def test_declared_rule_rejects_its_violation(rule: Rule) -> None:
+    """Breaking this rule alone yields a violation with its rule id at its field path."""
+    assert _prove(rule)
+
+
+def test_rule_walk_finds_the_contract_rules() -> None:
+    """The walk sees every kind of rule, and every CEL breaker belongs to a declared rule."""
+    ids = {rule.rule_id for rule in RULES}
+    assert len(RULES) > 300
+    for expected in (
+        "required",
+        "string.uuid",
+        "string.pattern",
+        "enum.defined_only",
+        "repeated.max_items",
+        "map.max_pairs",
+        "duration.gt_lte",
+        "double.gt_lt",
+        "int32.gte_lte",
+        "uint32.lte",
+    ):
+        assert expected in ids
+    assert set(CEL_BREAKERS) <= ids, set(CEL_BREAKERS) - ids
+    assert {rule.target for rule in RULES} == {"self", "item", "key", "value", "oneof", "message"}

@@ -1,0 +1,280 @@
+"""The v1 contract: exact to the seed, every case round-trips, every option and name is consistent."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from google.protobuf import json_format
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+
+import ameide_sre_contracts as sre
+from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, query_pb2, sre_pb2
+from ameide_core_proto.sre.process.v1 import process_facts_pb2
+from ameide_sre_contracts import testing
+
+ENVELOPES: list[type[Message]] = [
+    intents_pb2.SreDomainIntent,
+    facts_pb2.SreDomainFact,
+    process_facts_pb2.SreProcessFact,
+]
+ALL_EXAMPLES = [
+    pytest.param(
+        envelope, id=f"{type(envelope).__name__}.{envelope.WhichOneof(sre.topic_of(envelope).oneof)}"
+    )
+    for envelope_type in ENVELOPES
+    for envelope in testing.examples(envelope_type)
+]
+
+# Seed 526-sre-proto.md, §2 to §6: names and numbers that never change.
+SEED_TOPICS = {
+    "sre.domain.intents.v1": "ameide_core_proto.sre.core.v1.SreDomainIntent",
+    "sre.domain.facts.v1": "ameide_core_proto.sre.core.v1.SreDomainFact",
+    "sre.process.facts.v1": "ameide_core_proto.sre.process.v1.SreProcessFact",
+}
+SEED_ENUMS = {
+    "Severity": ["UNSPECIFIED", "CRITICAL", "HIGH", "MEDIUM", "LOW"],
+    "IncidentStatus": [
+        "UNSPECIFIED",
+        "OPEN",
+        "ACKNOWLEDGED",
+        "INVESTIGATING",
+        "MITIGATING",
+        "RESOLVED",
+        "CLOSED",
+    ],
+    "AlertStatus": ["UNSPECIFIED", "FIRING", "RESOLVED", "SILENCED", "ACKNOWLEDGED"],
+    "HealthStatus": ["UNSPECIFIED", "HEALTHY", "DEGRADED", "UNHEALTHY", "UNKNOWN"],
+}
+SEED_MESSAGES = {
+    "ResourceRef": "type id namespace cluster environment",
+    "SreMessageMeta": "message_id tenant_id occurred_at producer correlation_id causation_id",
+    "SreSubject": "aggregate_type aggregate_id aggregate_version",
+}
+SEED_CASES = {
+    "SreDomainIntent": """
+        meta:1:SreMessageMeta subject:2:SreSubject
+        create_incident:10:CreateIncidentRequested update_incident_severity:11:UpdateIncidentSeverityRequested
+        assign_incident:12:AssignIncidentRequested add_timeline_entry:13:AddIncidentTimelineEntryRequested
+        resolve_incident:14:ResolveIncidentRequested close_incident:15:CloseIncidentRequested
+        ingest_alert:20:IngestAlertRequested acknowledge_alert:21:AcknowledgeAlertRequested
+        correlate_alerts:22:CorrelateAlertsToIncidentRequested create_runbook:30:CreateRunbookRequested
+        execute_runbook:31:ExecuteRunbookRequested create_slo:40:CreateSLORequested
+        record_sli_measurement:41:RecordSLIMeasurementRequested
+        record_health_check:50:RecordHealthCheckRequested
+        record_fleet_state:51:RecordFleetStateRequested""",
+    "SreDomainFact": """
+        meta:1:SreMessageMeta subject:2:SreSubject
+        incident_created:10:IncidentCreated incident_severity_changed:11:IncidentSeverityChanged
+        incident_assigned:12:IncidentAssigned incident_timeline_entry_added:13:IncidentTimelineEntryAdded
+        incident_resolved:14:IncidentResolved incident_closed:15:IncidentClosed
+        alert_ingested:20:AlertIngested
+        alert_acknowledged:21:AlertAcknowledged alerts_correlated:22:AlertsCorrelatedToIncident
+        runbook_created:30:RunbookCreated runbook_execution_completed:31:RunbookExecutionCompleted
+        slo_created:40:SLOCreated sli_measurement_recorded:41:SLIMeasurementRecorded
+        slo_budget_exhausted:42:SLOBudgetExhausted health_check_recorded:50:HealthCheckRecorded
+        fleet_state_recorded:51:FleetStateRecorded""",
+    "SreProcessFact": """
+        meta:1:SreMessageMeta subject:2:SreProcessSubject
+        incident_triage_started:10:IncidentTriageStarted backlog_lookup_completed:11:BacklogLookupCompleted
+        triage_phase_completed:12:TriagePhaseCompleted remediation_proposed:13:RemediationProposed
+        remediation_applied:14:RemediationApplied verification_started:15:VerificationStarted
+        verification_completed:16:VerificationCompleted documentation_requested:17:DocumentationRequested
+        incident_triage_completed:18:IncidentTriageCompleted""",
+}
+SEED_PROCESS_SUBJECT = "workflow_type workflow_id incident_id"
+EVENT_TYPE = re.compile(r"^io\.ameide\.sre\.(domain\.intent|domain\.fact|process\.fact)\.([a-z0-9_]+)\.v1$")
+EVENT_CLASS = {
+    intents_pb2.SreDomainIntent: "domain.intent",
+    facts_pb2.SreDomainFact: "domain.fact",
+    process_facts_pb2.SreProcessFact: "process.fact",
+}
+
+
+def test_topics_are_the_seeds() -> None:
+    """Each seed topic maps to its envelope, declared by the envelope's `topic` option."""
+    assert {
+        name: topic.envelope_type.DESCRIPTOR.full_name for name, topic in sre.TOPICS.items()
+    } == SEED_TOPICS
+
+
+@pytest.mark.parametrize("name", sorted(SEED_ENUMS))
+def test_seed_enums_keep_their_values(name: str) -> None:
+    """Seed enum values keep names and numbers; anything added comes after them."""
+    values = sre_pb2.DESCRIPTOR.enum_types_by_name[name].values
+    prefix = re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper() + "_"
+    seeded = [(value.name, value.number) for value in values[: len(SEED_ENUMS[name])]]
+    assert seeded == [(prefix + suffix, number) for number, suffix in enumerate(SEED_ENUMS[name])]
+    assert all(value.number >= len(SEED_ENUMS[name]) for value in values[len(SEED_ENUMS[name]) :])
+
+
+@pytest.mark.parametrize("name", sorted(SEED_MESSAGES))
+def test_seed_common_messages_keep_their_fields(name: str) -> None:
+    """Seed fields keep names and numbers 1..n; added fields take new numbers."""
+    fields = sre_pb2.DESCRIPTOR.message_types_by_name[name].fields_by_number
+    for number, field_name in enumerate(SEED_MESSAGES[name].split(), start=1):
+        assert fields[number].name == field_name
+
+
+def test_process_subject_keeps_its_fields() -> None:
+    """SreProcessSubject keeps the seed's fields 1..3."""
+    fields = process_facts_pb2.SreProcessSubject.DESCRIPTOR.fields_by_number
+    assert [fields[n].name for n in (1, 2, 3)] == SEED_PROCESS_SUBJECT.split()
+
+
+@pytest.mark.parametrize("envelope_type", ENVELOPES, ids=lambda e: e.__name__)
+def test_envelope_fields_and_cases_are_the_seeds(envelope_type: type[Message]) -> None:
+    """Envelope fields and oneof cases carry the seed's names, numbers and types, and nothing else."""
+    expected = {
+        int(number): (name, type_name)
+        for name, number, type_name in (
+            entry.split(":") for entry in SEED_CASES[envelope_type.__name__].split()
+        )
+    }
+    actual = {
+        field.number: (field.name, field.message_type.name if field.message_type else "")
+        for field in envelope_type.DESCRIPTOR.fields
+    }
+    assert actual == expected
+    (oneof,) = envelope_type.DESCRIPTOR.oneofs
+    assert {field.number for field in oneof.fields} == set(expected) - {1, 2}
+
+
+def test_every_payload_declares_a_well_formed_unique_event_type() -> None:
+    """`event_type` is io.ameide.sre.<class>.<oneof case>.v1, unique across the contract."""
+    seen: set[str] = set()
+    for payload, info in sre.PAYLOADS.items():
+        match = EVENT_TYPE.match(info.event_type)
+        assert match, f"{payload.__name__}: {info.event_type!r}"
+        assert match.group(1) == EVENT_CLASS[info.topic.envelope_type]
+        assert match.group(2) == info.case
+        assert info.event_type not in seen
+        seen.add(info.event_type)
+    assert len(seen) == 40
+
+
+def test_domain_payloads_name_an_aggregate_the_subject_accepts() -> None:
+    """Every domain payload names an aggregate; together they are exactly what `SreSubject` accepts."""
+    from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
+
+    rules = (
+        sre_pb2.SreSubject.DESCRIPTOR.fields_by_name["aggregate_type"]
+        .GetOptions()
+        .Extensions[validate_pb2.field]
+    )
+    accepted = set(rules.string.__getattribute__("in"))
+    domain = {p: i for p, i in sre.PAYLOADS.items() if i.topic.name != sre.PROCESS_FACTS_TOPIC}
+    assert all(info.aggregate_type in accepted for info in domain.values())
+    assert {info.aggregate_type for info in domain.values()} == accepted
+    assert all(not i.aggregate_type for p, i in sre.PAYLOADS.items() if p not in domain)
+
+
+def test_contract_version_is_semver_with_the_package_major() -> None:
+    """The contract version is MAJOR.MINOR.PATCH with major 1, as the packages' v1."""
+    assert re.fullmatch(r"1\.\d+\.\d+", sre.CONTRACT_VERSION)
+
+
+@pytest.mark.parametrize("envelope_type", ENVELOPES, ids=lambda e: e.__name__)
+def test_every_oneof_case_has_an_example(envelope_type: type[Message]) -> None:
+    """Found by walking the descriptor: a new case without an example fails here."""
+    (oneof,) = envelope_type.DESCRIPTOR.oneofs
+    built = testing.examples(envelope_type)
+    assert [envelope.WhichOneof(oneof.name) for envelope in built] == [field.name for field in oneof.fields]
+
+
+@pytest.mark.parametrize("envelope", ALL_EXAMPLES)
+def test_example_is_valid_and_round_trips(envelope: Message) -> None:
+    """Valid; equal after binary and ProtoJSON round trips; deterministic bytes."""
+    assert sre.violations(envelope) == []
+    data = envelope.SerializeToString(deterministic=True)
+    again = type(envelope).FromString(data)
+    assert again == envelope
+    assert again.SerializeToString(deterministic=True) == data
+    assert type(envelope).FromString(envelope.SerializeToString()) == envelope
+    assert json_format.Parse(json_format.MessageToJson(envelope), type(envelope)()) == envelope
+
+
+def _unpopulated(message: Message, path: str = "") -> list[str]:
+    """Fields left at their default anywhere in `message`; oneofs need exactly one member."""
+    missing: list[str] = []
+    descriptor: Any = message.DESCRIPTOR
+    for oneof in descriptor.oneofs:
+        if message.WhichOneof(oneof.name) is None:
+            missing.append(f"{path}{oneof.name}")
+    for field in descriptor.fields:
+        name = f"{path}{field.name}"
+        if (
+            field.containing_oneof is not None
+            and message.WhichOneof(field.containing_oneof.name) != field.name
+        ):
+            continue
+        value = getattr(message, field.name)
+        if field.is_repeated:
+            if not len(value):
+                missing.append(name)
+            elif field.message_type is not None and not field.message_type.GetOptions().map_entry:
+                for index, item in enumerate(value):
+                    missing.extend(_unpopulated(item, f"{name}[{index}]."))
+        elif field.type == FieldDescriptor.TYPE_MESSAGE:
+            if not message.HasField(field.name):
+                missing.append(name)
+            elif not value.DESCRIPTOR.full_name.startswith("google.protobuf."):
+                missing.extend(_unpopulated(value, f"{name}."))
+        elif value == field.default_value:
+            missing.append(name)
+    return missing
+
+
+@pytest.mark.parametrize("envelope", ALL_EXAMPLES)
+def test_example_is_fully_populated(envelope: Message) -> None:
+    """Every field is set, nested, repeated and map fields included (one member per oneof)."""
+    # An intent that creates its aggregate expects version 0, the field's default.
+    creates = sre.payload_info(sre.payload_of(envelope)).creates_aggregate
+    intent = isinstance(envelope, intents_pb2.SreDomainIntent)
+    expected = ["subject.aggregate_version"] if intent and creates else []
+    assert _unpopulated(envelope) == expected
+
+
+def test_alternate_examples_cover_the_other_oneof_members() -> None:
+    """The examples' other oneof members (calendar window, threshold SLI, bad-event ratio) are valid too."""
+    for message in (testing.slo(threshold=True), testing.bad_events_indicator()):
+        assert sre.violations(message) == []
+        assert _unpopulated(message) == []
+
+
+def _query_types() -> list[type[Message]]:
+    types: list[type[Message]] = []
+    for service in query_pb2.DESCRIPTOR.services_by_name.values():
+        for method in service.methods:
+            types += [getattr(query_pb2, method.input_type.name), getattr(query_pb2, method.output_type.name)]
+    return types
+
+
+@pytest.mark.parametrize("message_type", _query_types(), ids=lambda t: t.__name__)
+def test_query_messages_have_valid_full_examples(message_type: type[Message]) -> None:
+    """Every request and response of every query RPC has a valid, fully populated example that round-trips."""
+    message = testing.query_example(message_type)
+    assert sre.violations(message) == []
+    assert _unpopulated(message) == []
+    assert message_type.FromString(message.SerializeToString()) == message
+
+
+def test_query_services_are_read_only_and_tenant_scoped() -> None:
+    """Five services, every RPC a Get/List/Search, every request requiring a tenant_id."""
+    services = query_pb2.DESCRIPTOR.services_by_name
+    assert sorted(services) == sorted(
+        [
+            "SreIncidentQueryService",
+            "SreAlertQueryService",
+            "SreRunbookQueryService",
+            "SreSLOQueryService",
+            "SreHealthQueryService",
+        ]
+    )
+    for service in services.values():
+        for method in service.methods:
+            assert method.name.startswith(("Get", "List", "Search")), method.full_name
+            request = getattr(query_pb2, method.input_type.name)()
+            assert "tenant_id" in [v.field_path for v in sre.violations(request)], method.full_name
