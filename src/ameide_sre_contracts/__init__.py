@@ -12,7 +12,18 @@ Example:
 from importlib.metadata import version as _version
 
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode, encode, from_json, to_json
-from ameide_sre_contracts.contract import (
+from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact, payload_of
+from ameide_sre_contracts.errors import (
+    ContractError,
+    DecodeError,
+    PayloadTypeError,
+    UnknownPayloadError,
+    UnknownTopicError,
+    ValidationError,
+    Violation,
+)
+from ameide_sre_contracts.routing import Router, UnhandledPayloadError, VersionCheck, check_version
+from ameide_sre_contracts.topics import (
     CONTRACT_VERSION,
     DOMAIN_FACTS_TOPIC,
     DOMAIN_INTENTS_TOPIC,
@@ -26,17 +37,6 @@ from ameide_sre_contracts.contract import (
     payload_info,
     topic_of,
 )
-from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact, payload_of
-from ameide_sre_contracts.errors import (
-    ContractError,
-    DecodeError,
-    PayloadTypeError,
-    UnknownPayloadError,
-    UnknownTopicError,
-    ValidationError,
-    Violation,
-)
-from ameide_sre_contracts.routing import Router, UnhandledPayloadError, VersionCheck, check_version
 from ameide_sre_contracts.validation import validate, violations
 
 __version__ = _version("ameide-sre-contracts")

@@ -7,8 +7,8 @@ from typing import Final, TypeVar, overload
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-from ameide_sre_contracts.contract import ENVELOPE_TOPICS, Topic, newer_case, topic_of
 from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, UnknownTopicError
+from ameide_sre_contracts.topics import ENVELOPE_TOPICS, Topic, newer_case, topic_of
 from ameide_sre_contracts.validation import validate as _validate
 
 M = TypeVar("M", bound=Message)

@@ -13,8 +13,8 @@ from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.core.v1.sre_pb2 import SreActor, SreMessageMeta
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
-from ameide_sre_contracts.contract import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, Topic, newer_case
 from ameide_sre_contracts.errors import PayloadTypeError, UnknownPayloadError, UnknownTopicError
+from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, Topic, newer_case
 
 Envelope: TypeAlias = SreDomainIntent | SreDomainFact | SreProcessFact
 """Any of the three envelopes."""

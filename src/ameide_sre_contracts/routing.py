@@ -11,8 +11,8 @@ from google.protobuf.message import Message
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
-from ameide_sre_contracts.contract import PAYLOADS, Topic, newer_case, topic_of
 from ameide_sre_contracts.errors import PayloadTypeError, UnknownPayloadError
+from ameide_sre_contracts.topics import PAYLOADS, Topic, newer_case, topic_of
 
 E = TypeVar("E", bound=Message)
 P = TypeVar("P", bound=Message)

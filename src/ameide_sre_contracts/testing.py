@@ -29,8 +29,8 @@ from ameide_core_proto.sre.core.v1 import (
     sre_pb2,
 )
 from ameide_core_proto.sre.process.v1 import process_facts_pb2 as process
-from ameide_sre_contracts.contract import PAYLOADS, topic_of
 from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact
+from ameide_sre_contracts.topics import PAYLOADS, topic_of
 
 M = TypeVar("M", bound=Message)
 

@@ -9,8 +9,8 @@ from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
-from ameide_sre_contracts.contract import ENVELOPE_TOPICS, PAYLOADS, Topic
 from ameide_sre_contracts.errors import ValidationError, Violation
+from ameide_sre_contracts.topics import ENVELOPE_TOPICS, PAYLOADS, Topic
 
 AGGREGATE_TYPE_RULE = "subject.aggregate_type_matches_payload"
 """Rule id: a domain envelope's `subject.aggregate_type` is its payload's `(aggregate_type)` option."""

@@ -1,0 +1,97 @@
+"""ameide_sre_contracts.routing: typed dispatch, and version checks for idempotent consumers."""
+
+from __future__ import annotations
+
+import pytest
+
+import ameide_sre_contracts as sre
+from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
+from ameide_core_proto.sre.process.v1 import process_facts_pb2
+from ameide_sre_contracts import testing
+from tests.wire import length_delimited
+
+
+def test_dispatch_calls_the_handler_with_payload_and_envelope() -> None:
+    """The registered handler gets the payload and the envelope, and its result is returned."""
+    router: sre.Router[facts_pb2.SreDomainFact] = sre.Router(facts_pb2.SreDomainFact)
+    seen: list[tuple[str, str]] = []
+
+    @router.on(facts_pb2.IncidentCreated)
+    def created(payload: facts_pb2.IncidentCreated, envelope: facts_pb2.SreDomainFact) -> str:
+        seen.append((payload.incident.incident_id, envelope.meta.message_id))
+        return "ok"
+
+    fact = testing.examples(facts_pb2.SreDomainFact)[0]
+    assert router.dispatch(fact) == "ok"
+    assert seen == [(testing.INCIDENT_ID, fact.meta.message_id)]
+
+
+def test_unhandled_lists_payloads_without_handlers() -> None:
+    """unhandled() starts with every payload of the topic and shrinks as handlers register."""
+    router = sre.Router(sre.PROCESS_FACTS_TOPIC)
+    assert router.unhandled() == frozenset(sre.TOPICS[sre.PROCESS_FACTS_TOPIC].payload_types)
+    router.on(process_facts_pb2.IncidentTriageStarted)(lambda payload, envelope: None)
+    assert process_facts_pb2.IncidentTriageStarted not in router.unhandled()
+    assert len(router.unhandled()) == 8
+
+
+def test_a_case_without_handler_raises() -> None:
+    """Dispatching a known case with no handler raises UnhandledPayloadError naming it."""
+    router = sre.Router(sre.DOMAIN_FACTS_TOPIC)
+    with pytest.raises(sre.UnhandledPayloadError, match="incident_closed") as raised:
+        router.dispatch(testing.examples(facts_pb2.SreDomainFact)[5])
+    assert raised.value.field_number == 15
+    assert isinstance(raised.value, sre.UnknownPayloadError)
+
+
+def test_a_newer_case_raises_unknown_payload() -> None:
+    """An envelope whose case is newer than this version is refused with its field number."""
+    fact = testing.examples(facts_pb2.SreDomainFact)[5]
+    fact.ClearField("fact")
+    newer = facts_pb2.SreDomainFact.FromString(fact.SerializeToString() + length_delimited(61, b""))
+    router = sre.Router(sre.DOMAIN_FACTS_TOPIC)
+    with pytest.raises(sre.UnknownPayloadError) as raised:
+        router.dispatch(newer)
+    assert raised.value.field_number == 61
+    assert not isinstance(raised.value, sre.UnhandledPayloadError)
+
+
+def test_registration_is_checked() -> None:
+    """A payload of another topic, a duplicate handler, or a foreign envelope are refused."""
+    router = sre.Router(sre.DOMAIN_FACTS_TOPIC)
+    with pytest.raises(sre.PayloadTypeError):
+        router.on(intents_pb2.CreateIncidentRequested)
+    router.on(facts_pb2.IncidentClosed)(lambda payload, envelope: None)
+    with pytest.raises(ValueError, match="already registered"):
+        router.on(facts_pb2.IncidentClosed)
+    with pytest.raises(sre.PayloadTypeError):
+        router.dispatch(testing.examples(intents_pb2.SreDomainIntent)[0])
+
+
+@pytest.mark.parametrize(
+    ("last_seen", "incoming", "expected"),
+    [
+        (None, 1, sre.VersionCheck.NEW),
+        (0, 1, sre.VersionCheck.NEW),
+        (None, 2, sre.VersionCheck.GAP),
+        (3, 3, sre.VersionCheck.DUPLICATE),
+        (3, 2, sre.VersionCheck.STALE),
+        (3, 1, sre.VersionCheck.STALE),
+        (3, 4, sre.VersionCheck.NEW),
+        (3, 5, sre.VersionCheck.GAP),
+    ],
+)
+def test_check_version(last_seen: int | None, incoming: int, expected: sre.VersionCheck) -> None:
+    """Equal is DUPLICATE, lower STALE, one more NEW, higher GAP."""
+    assert sre.check_version(last_seen, incoming) is expected
+
+
+def test_check_version_reads_the_fact_and_refuses_impossible_versions() -> None:
+    """A fact is classified by its subject's version; versions below 1 are errors."""
+    fact = testing.examples(facts_pb2.SreDomainFact)[5]
+    assert fact.subject.aggregate_version == 4
+    assert sre.check_version(3, fact) is sre.VersionCheck.NEW
+    with pytest.raises(ValueError, match="1 or more"):
+        sre.check_version(3, 0)
+    with pytest.raises(ValueError, match="negative"):
+        sre.check_version(-1, 1)

@@ -1,0 +1,121 @@
+"""ameide_sre_contracts.validation: code-like field paths and the envelope rules declared as options."""
+
+from __future__ import annotations
+
+import protovalidate
+import pytest
+from google.protobuf.message import Message
+
+import ameide_sre_contracts as sre
+from ameide_core_proto.sre.core.v1 import alert_pb2, facts_pb2, intents_pb2, sre_pb2
+from ameide_core_proto.sre.process.v1 import process_facts_pb2
+from ameide_sre_contracts import testing
+from ameide_sre_contracts.validation import AGGREGATE_TYPE_RULE, CREATES_AGGREGATE_RULE, MIN_VERSION_RULE
+
+DOMAIN: list[type[Message]] = [intents_pb2.SreDomainIntent, facts_pb2.SreDomainFact]
+DOMAIN_EXAMPLES = [envelope for envelope_type in DOMAIN for envelope in testing.examples(envelope_type)]
+
+
+def _fresh(envelope: Message) -> Message:
+    copy = type(envelope)()
+    copy.CopyFrom(envelope)
+    return copy
+
+
+def _ids(envelope: Message) -> str:
+    return f"{type(envelope).__name__}.{sre.payload_of(envelope).DESCRIPTOR.name}"
+
+
+def test_paths_read_like_code() -> None:
+    """Repeated indexes, map keys and nesting render as `a.b[2].c["k"]`."""
+    fact = testing.example_envelope(facts_pb2.IncidentCreated(incident=testing.incident(resources=3)))
+    assert isinstance(fact, facts_pb2.SreDomainFact)
+    fact.incident_created.incident.affected_resources[2].id = ""
+    alert = testing.alert()
+    alert.labels["team"] = "x" * 2000
+    alert.labels['quote"d'] = "y" * 2000
+    assert [str(v) for v in sre.violations(fact)] == [
+        "incident_created.incident.affected_resources[2].id: must be at least 1 characters [string.min_len]"
+    ]
+    paths = sorted(v.field_path for v in sre.violations(alert))
+    assert paths == ['labels["quote\\"d"]', 'labels["team"]']
+
+
+def test_map_key_violations_are_marked() -> None:
+    """A broken key rule is reported for the key."""
+    alert = testing.alert()
+    alert.annotations[""] = "v"
+    (violation,) = sre.violations(alert)
+    assert (violation.field_path, violation.for_key, violation.rule_id) == (
+        'annotations[""]',
+        True,
+        "string.min_len",
+    )
+
+
+def test_message_level_rule_has_an_empty_path() -> None:
+    """A rule on the validated message itself is reported at the empty path."""
+    fleet = testing.fleet_state()
+    fleet.total_applications += 1
+    (violation,) = sre.violations(fleet)
+    assert (violation.field_path, violation.rule_id) == ("", "fleet_state.health_counts_partition_total")
+
+
+def test_validate_raises_with_every_violation() -> None:
+    """validate raises ValidationError carrying all violations; a valid message passes."""
+    sre.validate(testing.alert())
+    broken = alert_pb2.Alert()
+    with pytest.raises(sre.ValidationError) as raised:
+        sre.validate(broken)
+    assert raised.value.violations == tuple(sre.violations(broken))
+    assert raised.value.message_type == "Alert"
+    assert len(raised.value.violations) >= 6
+
+
+@pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
+def test_subject_aggregate_type_must_match_the_payload(envelope: Message) -> None:
+    """For every domain case, another aggregate type in the subject is refused (from the option)."""
+    envelope = _fresh(envelope)
+    info = sre.payload_info(sre.payload_of(envelope))
+    envelope.subject.aggregate_type = "Alert" if info.aggregate_type != "Alert" else "Incident"  # type: ignore[attr-defined]
+    found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
+    assert found == [("subject.aggregate_type", AGGREGATE_TYPE_RULE)]
+
+
+@pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
+def test_creating_payloads_fix_the_version(envelope: Message) -> None:
+    """A creating payload needs version 0 on an intent and 1 on a fact; others accept any valid version."""
+    envelope = _fresh(envelope)
+    info = sre.payload_info(sre.payload_of(envelope))
+    envelope.subject.aggregate_version = 2  # type: ignore[attr-defined]
+    found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
+    assert found == (
+        [("subject.aggregate_version", CREATES_AGGREGATE_RULE)] if info.creates_aggregate else []
+    )
+
+
+def test_facts_carry_version_one_or_more() -> None:
+    """A fact at version 0 breaks the envelope's min_aggregate_version; an intent at 0 does not."""
+    fact = testing.examples(facts_pb2.SreDomainFact)[5]
+    fact.subject.aggregate_version = 0
+    assert [(v.field_path, v.rule_id) for v in sre.violations(fact)] == [
+        ("subject.aggregate_version", MIN_VERSION_RULE)
+    ]
+    intent = testing.examples(intents_pb2.SreDomainIntent)[5]
+    intent.subject.aggregate_version = 0
+    assert sre.violations(intent) == []
+
+
+def test_envelope_rules_are_the_librarys_own() -> None:
+    """protovalidate alone does not see the option-declared rules: the library adds them."""
+    fact = testing.examples(facts_pb2.SreDomainFact)[0]
+    fact.subject.aggregate_type = "Alert"
+    assert protovalidate.collect_violations(fact) == []
+    assert [v.rule_id for v in sre.violations(fact)] == [AGGREGATE_TYPE_RULE]
+
+
+def test_process_facts_have_no_aggregate_rules() -> None:
+    """Process facts are keyed by workflow, not aggregate: only protovalidate's rules apply."""
+    for envelope in testing.examples(process_facts_pb2.SreProcessFact):
+        assert sre.violations(envelope) == []
+    assert sre_pb2.SreSubject.DESCRIPTOR.full_name.endswith("SreSubject")
