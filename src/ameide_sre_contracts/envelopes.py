@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TypeAlias
+from typing import TypeAlias, TypedDict, TypeVar, Unpack
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -14,12 +14,13 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.core.v1.sre_pb2 import SreActor, SreMessageMeta
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts.errors import PayloadTypeError, UnknownPayloadError, UnknownTopicError
-from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, Topic, newer_case
+from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, newer_case
 
 Envelope: TypeAlias = SreDomainIntent | SreDomainFact | SreProcessFact
 """Any of the three envelopes."""
 
 TimeLike: TypeAlias = datetime | Timestamp
+E = TypeVar("E", SreDomainIntent, SreDomainFact, SreProcessFact)
 
 
 def _timestamp(value: TimeLike | None) -> Timestamp:
@@ -35,48 +36,66 @@ def _timestamp(value: TimeLike | None) -> Timestamp:
     return stamp
 
 
-def _meta(
-    *,
-    tenant_id: str,
-    producer: str,
-    correlation_id: str | None,
-    causation: Envelope | None,
-    traceparent: str | None,
-    tracestate: str | None,
-    actor: SreActor | None,
-    occurred_at: TimeLike | None,
-    message_id: str | None,
-) -> SreMessageMeta:
+class MetaOptions(TypedDict, total=False):
+    """Optional metadata every builder accepts, by keyword."""
+
+    correlation_id: str | None
+    """Groups the messages of one flow; defaults to the causing message's correlation (or id)."""
+    causation: Envelope | None
+    """The envelope that caused this one."""
+    traceparent: str | None
+    """W3C `traceparent` of the producing span."""
+    tracestate: str | None
+    """W3C `tracestate` accompanying `traceparent`."""
+    actor: SreActor | None
+    """Who caused the change."""
+    occurred_at: TimeLike | None
+    """When the change happened (timezone-aware); defaults to now."""
+    message_id: str | None
+    """The idempotency key; defaults to a fresh UUID."""
+
+
+def _meta(tenant_id: str, producer: str, options: MetaOptions) -> SreMessageMeta:
     meta = SreMessageMeta(
-        message_id=message_id or str(uuid.uuid4()),
+        message_id=options.get("message_id") or str(uuid.uuid4()),
         tenant_id=tenant_id,
         producer=producer,
         schema_version=CONTRACT_VERSION,
-        traceparent=traceparent or "",
-        tracestate=tracestate or "",
+        traceparent=options.get("traceparent") or "",
+        tracestate=options.get("tracestate") or "",
     )
-    meta.occurred_at.CopyFrom(_timestamp(occurred_at))
+    meta.occurred_at.CopyFrom(_timestamp(options.get("occurred_at")))
+    causation = options.get("causation")
     if causation is not None:
         parent = causation.meta
         meta.causation_id = parent.message_id
         meta.correlation_id = parent.correlation_id or parent.message_id
+    correlation_id = options.get("correlation_id")
     if correlation_id is not None:
         meta.correlation_id = correlation_id
+    actor = options.get("actor")
     if actor is not None:
         meta.actor.CopyFrom(actor)
     return meta
 
 
-def _place(envelope: Message, topic: Topic, payload: Message) -> None:
+def _envelope(
+    envelope_type: type[E], payload: Message, tenant_id: str, producer: str, options: MetaOptions
+) -> E:
+    """A new envelope with `payload` in the case its type picks, and metadata filled in."""
+    topic = ENVELOPE_TOPICS[envelope_type]
     info = PAYLOADS.get(type(payload))
     if info is None or info.topic is not topic:
         where = (
             f"a payload of {info.topic.envelope_type.__name__}" if info else "not a payload of any envelope"
         )
         raise PayloadTypeError(
-            f"{type(payload).__name__} cannot go in {topic.envelope_type.__name__}: it is {where}"
+            f"{type(payload).__name__} cannot go in {envelope_type.__name__}: it is {where}"
         )
+    envelope = envelope_type()
     getattr(envelope, info.case).CopyFrom(payload)
+    envelope.meta.CopyFrom(_meta(tenant_id, producer, options))
+    return envelope
 
 
 def new_intent(
@@ -86,13 +105,7 @@ def new_intent(
     producer: str,
     aggregate_id: str,
     expected_version: int = 0,
-    correlation_id: str | None = None,
-    causation: Envelope | None = None,
-    traceparent: str | None = None,
-    tracestate: str | None = None,
-    actor: SreActor | None = None,
-    occurred_at: TimeLike | None = None,
-    message_id: str | None = None,
+    **options: Unpack[MetaOptions],
 ) -> SreDomainIntent:
     """An intent carrying `payload`; the payload's type picks the oneof case.
 
@@ -101,27 +114,13 @@ def new_intent(
     `message_id` becomes `causation_id` and its correlation id (or, when it has
     none, its `message_id`) becomes `correlation_id`. `message_id` defaults to
     a fresh UUID, `occurred_at` to now (UTC), `schema_version` to the contract
-    version and `subject.aggregate_type` to the payload's aggregate.
+    version and `subject.aggregate_type` to the payload's aggregate. See
+    `MetaOptions` for the other keywords.
 
     Raises:
         PayloadTypeError: `payload` is not an intent payload.
     """
-    topic = ENVELOPE_TOPICS[SreDomainIntent]
-    envelope = SreDomainIntent()
-    _place(envelope, topic, payload)
-    envelope.meta.CopyFrom(
-        _meta(
-            tenant_id=tenant_id,
-            producer=producer,
-            correlation_id=correlation_id,
-            causation=causation,
-            traceparent=traceparent,
-            tracestate=tracestate,
-            actor=actor,
-            occurred_at=occurred_at,
-            message_id=message_id,
-        )
-    )
+    envelope = _envelope(SreDomainIntent, payload, tenant_id, producer, options)
     envelope.subject.aggregate_type = PAYLOADS[type(payload)].aggregate_type
     envelope.subject.aggregate_id = aggregate_id
     envelope.subject.aggregate_version = expected_version
@@ -135,13 +134,7 @@ def new_fact(
     producer: str,
     aggregate_id: str,
     aggregate_version: int,
-    correlation_id: str | None = None,
-    causation: Envelope | None = None,
-    traceparent: str | None = None,
-    tracestate: str | None = None,
-    actor: SreActor | None = None,
-    occurred_at: TimeLike | None = None,
-    message_id: str | None = None,
+    **options: Unpack[MetaOptions],
 ) -> SreDomainFact:
     """A domain fact carrying `payload`; `aggregate_version` is the version after the change (1 or more).
 
@@ -150,22 +143,7 @@ def new_fact(
     Raises:
         PayloadTypeError: `payload` is not a domain fact payload.
     """
-    topic = ENVELOPE_TOPICS[SreDomainFact]
-    envelope = SreDomainFact()
-    _place(envelope, topic, payload)
-    envelope.meta.CopyFrom(
-        _meta(
-            tenant_id=tenant_id,
-            producer=producer,
-            correlation_id=correlation_id,
-            causation=causation,
-            traceparent=traceparent,
-            tracestate=tracestate,
-            actor=actor,
-            occurred_at=occurred_at,
-            message_id=message_id,
-        )
-    )
+    envelope = _envelope(SreDomainFact, payload, tenant_id, producer, options)
     envelope.subject.aggregate_type = PAYLOADS[type(payload)].aggregate_type
     envelope.subject.aggregate_id = aggregate_id
     envelope.subject.aggregate_version = aggregate_version
@@ -181,13 +159,7 @@ def new_process_fact(
     incident_id: str,
     workflow_type: str = "IncidentTriageProcess",
     run_id: str | None = None,
-    correlation_id: str | None = None,
-    causation: Envelope | None = None,
-    traceparent: str | None = None,
-    tracestate: str | None = None,
-    actor: SreActor | None = None,
-    occurred_at: TimeLike | None = None,
-    message_id: str | None = None,
+    **options: Unpack[MetaOptions],
 ) -> SreProcessFact:
     """A process fact carrying `payload` for one workflow instance serving one incident.
 
@@ -196,22 +168,7 @@ def new_process_fact(
     Raises:
         PayloadTypeError: `payload` is not a process fact payload.
     """
-    topic = ENVELOPE_TOPICS[SreProcessFact]
-    envelope = SreProcessFact()
-    _place(envelope, topic, payload)
-    envelope.meta.CopyFrom(
-        _meta(
-            tenant_id=tenant_id,
-            producer=producer,
-            correlation_id=correlation_id,
-            causation=causation,
-            traceparent=traceparent,
-            tracestate=tracestate,
-            actor=actor,
-            occurred_at=occurred_at,
-            message_id=message_id,
-        )
-    )
+    envelope = _envelope(SreProcessFact, payload, tenant_id, producer, options)
     envelope.subject.workflow_type = workflow_type
     envelope.subject.workflow_id = workflow_id
     envelope.subject.incident_id = incident_id

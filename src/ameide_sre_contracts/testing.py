@@ -29,7 +29,7 @@ from ameide_core_proto.sre.core.v1 import (
     sre_pb2,
 )
 from ameide_core_proto.sre.process.v1 import process_facts_pb2 as process
-from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact
+from ameide_sre_contracts.envelopes import Envelope, MetaOptions, new_fact, new_intent, new_process_fact
 from ameide_sre_contracts.topics import PAYLOADS, topic_of
 
 M = TypeVar("M", bound=Message)
@@ -361,7 +361,8 @@ def _time_range() -> sre_pb2.TimeRange:
     return sre_pb2.TimeRange(start_time=_at(-7 * 86400), end_time=_at(0))
 
 
-_PAGE = {"page_size": 50, "page_token": "eyJvZmZzZXQiOjUwfQ"}
+PAGE_SIZE = 50
+PAGE_TOKEN = "eyJvZmZzZXQiOjUwfQ"
 _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     query_pb2.GetIncidentRequest: lambda: query_pb2.GetIncidentRequest(
         tenant_id=TENANT_ID, incident_id=INCIDENT_ID
@@ -372,7 +373,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         statuses=[sre_pb2.INCIDENT_STATUS_OPEN, sre_pb2.INCIDENT_STATUS_INVESTIGATING],
         severities=[sre_pb2.SEVERITY_CRITICAL, sre_pb2.SEVERITY_HIGH],
         created=_time_range(),
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.ListIncidentsResponse: lambda: query_pb2.ListIncidentsResponse(
         incidents=[incident()], next_page_token="eyJvZmZzZXQiOjEwMH0"
@@ -386,7 +388,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     query_pb2.GetIncidentTimelineRequest: lambda: query_pb2.GetIncidentTimelineRequest(
         tenant_id=TENANT_ID,
         incident_id=INCIDENT_ID,
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.GetIncidentTimelineResponse: lambda: query_pb2.GetIncidentTimelineResponse(
         entries=[_timeline_entry(i) for i in range(3)], next_page_token="p2"
@@ -399,7 +402,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         severities=[sre_pb2.SEVERITY_HIGH],
         label_selector={"team": "checkout"},
         started=_time_range(),
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.ListAlertsResponse: lambda: query_pb2.ListAlertsResponse(
         alerts=[alert()], next_page_token="p2"
@@ -408,7 +412,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         tenant_id=TENANT_ID,
         min_severity=sre_pb2.SEVERITY_HIGH,
         label_selector={"team": "checkout"},
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.ListActiveAlertsResponse: lambda: query_pb2.ListActiveAlertsResponse(
         alerts=[alert()], next_page_token="p2"
@@ -421,7 +426,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         tenant_id=TENANT_ID,
         automation_levels=[runbook_pb2.AUTOMATION_LEVEL_ASSISTED],
         owner="team-checkout",
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.ListRunbooksResponse: lambda: query_pb2.ListRunbooksResponse(
         runbooks=[runbook()], next_page_token="p2"
@@ -430,7 +436,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         tenant_id=TENANT_ID,
         symptoms="pods crash-loop after config change",
         labels={"team": "checkout"},
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.SearchRunbooksResponse: lambda: query_pb2.SearchRunbooksResponse(
         results=[query_pb2.RunbookSearchResult(runbook=runbook(), score=0.77)], next_page_token="p2"
@@ -440,7 +447,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     query_pb2.ListSLOsRequest: lambda: query_pb2.ListSLOsRequest(
         tenant_id=TENANT_ID,
         owner="team-checkout",
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.ListSLOsResponse: lambda: query_pb2.ListSLOsResponse(slos=[slo()], next_page_token="p2"),
     query_pb2.GetSLOBudgetStatusRequest: lambda: query_pb2.GetSLOBudgetStatusRequest(
@@ -457,7 +465,8 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         tenant_id=TENANT_ID,
         resource=health_check().resource,
         checked=_time_range(),
-        **_PAGE,  # type: ignore[arg-type]
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
     ),
     query_pb2.GetHealthHistoryResponse: lambda: query_pb2.GetHealthHistoryResponse(
         health_checks=[health_check()], next_page_token="p2"
@@ -675,8 +684,11 @@ def example(payload_type: type[M]) -> M:
 def example_envelope(payload: Message) -> Envelope:
     """A valid envelope around `payload`, with every metadata field set."""
     info = PAYLOADS[type(payload)]
-    common = {
-        "tenant_id": TENANT_ID,
+    parent = intents_pb2.SreDomainIntent()
+    parent.meta.message_id = PARENT_MESSAGE_ID
+    parent.meta.correlation_id = CORRELATION_ID
+    common: MetaOptions = {
+        "causation": parent,
         "correlation_id": CORRELATION_ID,
         "traceparent": TRACEPARENT,
         "tracestate": TRACESTATE,
@@ -684,9 +696,6 @@ def example_envelope(payload: Message) -> Envelope:
         "occurred_at": T0 + timedelta(seconds=info.field_number),
         "message_id": _uuid(f"message/{info.topic.name}/{info.case}"),
     }
-    parent = intents_pb2.SreDomainIntent()
-    parent.meta.message_id = PARENT_MESSAGE_ID
-    parent.meta.correlation_id = CORRELATION_ID
     envelope_type = info.topic.envelope_type
     if envelope_type is intents_pb2.SreDomainIntent:
         return new_intent(
@@ -694,8 +703,8 @@ def example_envelope(payload: Message) -> Envelope:
             producer="sre-integration-alertmanager",
             aggregate_id=_AGGREGATE_IDS[info.aggregate_type],
             expected_version=0 if info.creates_aggregate else 3,
-            causation=parent,
-            **common,  # type: ignore[arg-type]
+            tenant_id=TENANT_ID,
+            **common,
         )
     if envelope_type is facts_pb2.SreDomainFact:
         return new_fact(
@@ -703,8 +712,8 @@ def example_envelope(payload: Message) -> Envelope:
             producer="sre-domain",
             aggregate_id=_AGGREGATE_IDS[info.aggregate_type],
             aggregate_version=1 if info.creates_aggregate else 4,
-            causation=parent,
-            **common,  # type: ignore[arg-type]
+            tenant_id=TENANT_ID,
+            **common,
         )
     return new_process_fact(
         payload,
@@ -712,8 +721,8 @@ def example_envelope(payload: Message) -> Envelope:
         workflow_id=WORKFLOW_ID,
         incident_id=INCIDENT_ID,
         run_id=_uuid("run"),
-        causation=parent,
-        **common,  # type: ignore[arg-type]
+        tenant_id=TENANT_ID,
+        **common,
     )
 
 
