@@ -14,7 +14,7 @@ export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := all
 .PHONY: all setup protodeps lint format generate check-generated breaking baseline \
-        build test pytest clean
+        build test pytest fuzz clean
 
 all: lint check-generated build
 
@@ -75,6 +75,13 @@ pytest: $(PROTODEPS)
 	$(BIN)/python -m pytest
 
 test: lint breaking check-generated pytest
+
+# A long fuzzing run (FUZZ_SECONDS each for the mutation fuzzer and atheris);
+# rewrites docs/reliability.md with the figures.
+FUZZ_SECONDS ?= 600
+fuzz: $(PROTODEPS)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/fuzz.txt
+	$(BIN)/python tools/reliability_report.py --seconds $(FUZZ_SECONDS) --atheris-seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

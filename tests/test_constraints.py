@@ -50,11 +50,7 @@ RANGE_BOUNDS = ("gt", "gte", "lt", "lte")
 def _scalar_rule_ids(kind: str, typed: Message) -> list[str]:
     names = [field.name for field, _ in typed.ListFields()]
     bounds = [name for name in RANGE_BOUNDS if name in names]
-    ids = [
-        f"{kind}.{name}"
-        for name in names
-        if name not in RANGE_BOUNDS and name not in ("keys", "values", "items")
-    ]
+    ids = [f"{kind}.{name}" for name in names if name not in RANGE_BOUNDS and name not in ("keys", "values", "items")]
     if bounds:
         ids.append(f"{kind}.{'_'.join(bounds)}")
     return ids
@@ -106,15 +102,10 @@ def declared_rules() -> list[Rule]:
         name = descriptor.full_name
         options = descriptor.GetOptions()
         if options.HasExtension(validate_pb2.message):
-            found += [
-                Rule(name, "", "message", cel.id) for cel in options.Extensions[validate_pb2.message].cel
-            ]
+            found += [Rule(name, "", "message", cel.id) for cel in options.Extensions[validate_pb2.message].cel]
         for oneof in descriptor.oneofs:
             oneof_options = oneof.GetOptions()
-            if (
-                oneof_options.HasExtension(validate_pb2.oneof)
-                and oneof_options.Extensions[validate_pb2.oneof].required
-            ):
+            if oneof_options.HasExtension(validate_pb2.oneof) and oneof_options.Extensions[validate_pb2.oneof].required:
                 found.append(Rule(name, oneof.name, "oneof", "required"))
         for field in descriptor.fields:
             field_options = field.GetOptions()
@@ -295,15 +286,9 @@ CEL_BREAKERS: dict[str, Callable[[Any], bool | None]] = {
     "sli_measurement.window_ends_after_start": lambda m: m.window_end.CopyFrom(m.window_start),
     "sli_measurement.good_within_total": lambda m: setattr(m, "good_events", m.total_events + 1),
     "error_budget_status.window_ends_after_start": lambda m: m.window_end.CopyFrom(m.window_start),
-    "fleet_state.health_counts_partition_total": lambda m: setattr(
-        m, "total_applications", m.total_applications + 1
-    ),
-    "fleet_state.out_of_sync_within_total": lambda m: setattr(
-        m, "out_of_sync_count", m.total_applications + 1
-    ),
-    "traceparent.non_zero_ids": lambda m: setattr(
-        m, "traceparent", "00-" + "0" * 32 + "-00f067aa0ba902b7-01"
-    ),
+    "fleet_state.health_counts_partition_total": lambda m: setattr(m, "total_applications", m.total_applications + 1),
+    "fleet_state.out_of_sync_within_total": lambda m: setattr(m, "out_of_sync_count", m.total_applications + 1),
+    "traceparent.non_zero_ids": lambda m: setattr(m, "traceparent", "00-" + "0" * 32 + "-00f067aa0ba902b7-01"),
     "incident_severity_changed.severity_differs": lambda m: setattr(m, "severity", m.previous_severity),
     "slo_budget_exhausted.budget_spent": lambda m: setattr(m.budget, "consumed_ratio", 0.5),
     "search_runbooks.has_criteria": lambda m: _set_all((m, "symptoms", ""), (m, "labels", {})),

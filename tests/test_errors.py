@@ -17,9 +17,7 @@ from ameide_core_proto.sre.core.v1 import facts_pb2
         (sre.PayloadTypeError, TypeError),
     ],
 )
-def test_leaf_errors_share_one_root_and_their_builtin(
-    error: type[Exception], builtin: type[Exception]
-) -> None:
+def test_leaf_errors_share_one_root_and_their_builtin(error: type[Exception], builtin: type[Exception]) -> None:
     """Every leaf is a ContractError and the builtin it resembles."""
     assert issubclass(error, sre.ContractError)
     assert issubclass(error, builtin)
@@ -34,9 +32,7 @@ def test_validation_error_lists_each_violation_as_path_message_rule() -> None:
         [
             sre.Violation("meta.tenant_id", "string.min_len", "must be at least 1 characters"),
             sre.Violation("", "fleet_state.out_of_sync_within_total", "too many"),
-            sre.Violation(
-                'alert.labels[""]', "string.min_len", "must be at least 1 characters", for_key=True
-            ),
+            sre.Violation('alert.labels[""]', "string.min_len", "must be at least 1 characters", for_key=True),
         ],
     )
     lines = str(error).splitlines()

@@ -21,9 +21,7 @@ ENVELOPES: list[type[Message]] = [
     process_facts_pb2.SreProcessFact,
 ]
 ALL_EXAMPLES = [
-    pytest.param(
-        envelope, id=f"{type(envelope).__name__}.{envelope.WhichOneof(sre.topic_of(envelope).oneof)}"
-    )
+    pytest.param(envelope, id=f"{type(envelope).__name__}.{envelope.WhichOneof(sre.topic_of(envelope).oneof)}")
     for envelope_type in ENVELOPES
     for envelope in testing.examples(envelope_type)
 ]
@@ -95,9 +93,7 @@ EVENT_CLASS = {
 
 def test_topics_are_the_seeds() -> None:
     """Each seed topic maps to its envelope, declared by the envelope's `topic` option."""
-    assert {
-        name: topic.envelope_type.DESCRIPTOR.full_name for name, topic in sre.TOPICS.items()
-    } == SEED_TOPICS
+    assert {name: topic.envelope_type.DESCRIPTOR.full_name for name, topic in sre.TOPICS.items()} == SEED_TOPICS
 
 
 @pytest.mark.parametrize("name", sorted(SEED_ENUMS))
@@ -129,9 +125,7 @@ def test_envelope_fields_and_cases_are_the_seeds(envelope_type: type[Message]) -
     """Envelope fields and oneof cases carry the seed's names, numbers and types, and nothing else."""
     expected = {
         int(number): (name, type_name)
-        for name, number, type_name in (
-            entry.split(":") for entry in SEED_CASES[envelope_type.__name__].split()
-        )
+        for name, number, type_name in (entry.split(":") for entry in SEED_CASES[envelope_type.__name__].split())
     }
     actual = {
         field.number: (field.name, field.message_type.name if field.message_type else "")
@@ -159,11 +153,7 @@ def test_domain_payloads_name_an_aggregate_the_subject_accepts() -> None:
     """Every domain payload names an aggregate; together they are exactly what `SreSubject` accepts."""
     from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
 
-    rules = (
-        sre_pb2.SreSubject.DESCRIPTOR.fields_by_name["aggregate_type"]
-        .GetOptions()
-        .Extensions[validate_pb2.field]
-    )
+    rules = sre_pb2.SreSubject.DESCRIPTOR.fields_by_name["aggregate_type"].GetOptions().Extensions[validate_pb2.field]
     accepted = set(rules.string.__getattribute__("in"))
     domain = {p: i for p, i in sre.PAYLOADS.items() if i.topic.name != sre.PROCESS_FACTS_TOPIC}
     assert all(info.aggregate_type in accepted for info in domain.values())
@@ -205,10 +195,7 @@ def _unpopulated(message: Message, path: str = "") -> list[str]:
             missing.append(f"{path}{oneof.name}")
     for field in descriptor.fields:
         name = f"{path}{field.name}"
-        if (
-            field.containing_oneof is not None
-            and message.WhichOneof(field.containing_oneof.name) != field.name
-        ):
+        if field.containing_oneof is not None and message.WhichOneof(field.containing_oneof.name) != field.name:
             continue
         value = getattr(message, field.name)
         if field.is_repeated:

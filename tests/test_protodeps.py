@@ -49,10 +49,7 @@ def test_a_rendering_difference_would_be_caught(tmp_path: Path) -> None:
     target.parent.mkdir(parents=True)
     target.write_text(altered, encoding="utf-8")
     (tmp_path / "deps" / "buf.yaml").write_text("version: v2\n", encoding="utf-8")
-    assert (
-        _compile(tmp_path / "deps", tmp_path / "image.binpb")
-        != materialize_protodeps.embedded_validate_descriptor()
-    )
+    assert _compile(tmp_path / "deps", tmp_path / "image.binpb") != materialize_protodeps.embedded_validate_descriptor()
 
 
 def test_materialize_rewrites_only_on_change(tmp_path: Path) -> None:

@@ -89,9 +89,7 @@ def test_creating_payloads_fix_the_version(envelope: Message) -> None:
     info = sre.payload_info(sre.payload_of(envelope))
     envelope.subject.aggregate_version = 2  # type: ignore[attr-defined]
     found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
-    assert found == (
-        [("subject.aggregate_version", CREATES_AGGREGATE_RULE)] if info.creates_aggregate else []
-    )
+    assert found == ([("subject.aggregate_version", CREATES_AGGREGATE_RULE)] if info.creates_aggregate else [])
 
 
 def test_facts_carry_version_one_or_more() -> None:

@@ -119,18 +119,12 @@ def differences(expected: Path, actual: Path) -> list[str]:
     """Relative paths that differ between two trees (added, removed or changed)."""
     expected_files = {p.relative_to(expected).as_posix() for p in expected.rglob("*") if p.is_file()}
     actual_files = (
-        {
-            p.relative_to(actual).as_posix()
-            for p in actual.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts
-        }
+        {p.relative_to(actual).as_posix() for p in actual.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
         if actual.exists()
         else set()
     )
     changed = {
-        name
-        for name in expected_files & actual_files
-        if not filecmp.cmp(expected / name, actual / name, shallow=False)
+        name for name in expected_files & actual_files if not filecmp.cmp(expected / name, actual / name, shallow=False)
     }
     return sorted((expected_files ^ actual_files) | changed)
 

@@ -210,9 +210,7 @@ class _Renderer:
         for extension_range in message.extension_range:
             end = "max" if extension_range.end - 1 == _MAX_FIELD_NUMBER else str(extension_range.end - 1)
             span = (
-                str(extension_range.start)
-                if end == str(extension_range.start)
-                else f"{extension_range.start} to {end}"
+                str(extension_range.start) if end == str(extension_range.start) else f"{extension_range.start} to {end}"
             )
             options = _option_assignments(self.resolver, extension_range.options)
             suffix = f" [{', '.join(options)}]" if options else ""
@@ -221,15 +219,11 @@ class _Renderer:
         self.extensions(inner, message.extension)
         self.emit(depth, "}")
 
-    def reserved(
-        self, depth: int, ranges: Sequence[object], names: Sequence[str], *, exclusive_end: bool
-    ) -> None:
+    def reserved(self, depth: int, ranges: Sequence[object], names: Sequence[str], *, exclusive_end: bool) -> None:
         spans = []
         for reserved in ranges:
             start, end = reserved.start, reserved.end - (1 if exclusive_end else 0)  # type: ignore[attr-defined]
-            spans.append(
-                str(start) if start == end else f"{start} to {'max' if end == _MAX_FIELD_NUMBER else end}"
-            )
+            spans.append(str(start) if start == end else f"{start} to {'max' if end == _MAX_FIELD_NUMBER else end}")
         if spans:
             self.emit(depth, f"reserved {', '.join(spans)};")
         if names:
@@ -257,11 +251,7 @@ class _Renderer:
         type_name = _SCALAR_TYPE_NAMES.get(field.type, field.type_name)
         if field.type == FDP.TYPE_GROUP:
             raise ValueError(f"groups are not rendered ({field.name})")
-        entry = (
-            (map_entries or {}).get(field.type_name.rsplit(".", 1)[-1])
-            if field.type == FDP.TYPE_MESSAGE
-            else None
-        )
+        entry = (map_entries or {}).get(field.type_name.rsplit(".", 1)[-1]) if field.type == FDP.TYPE_MESSAGE else None
         if entry is not None and field.label == FDP.LABEL_REPEATED:
             key, value = entry.field
             key_type = _SCALAR_TYPE_NAMES.get(key.type, key.type_name)

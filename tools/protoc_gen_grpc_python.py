@@ -28,9 +28,7 @@ def generate(request: plugin_pb2.CodeGeneratorRequest) -> plugin_pb2.CodeGenerat
         return response
     with tempfile.TemporaryDirectory() as workdir:
         descriptor_set = Path(workdir, "input.binpb")
-        descriptor_set.write_bytes(
-            descriptor_pb2.FileDescriptorSet(file=request.proto_file).SerializeToString()
-        )
+        descriptor_set.write_bytes(descriptor_pb2.FileDescriptorSet(file=request.proto_file).SerializeToString())
         out_dir = Path(workdir, "out")
         out_dir.mkdir()
         parameter = f"{request.parameter}:" if request.parameter else ""
@@ -46,9 +44,7 @@ def generate(request: plugin_pb2.CodeGeneratorRequest) -> plugin_pb2.CodeGenerat
             response.error = f"grpcio-tools protoc exited with status {status}"
             return response
         for path in sorted(out_dir.rglob("*.py")):
-            response.file.add(
-                name=path.relative_to(out_dir).as_posix(), content=path.read_text(encoding="utf-8")
-            )
+            response.file.add(name=path.relative_to(out_dir).as_posix(), content=path.read_text(encoding="utf-8"))
     return response
 
 

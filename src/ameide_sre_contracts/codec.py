@@ -13,12 +13,14 @@ from ameide_sre_contracts.validation import validate as _validate
 
 M = TypeVar("M", bound=Message)
 
-DEFAULT_MAX_BYTES: Final[int] = 8 * 1024 * 1024
-"""The largest input `decode` and `from_json` accept unless told otherwise: 8 MiB.
+DEFAULT_MAX_BYTES: Final[int] = 1024 * 1024
+"""The largest input `decode` and `from_json` accept unless told otherwise: 1 MiB.
 
-Above the largest envelope the contract's size rules allow (see
-docs/reliability.md), so no valid message is refused, and small enough that a
-hostile producer cannot make a consumer parse an unbounded input.
+Twice the largest envelope the contract's size rules allow
+(`sizes.max_encoded_size`, about 480 KB; see docs/reliability.md), so no valid
+message is refused even with unknown fields from a newer producer, and equal
+to Kafka's default message size limit. A hostile producer cannot make a
+consumer parse more.
 """
 
 MAX_JSON_DEPTH: Final[int] = 64
@@ -33,17 +35,20 @@ def _resolve(target: str | Topic | type[M]) -> type[Message]:
     return topic_of(target).envelope_type
 
 
-def encode(envelope: Message, *, validate: bool = True) -> bytes:
+def encode(envelope: Message, *, validate: bool = True, deterministic: bool = True) -> bytes:
     """Serialize a message, validating it first.
 
-    Unknown fields (from a newer producer) are written back unchanged.
+    Serialization is deterministic by default (map entries sorted by key), so
+    the same message always gives the same bytes: outbox rows, hashes and
+    deduplication stay stable. Unknown fields (from a newer producer) are
+    written back unchanged.
 
     Raises:
         ValidationError: the message breaks a rule (only with `validate=True`).
     """
     if validate:
         _validate(envelope)
-    return envelope.SerializeToString()
+    return envelope.SerializeToString(deterministic=deterministic)
 
 
 @overload

@@ -79,19 +79,13 @@ def _meta(tenant_id: str, producer: str, options: MetaOptions) -> SreMessageMeta
     return meta
 
 
-def _envelope(
-    envelope_type: type[E], payload: Message, tenant_id: str, producer: str, options: MetaOptions
-) -> E:
+def _envelope(envelope_type: type[E], payload: Message, tenant_id: str, producer: str, options: MetaOptions) -> E:
     """A new envelope with `payload` in the case its type picks, and metadata filled in."""
     topic = ENVELOPE_TOPICS[envelope_type]
     info = PAYLOADS.get(type(payload))
     if info is None or info.topic is not topic:
-        where = (
-            f"a payload of {info.topic.envelope_type.__name__}" if info else "not a payload of any envelope"
-        )
-        raise PayloadTypeError(
-            f"{type(payload).__name__} cannot go in {envelope_type.__name__}: it is {where}"
-        )
+        where = f"a payload of {info.topic.envelope_type.__name__}" if info else "not a payload of any envelope"
+        raise PayloadTypeError(f"{type(payload).__name__} cannot go in {envelope_type.__name__}: it is {where}")
     envelope = envelope_type()
     getattr(envelope, info.case).CopyFrom(payload)
     envelope.meta.CopyFrom(_meta(tenant_id, producer, options))

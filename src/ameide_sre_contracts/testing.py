@@ -364,9 +364,7 @@ def _time_range() -> sre_pb2.TimeRange:
 PAGE_SIZE = 50
 PAGE_TOKEN = "eyJvZmZzZXQiOjUwfQ"
 _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
-    query_pb2.GetIncidentRequest: lambda: query_pb2.GetIncidentRequest(
-        tenant_id=TENANT_ID, incident_id=INCIDENT_ID
-    ),
+    query_pb2.GetIncidentRequest: lambda: query_pb2.GetIncidentRequest(tenant_id=TENANT_ID, incident_id=INCIDENT_ID),
     query_pb2.GetIncidentResponse: lambda: query_pb2.GetIncidentResponse(incident=incident()),
     query_pb2.ListIncidentsRequest: lambda: query_pb2.ListIncidentsRequest(
         tenant_id=TENANT_ID,
@@ -405,9 +403,7 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         page_size=PAGE_SIZE,
         page_token=PAGE_TOKEN,
     ),
-    query_pb2.ListAlertsResponse: lambda: query_pb2.ListAlertsResponse(
-        alerts=[alert()], next_page_token="p2"
-    ),
+    query_pb2.ListAlertsResponse: lambda: query_pb2.ListAlertsResponse(alerts=[alert()], next_page_token="p2"),
     query_pb2.ListActiveAlertsRequest: lambda: query_pb2.ListActiveAlertsRequest(
         tenant_id=TENANT_ID,
         min_severity=sre_pb2.SEVERITY_HIGH,
@@ -418,9 +414,7 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     query_pb2.ListActiveAlertsResponse: lambda: query_pb2.ListActiveAlertsResponse(
         alerts=[alert()], next_page_token="p2"
     ),
-    query_pb2.GetRunbookRequest: lambda: query_pb2.GetRunbookRequest(
-        tenant_id=TENANT_ID, runbook_id=RUNBOOK_ID
-    ),
+    query_pb2.GetRunbookRequest: lambda: query_pb2.GetRunbookRequest(tenant_id=TENANT_ID, runbook_id=RUNBOOK_ID),
     query_pb2.GetRunbookResponse: lambda: query_pb2.GetRunbookResponse(runbook=runbook()),
     query_pb2.ListRunbooksRequest: lambda: query_pb2.ListRunbooksRequest(
         tenant_id=TENANT_ID,
@@ -429,9 +423,7 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         page_size=PAGE_SIZE,
         page_token=PAGE_TOKEN,
     ),
-    query_pb2.ListRunbooksResponse: lambda: query_pb2.ListRunbooksResponse(
-        runbooks=[runbook()], next_page_token="p2"
-    ),
+    query_pb2.ListRunbooksResponse: lambda: query_pb2.ListRunbooksResponse(runbooks=[runbook()], next_page_token="p2"),
     query_pb2.SearchRunbooksRequest: lambda: query_pb2.SearchRunbooksRequest(
         tenant_id=TENANT_ID,
         symptoms="pods crash-loop after config change",
@@ -454,9 +446,7 @@ _QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     query_pb2.GetSLOBudgetStatusRequest: lambda: query_pb2.GetSLOBudgetStatusRequest(
         tenant_id=TENANT_ID, slo_id=SLO_ID
     ),
-    query_pb2.GetSLOBudgetStatusResponse: lambda: query_pb2.GetSLOBudgetStatusResponse(
-        budget=error_budget_status()
-    ),
+    query_pb2.GetSLOBudgetStatusResponse: lambda: query_pb2.GetSLOBudgetStatusResponse(budget=error_budget_status()),
     query_pb2.GetFleetStateRequest: lambda: query_pb2.GetFleetStateRequest(
         tenant_id=TENANT_ID, environment_id="production", cluster_id="prod-eu-1"
     ),
@@ -537,12 +527,8 @@ _FACTORIES: dict[type[Message], Callable[[], Message]] = {
     intents_pb2.RecordSLIMeasurementRequested: lambda: intents_pb2.RecordSLIMeasurementRequested(
         measurement=sli_measurement()
     ),
-    intents_pb2.RecordHealthCheckRequested: lambda: intents_pb2.RecordHealthCheckRequested(
-        health_check=health_check()
-    ),
-    intents_pb2.RecordFleetStateRequested: lambda: intents_pb2.RecordFleetStateRequested(
-        fleet_state=fleet_state()
-    ),
+    intents_pb2.RecordHealthCheckRequested: lambda: intents_pb2.RecordHealthCheckRequested(health_check=health_check()),
+    intents_pb2.RecordFleetStateRequested: lambda: intents_pb2.RecordFleetStateRequested(fleet_state=fleet_state()),
     # Domain facts
     facts_pb2.IncidentCreated: lambda: facts_pb2.IncidentCreated(incident=incident()),
     facts_pb2.IncidentSeverityChanged: lambda: facts_pb2.IncidentSeverityChanged(
@@ -582,9 +568,7 @@ _FACTORIES: dict[type[Message], Callable[[], Message]] = {
         incident_id=INCIDENT_ID, alert_ids=[ALERT_ID]
     ),
     facts_pb2.RunbookCreated: lambda: facts_pb2.RunbookCreated(runbook=runbook()),
-    facts_pb2.RunbookExecutionCompleted: lambda: facts_pb2.RunbookExecutionCompleted(
-        execution=runbook_execution()
-    ),
+    facts_pb2.RunbookExecutionCompleted: lambda: facts_pb2.RunbookExecutionCompleted(execution=runbook_execution()),
     facts_pb2.SLOCreated: lambda: facts_pb2.SLOCreated(slo=slo()),
     facts_pb2.SLIMeasurementRecorded: lambda: facts_pb2.SLIMeasurementRecorded(
         measurement=sli_measurement(), budget=error_budget_status()
@@ -613,11 +597,7 @@ _FACTORIES: dict[type[Message], Callable[[], Message]] = {
                 score=0.81,
             )
         ],
-        runbooks=[
-            process.RunbookMatch(
-                runbook_id=RUNBOOK_ID, title="Restart a crash-looping deployment", score=0.77
-            )
-        ],
+        runbooks=[process.RunbookMatch(runbook_id=RUNBOOK_ID, title="Restart a crash-looping deployment", score=0.77)],
         duration=_seconds(42),
     ),
     process.TriagePhaseCompleted: lambda: process.TriagePhaseCompleted(

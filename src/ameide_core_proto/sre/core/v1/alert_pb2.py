@@ -27,7 +27,7 @@ from ameide_core_proto.sre import _buf_validate_pb2 as buf_dot_validate_dot_vali
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)ameide_core_proto/sre/core/v1/alert.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd1\t\n\x05\x41lert\x12\x44\n\x08\x61lert_id\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x07\x61lertId\x12\x37\n\x0b\x66ingerprint\x18\x02 \x01(\tB\x15\xbaH\x12r\x10\x32\x0e^[0-9a-f]{16}$R\x0b\x66ingerprint\x12\x1e\n\x04name\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x04name\x12O\n\x08severity\x18\x04 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12N\n\x06status\x18\x05 \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12\x63\n\x06labels\x18\x06 \x03(\x0b\x32\x30.ameide_core_proto.sre.core.v1.Alert.LabelsEntryB\x19\xbaH\x16\x9a\x01\x13\x10\x80\x01\"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03\x18\x80\x08R\x06labels\x12q\n\x0b\x61nnotations\x18\x07 \x03(\x0b\x32\x35.ameide_core_proto.sre.core.v1.Alert.AnnotationsEntryB\x18\xbaH\x15\x9a\x01\x12\x10@\"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03\x18\x80@R\x0b\x61nnotations\x12?\n\tstarts_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x08startsAt\x12\x33\n\x07\x65nds_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x06\x65ndsAt\x12\x33\n\rgenerator_url\x18\n \x01(\tB\x0e\xbaH\x0br\x06\x18\x80\x10\x88\x01\x01\xd8\x01\x01R\x0cgeneratorUrl\x12N\n\x06source\x18\x0b \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12,\n\x0bincident_id\x18\x0c \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x1a\x39\n\x0bLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a>\n\x10\x41nnotationsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01:\x8b\x02\xbaH\x87\x02\x1au\n\x17\x61lert.ends_after_starts\x12$ends_at must not be before starts_at\x1a\x34!has(this.ends_at) || this.ends_at >= this.starts_at\x1a\x8d\x01\n\x1b\x61lert.firing_has_no_ends_at\x12\x46\x61 firing alert has no ends_at (Alertmanager\'s zero time maps to unset)\x1a&this.status != 1 || !has(this.ends_at)*a\n\x0b\x41lertSource\x12\x1c\n\x18\x41LERT_SOURCE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41LERT_SOURCE_PROMETHEUS\x10\x01\x12\x17\n\x13\x41LERT_SOURCE_CUSTOM\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)ameide_core_proto/sre/core/v1/alert.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\t\n\x05\x41lert\x12\x44\n\x08\x61lert_id\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x07\x61lertId\x12\x37\n\x0b\x66ingerprint\x18\x02 \x01(\tB\x15\xbaH\x12r\x10\x32\x0e^[0-9a-f]{16}$R\x0b\x66ingerprint\x12\x1e\n\x04name\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x04name\x12O\n\x08severity\x18\x04 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12N\n\x06status\x18\x05 \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12\x62\n\x06labels\x18\x06 \x03(\x0b\x32\x30.ameide_core_proto.sre.core.v1.Alert.LabelsEntryB\x18\xbaH\x15\x9a\x01\x12\x10@\"\x07r\x05\x10\x01\x18\x80\x01*\x05r\x03\x18\x80\x04R\x06labels\x12q\n\x0b\x61nnotations\x18\x07 \x03(\x0b\x32\x35.ameide_core_proto.sre.core.v1.Alert.AnnotationsEntryB\x18\xbaH\x15\x9a\x01\x12\x10\x10\"\x07r\x05\x10\x01\x18\x80\x01*\x05r\x03\x18\x80 R\x0b\x61nnotations\x12?\n\tstarts_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x08startsAt\x12\x33\n\x07\x65nds_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x06\x65ndsAt\x12\x33\n\rgenerator_url\x18\n \x01(\tB\x0e\xbaH\x0br\x06\x18\x80\x10\x88\x01\x01\xd8\x01\x01R\x0cgeneratorUrl\x12N\n\x06source\x18\x0b \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12,\n\x0bincident_id\x18\x0c \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x1a\x39\n\x0bLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a>\n\x10\x41nnotationsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01:\x8b\x02\xbaH\x87\x02\x1au\n\x17\x61lert.ends_after_starts\x12$ends_at must not be before starts_at\x1a\x34!has(this.ends_at) || this.ends_at >= this.starts_at\x1a\x8d\x01\n\x1b\x61lert.firing_has_no_ends_at\x12\x46\x61 firing alert has no ends_at (Alertmanager\'s zero time maps to unset)\x1a&this.status != 1 || !has(this.ends_at)*a\n\x0b\x41lertSource\x12\x1c\n\x18\x41LERT_SOURCE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41LERT_SOURCE_PROMETHEUS\x10\x01\x12\x17\n\x13\x41LERT_SOURCE_CUSTOM\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,9 +49,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERT'].fields_by_name['status']._loaded_options = None
   _globals['_ALERT'].fields_by_name['status']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_ALERT'].fields_by_name['labels']._loaded_options = None
-  _globals['_ALERT'].fields_by_name['labels']._serialized_options = b'\272H\026\232\001\023\020\200\001\"\007r\005\020\001\030\200\002*\005r\003\030\200\010'
+  _globals['_ALERT'].fields_by_name['labels']._serialized_options = b'\272H\025\232\001\022\020@\"\007r\005\020\001\030\200\001*\005r\003\030\200\004'
   _globals['_ALERT'].fields_by_name['annotations']._loaded_options = None
-  _globals['_ALERT'].fields_by_name['annotations']._serialized_options = b'\272H\025\232\001\022\020@\"\007r\005\020\001\030\200\002*\005r\003\030\200@'
+  _globals['_ALERT'].fields_by_name['annotations']._serialized_options = b'\272H\025\232\001\022\020\020\"\007r\005\020\001\030\200\001*\005r\003\030\200 '
   _globals['_ALERT'].fields_by_name['starts_at']._loaded_options = None
   _globals['_ALERT'].fields_by_name['starts_at']._serialized_options = b'\272H\003\310\001\001'
   _globals['_ALERT'].fields_by_name['generator_url']._loaded_options = None
@@ -62,12 +62,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERT'].fields_by_name['incident_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
   _globals['_ALERT']._loaded_options = None
   _globals['_ALERT']._serialized_options = b'\272H\207\002\032u\n\027alert.ends_after_starts\022$ends_at must not be before starts_at\0324!has(this.ends_at) || this.ends_at >= this.starts_at\032\215\001\n\033alert.firing_has_no_ends_at\022Fa firing alert has no ends_at (Alertmanager\'s zero time maps to unset)\032&this.status != 1 || !has(this.ends_at)'
-  _globals['_ALERTSOURCE']._serialized_start=1415
-  _globals['_ALERTSOURCE']._serialized_end=1512
+  _globals['_ALERTSOURCE']._serialized_start=1414
+  _globals['_ALERTSOURCE']._serialized_end=1511
   _globals['_ALERT']._serialized_start=180
-  _globals['_ALERT']._serialized_end=1413
-  _globals['_ALERT_LABELSENTRY']._serialized_start=1022
-  _globals['_ALERT_LABELSENTRY']._serialized_end=1079
-  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_start=1081
-  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_end=1143
+  _globals['_ALERT']._serialized_end=1412
+  _globals['_ALERT_LABELSENTRY']._serialized_start=1021
+  _globals['_ALERT_LABELSENTRY']._serialized_end=1078
+  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_start=1080
+  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_end=1142
 # @@protoc_insertion_point(module_scope)

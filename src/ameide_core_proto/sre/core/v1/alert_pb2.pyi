@@ -136,15 +136,15 @@ class Alert(_message.Message):
     """Optional. The incident the alert is correlated to; a UUID."""
     @_builtins.property
     def labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
-        """Optional. The alert's labels as sent; at most 128 pairs, names of 1 to 256
-        characters, values of at most 1024.
+        """Optional. The alert's labels as sent; at most 64 pairs, names of 1 to 128
+        characters, values of at most 512.
         """
 
     @_builtins.property
     def annotations(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
         """Optional. The alert's annotations (summary, description, runbook URL) as
-        sent; at most 64 pairs, names of 1 to 256 characters, values of at most
-        8192.
+        sent; at most 16 pairs, names of 1 to 128 characters, values of at most
+        4096.
         """
 
     @_builtins.property

@@ -357,7 +357,7 @@ class IncidentClosed(_message.Message):
 
     @_builtins.property
     def backlog_refs(self) -> _containers.RepeatedCompositeFieldContainer[_incident_pb2.BacklogRef]:
-        """Optional. Backlog items that carry the learnings; at most 50."""
+        """Optional. Backlog items that carry the learnings; at most 20."""
 
     def __init__(
         self,

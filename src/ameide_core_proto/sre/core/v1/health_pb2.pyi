@@ -125,9 +125,9 @@ class HealthCondition(_message.Message):
     status: Global___ConditionStatus.ValueType
     """Required. Whether the condition holds."""
     reason: _builtins.str
-    """Optional. A machine-readable CamelCase reason; at most 1024 characters."""
+    """Optional. A machine-readable CamelCase reason; at most 256 characters."""
     message: _builtins.str
-    """Optional. A human-readable explanation; at most 4096 characters."""
+    """Optional. A human-readable explanation; at most 1024 characters."""
     @_builtins.property
     def last_transition_time(self) -> _timestamp_pb2.Timestamp:
         """Optional. When the condition last changed status."""
@@ -187,7 +187,7 @@ class HealthCheck(_message.Message):
 
     @_builtins.property
     def conditions(self) -> _containers.RepeatedCompositeFieldContainer[Global___HealthCondition]:
-        """Optional. The conditions behind the assessment; at most 64."""
+        """Optional. The conditions behind the assessment; at most 32."""
 
     def __init__(
         self,

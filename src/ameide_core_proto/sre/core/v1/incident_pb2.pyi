@@ -207,7 +207,7 @@ class IncidentTimelineEntry(_message.Message):
     kind: Global___TimelineEntryKind.ValueType
     """Required. What the entry records."""
     text: _builtins.str
-    """Required. The entry's text; 1 to 4096 characters."""
+    """Required. The entry's text; 1 to 1024 characters."""
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp:
         """Required. When the recorded event happened."""
@@ -262,7 +262,7 @@ class Incident(_message.Message):
     title: _builtins.str
     """Required. A one-line summary; 1 to 256 characters."""
     description: _builtins.str
-    """Optional. What is known about the impact and the cause; at most 16384
+    """Optional. What is known about the impact and the cause; at most 4096
     characters of Markdown.
     """
     severity: _sre_pb2.Severity.ValueType
@@ -273,7 +273,7 @@ class Incident(_message.Message):
     """Required. How the incident was declared."""
     @_builtins.property
     def affected_resources(self) -> _containers.RepeatedCompositeFieldContainer[_sre_pb2.ResourceRef]:
-        """Optional. The resources the incident affects; at most 100."""
+        """Optional. The resources the incident affects; at most 20."""
 
     @_builtins.property
     def assignee(self) -> _sre_pb2.SreActor:
@@ -282,12 +282,14 @@ class Incident(_message.Message):
     @_builtins.property
     def backlog_refs(self) -> _containers.RepeatedCompositeFieldContainer[Global___BacklogRef]:
         """Optional. Backlog items that document the pattern or the follow-ups; at
-        most 50.
+        most 10.
         """
 
     @_builtins.property
     def timeline(self) -> _containers.RepeatedCompositeFieldContainer[Global___IncidentTimelineEntry]:
-        """Optional. What happened, in the order it happened; at most 500 entries."""
+        """Optional. The latest timeline entries, oldest first; at most 50 (the
+        query service's `GetIncidentTimeline` pages through all of them).
+        """
 
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp:
@@ -307,13 +309,13 @@ class Incident(_message.Message):
 
     @_builtins.property
     def correlated_alert_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """Optional. The `Alert.alert_id`s correlated to the incident; at most 500,
+        """Optional. The `Alert.alert_id`s correlated to the incident; at most 200,
         unique.
         """
 
     @_builtins.property
     def external_refs(self) -> _containers.RepeatedCompositeFieldContainer[Global___ExternalRef]:
-        """Optional. Counterparts in ticketing and paging systems; at most 20."""
+        """Optional. Counterparts in ticketing and paging systems; at most 10."""
 
     def __init__(
         self,

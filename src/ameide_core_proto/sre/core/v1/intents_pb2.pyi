@@ -183,7 +183,7 @@ class CreateIncidentRequested(_message.Message):
     """Required. How the incident is being declared."""
     @_builtins.property
     def affected_resources(self) -> _containers.RepeatedCompositeFieldContainer[_sre_pb2.ResourceRef]:
-        """Optional. The affected resources; at most 100."""
+        """Optional. The affected resources; at most 50."""
 
     @_builtins.property
     def alert_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
@@ -191,7 +191,7 @@ class CreateIncidentRequested(_message.Message):
 
     @_builtins.property
     def backlog_refs(self) -> _containers.RepeatedCompositeFieldContainer[_incident_pb2.BacklogRef]:
-        """Optional. Backlog items already known to be relevant; at most 50."""
+        """Optional. Backlog items already known to be relevant; at most 20."""
 
     def __init__(
         self,
@@ -338,7 +338,7 @@ class CloseIncidentRequested(_message.Message):
     """Optional. A closing note; at most 4096 characters."""
     @_builtins.property
     def backlog_refs(self) -> _containers.RepeatedCompositeFieldContainer[_incident_pb2.BacklogRef]:
-        """Optional. Backlog items created or updated from the learnings; at most 50."""
+        """Optional. Backlog items created or updated from the learnings; at most 20."""
 
     def __init__(
         self,

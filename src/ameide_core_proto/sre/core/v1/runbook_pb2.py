@@ -28,7 +28,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+ameide_core_proto/sre/core/v1/runbook.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaa\x02\n\x0eRunbookTrigger\x12,\n\x0b\x64\x65scription\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x08R\x0b\x64\x65scription\x12{\n\x0cmatch_labels\x18\x02 \x03(\x0b\x32>.ameide_core_proto.sre.core.v1.RunbookTrigger.MatchLabelsEntryB\x18\xbaH\x15\x9a\x01\x12\x10 \"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03\x18\x80\x08R\x0bmatchLabels\x12-\n\x08symptoms\x18\x03 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10 \"\x07r\x05\x10\x01\x18\x80\x02R\x08symptoms\x1a>\n\x10MatchLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\xf3\x02\n\x0bRunbookStep\x12\x43\n\x07step_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\x06stepId\x12 \n\x05title\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05title\x12.\n\x0cinstructions\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80@R\x0cinstructions\x12\"\n\x07\x63ommand\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x07\x63ommand\x12\x65\n\x10\x61utomation_level\x18\x05 \x01(\x0e\x32..ameide_core_proto.sre.core.v1.AutomationLevelB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x0f\x61utomationLevel\x12\x42\n\x07timeout\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationB\r\xbaH\n\xaa\x01\x07\"\x03\x08\xac\x02*\x00R\x07timeout\"\xe6\x06\n\x07Runbook\x12I\n\nrunbook_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\trunbookId\x12 \n\x05title\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05title\x12+\n\x0b\x64\x65scription\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x01R\x0b\x64\x65scription\x12\x66\n\x12trigger_conditions\x18\x04 \x03(\x0b\x32-.ameide_core_proto.sre.core.v1.RunbookTriggerB\x08\xbaH\x05\x92\x01\x02\x10\x10R\x11triggerConditions\x12L\n\x05steps\x18\x05 \x03(\x0b\x32*.ameide_core_proto.sre.core.v1.RunbookStepB\n\xbaH\x07\x92\x01\x04\x08\x01\x10\x64R\x05steps\x12\x65\n\x10\x61utomation_level\x18\x06 \x01(\x0e\x32..ameide_core_proto.sre.core.v1.AutomationLevelB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x0f\x61utomationLevel\x12+\n\x11\x61pproval_required\x18\x07 \x01(\x08R\x10\x61pprovalRequired\x12 \n\x05owner\x18\x08 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05owner\x12\x41\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tcreatedAt:\x91\x02\xbaH\x8d\x02\x1ak\n\x17runbook.step_ids_unique\x12)step_id must be unique within the runbook\x1a%this.steps.map(s, s.step_id).unique()\x1a\x9d\x01\n%runbook.automated_steps_have_commands\x12\x32\x65very step of an automated runbook needs a command\x1a@this.automation_level != 3 || this.steps.all(s, s.command != \'\')\"\xfe\x03\n\x11RunbookStepResult\x12\x43\n\x07step_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\x06stepId\x12P\n\x07outcome\x18\x02 \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.StepOutcomeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x07outcome\x12\x39\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartedAt\x12;\n\x0b\x66inished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nfinishedAt\x12!\n\x06output\x18\x05 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x01R\x06output:\xb6\x01\xbaH\xb2\x01\x1a\xaf\x01\n*runbook_step_result.finished_after_started\x12)finished_at must not be before started_at\x1aV!has(this.started_at) || !has(this.finished_at) || this.finished_at >= this.started_at\"\xe0\x05\n\x10RunbookExecution\x12+\n\x0c\x65xecution_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x0b\x65xecutionId\x12I\n\nrunbook_id\x18\x02 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\trunbookId\x12,\n\x0bincident_id\x18\x03 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x12P\n\x0b\x65xecuted_by\x18\x04 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\nexecutedBy\x12\x41\n\nstarted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tstartedAt\x12\x43\n\x0b\x66inished_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\nfinishedAt\x12S\n\x07outcome\x18\x07 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.RunbookOutcomeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x07outcome\x12]\n\x0cstep_results\x18\x08 \x03(\x0b\x32\x30.ameide_core_proto.sre.core.v1.RunbookStepResultB\x08\xbaH\x05\x92\x01\x02\x10\x64R\x0bstepResults\x12\x17\n\x07\x64ry_run\x18\t \x01(\x08R\x06\x64ryRun:\x7f\xbaH|\x1az\n(runbook_execution.finished_after_started\x12)finished_at must not be before started_at\x1a#this.finished_at >= this.started_at*\x8f\x01\n\x0f\x41utomationLevel\x12 \n\x1c\x41UTOMATION_LEVEL_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41UTOMATION_LEVEL_MANUAL\x10\x01\x12\x1d\n\x19\x41UTOMATION_LEVEL_ASSISTED\x10\x02\x12\x1e\n\x1a\x41UTOMATION_LEVEL_AUTOMATED\x10\x03*\xa8\x01\n\x0eRunbookOutcome\x12\x1f\n\x1bRUNBOOK_OUTCOME_UNSPECIFIED\x10\x00\x12\x1d\n\x19RUNBOOK_OUTCOME_SUCCEEDED\x10\x01\x12\x1a\n\x16RUNBOOK_OUTCOME_FAILED\x10\x02\x12\x1b\n\x17RUNBOOK_OUTCOME_ABORTED\x10\x03\x12\x1d\n\x19RUNBOOK_OUTCOME_TIMED_OUT\x10\x04*\x96\x01\n\x0bStepOutcome\x12\x1c\n\x18STEP_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n\x16STEP_OUTCOME_SUCCEEDED\x10\x01\x12\x17\n\x13STEP_OUTCOME_FAILED\x10\x02\x12\x18\n\x14STEP_OUTCOME_SKIPPED\x10\x03\x12\x1a\n\x16STEP_OUTCOME_TIMED_OUT\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+ameide_core_proto/sre/core/v1/runbook.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaa\x02\n\x0eRunbookTrigger\x12,\n\x0b\x64\x65scription\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x04R\x0b\x64\x65scription\x12{\n\x0cmatch_labels\x18\x02 \x03(\x0b\x32>.ameide_core_proto.sre.core.v1.RunbookTrigger.MatchLabelsEntryB\x18\xbaH\x15\x9a\x01\x12\x10\x08\"\x07r\x05\x10\x01\x18\x80\x01*\x05r\x03\x18\x80\x04R\x0bmatchLabels\x12-\n\x08symptoms\x18\x03 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10\x08\"\x07r\x05\x10\x01\x18\x80\x01R\x08symptoms\x1a>\n\x10MatchLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\xf3\x02\n\x0bRunbookStep\x12\x43\n\x07step_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\x06stepId\x12 \n\x05title\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05title\x12.\n\x0cinstructions\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x10R\x0cinstructions\x12\"\n\x07\x63ommand\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x07\x63ommand\x12\x65\n\x10\x61utomation_level\x18\x05 \x01(\x0e\x32..ameide_core_proto.sre.core.v1.AutomationLevelB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x0f\x61utomationLevel\x12\x42\n\x07timeout\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationB\r\xbaH\n\xaa\x01\x07\"\x03\x08\xac\x02*\x00R\x07timeout\"\xe5\x06\n\x07Runbook\x12I\n\nrunbook_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\trunbookId\x12 \n\x05title\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05title\x12*\n\x0b\x64\x65scription\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0b\x64\x65scription\x12\x66\n\x12trigger_conditions\x18\x04 \x03(\x0b\x32-.ameide_core_proto.sre.core.v1.RunbookTriggerB\x08\xbaH\x05\x92\x01\x02\x10\x04R\x11triggerConditions\x12L\n\x05steps\x18\x05 \x03(\x0b\x32*.ameide_core_proto.sre.core.v1.RunbookStepB\n\xbaH\x07\x92\x01\x04\x08\x01\x10\x19R\x05steps\x12\x65\n\x10\x61utomation_level\x18\x06 \x01(\x0e\x32..ameide_core_proto.sre.core.v1.AutomationLevelB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x0f\x61utomationLevel\x12+\n\x11\x61pproval_required\x18\x07 \x01(\x08R\x10\x61pprovalRequired\x12 \n\x05owner\x18\x08 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05owner\x12\x41\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tcreatedAt:\x91\x02\xbaH\x8d\x02\x1ak\n\x17runbook.step_ids_unique\x12)step_id must be unique within the runbook\x1a%this.steps.map(s, s.step_id).unique()\x1a\x9d\x01\n%runbook.automated_steps_have_commands\x12\x32\x65very step of an automated runbook needs a command\x1a@this.automation_level != 3 || this.steps.all(s, s.command != \'\')\"\xfd\x03\n\x11RunbookStepResult\x12\x43\n\x07step_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\x06stepId\x12P\n\x07outcome\x18\x02 \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.StepOutcomeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x07outcome\x12\x39\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartedAt\x12;\n\x0b\x66inished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nfinishedAt\x12 \n\x06output\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x06output:\xb6\x01\xbaH\xb2\x01\x1a\xaf\x01\n*runbook_step_result.finished_after_started\x12)finished_at must not be before started_at\x1aV!has(this.started_at) || !has(this.finished_at) || this.finished_at >= this.started_at\"\xe0\x05\n\x10RunbookExecution\x12+\n\x0c\x65xecution_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x0b\x65xecutionId\x12I\n\nrunbook_id\x18\x02 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\trunbookId\x12,\n\x0bincident_id\x18\x03 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x12P\n\x0b\x65xecuted_by\x18\x04 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\nexecutedBy\x12\x41\n\nstarted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tstartedAt\x12\x43\n\x0b\x66inished_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\nfinishedAt\x12S\n\x07outcome\x18\x07 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.RunbookOutcomeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x07outcome\x12]\n\x0cstep_results\x18\x08 \x03(\x0b\x32\x30.ameide_core_proto.sre.core.v1.RunbookStepResultB\x08\xbaH\x05\x92\x01\x02\x10\x19R\x0bstepResults\x12\x17\n\x07\x64ry_run\x18\t \x01(\x08R\x06\x64ryRun:\x7f\xbaH|\x1az\n(runbook_execution.finished_after_started\x12)finished_at must not be before started_at\x1a#this.finished_at >= this.started_at*\x8f\x01\n\x0f\x41utomationLevel\x12 \n\x1c\x41UTOMATION_LEVEL_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41UTOMATION_LEVEL_MANUAL\x10\x01\x12\x1d\n\x19\x41UTOMATION_LEVEL_ASSISTED\x10\x02\x12\x1e\n\x1a\x41UTOMATION_LEVEL_AUTOMATED\x10\x03*\xa8\x01\n\x0eRunbookOutcome\x12\x1f\n\x1bRUNBOOK_OUTCOME_UNSPECIFIED\x10\x00\x12\x1d\n\x19RUNBOOK_OUTCOME_SUCCEEDED\x10\x01\x12\x1a\n\x16RUNBOOK_OUTCOME_FAILED\x10\x02\x12\x1b\n\x17RUNBOOK_OUTCOME_ABORTED\x10\x03\x12\x1d\n\x19RUNBOOK_OUTCOME_TIMED_OUT\x10\x04*\x96\x01\n\x0bStepOutcome\x12\x1c\n\x18STEP_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n\x16STEP_OUTCOME_SUCCEEDED\x10\x01\x12\x17\n\x13STEP_OUTCOME_FAILED\x10\x02\x12\x18\n\x14STEP_OUTCOME_SKIPPED\x10\x03\x12\x1a\n\x16STEP_OUTCOME_TIMED_OUT\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,19 +38,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RUNBOOKTRIGGER_MATCHLABELSENTRY']._loaded_options = None
   _globals['_RUNBOOKTRIGGER_MATCHLABELSENTRY']._serialized_options = b'8\001'
   _globals['_RUNBOOKTRIGGER'].fields_by_name['description']._loaded_options = None
-  _globals['_RUNBOOKTRIGGER'].fields_by_name['description']._serialized_options = b'\272H\007r\005\020\001\030\200\010'
+  _globals['_RUNBOOKTRIGGER'].fields_by_name['description']._serialized_options = b'\272H\007r\005\020\001\030\200\004'
   _globals['_RUNBOOKTRIGGER'].fields_by_name['match_labels']._loaded_options = None
-  _globals['_RUNBOOKTRIGGER'].fields_by_name['match_labels']._serialized_options = b'\272H\025\232\001\022\020 \"\007r\005\020\001\030\200\002*\005r\003\030\200\010'
+  _globals['_RUNBOOKTRIGGER'].fields_by_name['match_labels']._serialized_options = b'\272H\025\232\001\022\020\010\"\007r\005\020\001\030\200\001*\005r\003\030\200\004'
   _globals['_RUNBOOKTRIGGER'].fields_by_name['symptoms']._loaded_options = None
-  _globals['_RUNBOOKTRIGGER'].fields_by_name['symptoms']._serialized_options = b'\272H\016\222\001\013\020 \"\007r\005\020\001\030\200\002'
+  _globals['_RUNBOOKTRIGGER'].fields_by_name['symptoms']._serialized_options = b'\272H\016\222\001\013\020\010\"\007r\005\020\001\030\200\001'
   _globals['_RUNBOOKSTEP'].fields_by_name['step_id']._loaded_options = None
   _globals['_RUNBOOKSTEP'].fields_by_name['step_id']._serialized_options = b'\272H\'r%\020\001\030?2\037^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'
   _globals['_RUNBOOKSTEP'].fields_by_name['title']._loaded_options = None
   _globals['_RUNBOOKSTEP'].fields_by_name['title']._serialized_options = b'\272H\007r\005\020\001\030\200\002'
   _globals['_RUNBOOKSTEP'].fields_by_name['instructions']._loaded_options = None
-  _globals['_RUNBOOKSTEP'].fields_by_name['instructions']._serialized_options = b'\272H\007r\005\020\001\030\200@'
+  _globals['_RUNBOOKSTEP'].fields_by_name['instructions']._serialized_options = b'\272H\007r\005\020\001\030\200\020'
   _globals['_RUNBOOKSTEP'].fields_by_name['command']._loaded_options = None
-  _globals['_RUNBOOKSTEP'].fields_by_name['command']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_RUNBOOKSTEP'].fields_by_name['command']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_RUNBOOKSTEP'].fields_by_name['automation_level']._loaded_options = None
   _globals['_RUNBOOKSTEP'].fields_by_name['automation_level']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_RUNBOOKSTEP'].fields_by_name['timeout']._loaded_options = None
@@ -60,11 +60,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RUNBOOK'].fields_by_name['title']._loaded_options = None
   _globals['_RUNBOOK'].fields_by_name['title']._serialized_options = b'\272H\007r\005\020\001\030\200\002'
   _globals['_RUNBOOK'].fields_by_name['description']._loaded_options = None
-  _globals['_RUNBOOK'].fields_by_name['description']._serialized_options = b'\272H\006r\004\030\200\200\001'
+  _globals['_RUNBOOK'].fields_by_name['description']._serialized_options = b'\272H\005r\003\030\200 '
   _globals['_RUNBOOK'].fields_by_name['trigger_conditions']._loaded_options = None
-  _globals['_RUNBOOK'].fields_by_name['trigger_conditions']._serialized_options = b'\272H\005\222\001\002\020\020'
+  _globals['_RUNBOOK'].fields_by_name['trigger_conditions']._serialized_options = b'\272H\005\222\001\002\020\004'
   _globals['_RUNBOOK'].fields_by_name['steps']._loaded_options = None
-  _globals['_RUNBOOK'].fields_by_name['steps']._serialized_options = b'\272H\007\222\001\004\010\001\020d'
+  _globals['_RUNBOOK'].fields_by_name['steps']._serialized_options = b'\272H\007\222\001\004\010\001\020\031'
   _globals['_RUNBOOK'].fields_by_name['automation_level']._loaded_options = None
   _globals['_RUNBOOK'].fields_by_name['automation_level']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_RUNBOOK'].fields_by_name['owner']._loaded_options = None
@@ -78,7 +78,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RUNBOOKSTEPRESULT'].fields_by_name['outcome']._loaded_options = None
   _globals['_RUNBOOKSTEPRESULT'].fields_by_name['outcome']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_RUNBOOKSTEPRESULT'].fields_by_name['output']._loaded_options = None
-  _globals['_RUNBOOKSTEPRESULT'].fields_by_name['output']._serialized_options = b'\272H\006r\004\030\200\200\001'
+  _globals['_RUNBOOKSTEPRESULT'].fields_by_name['output']._serialized_options = b'\272H\005r\003\030\200 '
   _globals['_RUNBOOKSTEPRESULT']._loaded_options = None
   _globals['_RUNBOOKSTEPRESULT']._serialized_options = b'\272H\262\001\032\257\001\n*runbook_step_result.finished_after_started\022)finished_at must not be before started_at\032V!has(this.started_at) || !has(this.finished_at) || this.finished_at >= this.started_at'
   _globals['_RUNBOOKEXECUTION'].fields_by_name['execution_id']._loaded_options = None
@@ -96,15 +96,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RUNBOOKEXECUTION'].fields_by_name['outcome']._loaded_options = None
   _globals['_RUNBOOKEXECUTION'].fields_by_name['outcome']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_RUNBOOKEXECUTION'].fields_by_name['step_results']._loaded_options = None
-  _globals['_RUNBOOKEXECUTION'].fields_by_name['step_results']._serialized_options = b'\272H\005\222\001\002\020d'
+  _globals['_RUNBOOKEXECUTION'].fields_by_name['step_results']._serialized_options = b'\272H\005\222\001\002\020\031'
   _globals['_RUNBOOKEXECUTION']._loaded_options = None
   _globals['_RUNBOOKEXECUTION']._serialized_options = b'\272H|\032z\n(runbook_execution.finished_after_started\022)finished_at must not be before started_at\032#this.finished_at >= this.started_at'
-  _globals['_AUTOMATIONLEVEL']._serialized_start=3014
-  _globals['_AUTOMATIONLEVEL']._serialized_end=3157
-  _globals['_RUNBOOKOUTCOME']._serialized_start=3160
-  _globals['_RUNBOOKOUTCOME']._serialized_end=3328
-  _globals['_STEPOUTCOME']._serialized_start=3331
-  _globals['_STEPOUTCOME']._serialized_end=3481
+  _globals['_AUTOMATIONLEVEL']._serialized_start=3012
+  _globals['_AUTOMATIONLEVEL']._serialized_end=3155
+  _globals['_RUNBOOKOUTCOME']._serialized_start=3158
+  _globals['_RUNBOOKOUTCOME']._serialized_end=3326
+  _globals['_STEPOUTCOME']._serialized_start=3329
+  _globals['_STEPOUTCOME']._serialized_end=3479
   _globals['_RUNBOOKTRIGGER']._serialized_start=214
   _globals['_RUNBOOKTRIGGER']._serialized_end=512
   _globals['_RUNBOOKTRIGGER_MATCHLABELSENTRY']._serialized_start=450
@@ -112,9 +112,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RUNBOOKSTEP']._serialized_start=515
   _globals['_RUNBOOKSTEP']._serialized_end=886
   _globals['_RUNBOOK']._serialized_start=889
-  _globals['_RUNBOOK']._serialized_end=1759
-  _globals['_RUNBOOKSTEPRESULT']._serialized_start=1762
-  _globals['_RUNBOOKSTEPRESULT']._serialized_end=2272
-  _globals['_RUNBOOKEXECUTION']._serialized_start=2275
-  _globals['_RUNBOOKEXECUTION']._serialized_end=3011
+  _globals['_RUNBOOK']._serialized_end=1758
+  _globals['_RUNBOOKSTEPRESULT']._serialized_start=1761
+  _globals['_RUNBOOKSTEPRESULT']._serialized_end=2270
+  _globals['_RUNBOOKEXECUTION']._serialized_start=2273
+  _globals['_RUNBOOKEXECUTION']._serialized_end=3009
 # @@protoc_insertion_point(module_scope)

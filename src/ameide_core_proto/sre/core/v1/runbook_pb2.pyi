@@ -145,15 +145,17 @@ class RunbookTrigger(_message.Message):
     SYMPTOMS_FIELD_NUMBER: _builtins.int
     description: _builtins.str
     """Required. The condition in words, for example "pods crash-loop after a
-    config change"; 1 to 1024 characters.
+    config change"; 1 to 512 characters.
     """
     @_builtins.property
     def match_labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
-        """Optional. Alert labels that must all match exactly; at most 32 pairs."""
+        """Optional. Alert labels that must all match exactly; at most 8 pairs,
+        names of 1 to 128 characters, values of at most 512.
+        """
 
     @_builtins.property
     def symptoms(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """Optional. Symptom phrases for search; at most 32 of 1 to 256 characters."""
+        """Optional. Symptom phrases for search; at most 8 of 1 to 128 characters."""
 
     def __init__(
         self,
@@ -189,11 +191,11 @@ class RunbookStep(_message.Message):
     title: _builtins.str
     """Required. A short imperative title; 1 to 256 characters."""
     instructions: _builtins.str
-    """Required. What to do and how to tell it worked; 1 to 8192 characters of
+    """Required. What to do and how to tell it worked; 1 to 2048 characters of
     Markdown.
     """
     command: _builtins.str
-    """Optional. The command an automation runs for this step; at most 4096
+    """Optional. The command an automation runs for this step; at most 1024
     characters.
     """
     automation_level: Global___AutomationLevel.ValueType
@@ -244,7 +246,7 @@ class Runbook(_message.Message):
     title: _builtins.str
     """Required. The task the runbook performs; 1 to 256 characters."""
     description: _builtins.str
-    """Optional. Context, scope and warnings; at most 16384 characters of
+    """Optional. Context, scope and warnings; at most 4096 characters of
     Markdown.
     """
     automation_level: Global___AutomationLevel.ValueType
@@ -257,11 +259,11 @@ class Runbook(_message.Message):
     """
     @_builtins.property
     def trigger_conditions(self) -> _containers.RepeatedCompositeFieldContainer[Global___RunbookTrigger]:
-        """Optional. When the runbook applies; at most 16 triggers."""
+        """Optional. When the runbook applies; at most 4 triggers."""
 
     @_builtins.property
     def steps(self) -> _containers.RepeatedCompositeFieldContainer[Global___RunbookStep]:
-        """Required. The ordered procedure; 1 to 100 steps."""
+        """Required. The ordered procedure; 1 to 25 steps."""
 
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp:
@@ -304,7 +306,7 @@ class RunbookStepResult(_message.Message):
     outcome: Global___StepOutcome.ValueType
     """Required. How the step ended."""
     output: _builtins.str
-    """Optional. The step's output or the reason it failed, truncated to 16384
+    """Optional. The step's output or the reason it failed, truncated to 4096
     characters.
     """
     @_builtins.property
@@ -371,7 +373,7 @@ class RunbookExecution(_message.Message):
 
     @_builtins.property
     def step_results(self) -> _containers.RepeatedCompositeFieldContainer[Global___RunbookStepResult]:
-        """Optional. One result per step reached, in order; at most 100."""
+        """Optional. One result per step reached, in order; at most 25."""
 
     def __init__(
         self,

@@ -460,15 +460,15 @@ class BacklogLookupCompleted(_message.Message):
     DURATION_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def backlog_items(self) -> _containers.RepeatedCompositeFieldContainer[Global___BacklogMatch]:
-        """Optional. Matching backlog items, best first; at most 50."""
+        """Optional. Matching backlog items, best first; at most 20."""
 
     @_builtins.property
     def similar_incidents(self) -> _containers.RepeatedCompositeFieldContainer[Global___SimilarIncident]:
-        """Optional. Similar past incidents, best first; at most 50."""
+        """Optional. Similar past incidents, best first; at most 20."""
 
     @_builtins.property
     def runbooks(self) -> _containers.RepeatedCompositeFieldContainer[Global___RunbookMatch]:
-        """Optional. Applicable runbooks, best first; at most 50."""
+        """Optional. Applicable runbooks, best first; at most 20."""
 
     @_builtins.property
     def duration(self) -> _duration_pb2.Duration:
@@ -711,7 +711,7 @@ class DocumentationRequested(_message.Message):
     """Optional. The runbook to update with the learnings."""
     @_builtins.property
     def backlog_refs(self) -> _containers.RepeatedCompositeFieldContainer[_incident_pb2.BacklogRef]:
-        """Optional. Backlog items to create or update; at most 50."""
+        """Optional. Backlog items to create or update; at most 20."""
 
     def __init__(
         self,

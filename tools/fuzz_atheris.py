@@ -1,0 +1,45 @@
+"""Coverage-guided fuzzing of decode and from_json with atheris (run by `make fuzz`).
+
+Usage: python tools/fuzz_atheris.py CORPUS_DIR -max_total_time=SECONDS [libFuzzer flags]
+The corpus starts from the valid examples of every envelope.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import atheris
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+with atheris.instrument_imports():
+    from tests.fuzzing import JSON_SEEDS, SEEDS, check_input, check_json
+
+    import ameide_sre_contracts  # noqa: F401  (instrumented before the harness imports it)
+
+TOPICS = sorted(SEEDS)
+
+
+def test_one_input(data: bytes) -> None:
+    provider = atheris.FuzzedDataProvider(data)
+    topic = TOPICS[provider.ConsumeIntInRange(0, len(TOPICS) - 1)]
+    if provider.ConsumeBool():
+        check_json(topic, provider.ConsumeUnicodeNoSurrogates(provider.remaining_bytes()))
+    else:
+        check_input(topic, provider.ConsumeBytes(provider.remaining_bytes()))
+
+
+def seed_corpus(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for index, topic in enumerate(TOPICS):
+        for number, data in enumerate(SEEDS[topic]):
+            (directory / f"{index}-{number}.bin").write_bytes(bytes([index, 0]) + data)
+        for number, text in enumerate(JSON_SEEDS[topic]):
+            (directory / f"{index}-{number}.json").write_bytes(bytes([index, 1]) + text.encode())
+
+
+if __name__ == "__main__":
+    seed_corpus(Path(sys.argv[1]))
+    atheris.Setup(sys.argv, test_one_input)
+    atheris.Fuzz()
