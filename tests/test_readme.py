@@ -31,3 +31,12 @@ def test_plain_protovalidate_example_runs(capsys: object) -> None:
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "string.uuid" in out
     assert "required" in out
+
+
+def test_grpc_example_runs() -> None:
+    """The gRPC example builds a server with the interceptor and defines a working client function."""
+    namespace: dict[str, object] = {}
+    exec(compile(_python_blocks_under("Query services over gRPC"), "README:gRPC", "exec"), namespace)
+    server = namespace["server"]
+    assert callable(namespace["list_open_incidents"])
+    server.stop(None)  # type: ignore[attr-defined]

@@ -70,6 +70,29 @@ def test_wheel_installs_and_validates_in_a_fresh_venv(wheel: Path, tmp_path: Pat
     result = subprocess.run([python, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     count, rules = result.stdout.split(" ", 1)
-    assert int(count) >= 3
+    assert int(count) >= 12
     assert "string.uuid" in rules
     assert "required" in rules
+    without_grpc = subprocess.run(
+        [python, "-c", "import ameide_sre_contracts.grpc"], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert "No module named 'grpc'" in without_grpc.stderr
+
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"{wheel}[grpc]"],
+        check=True,
+        timeout=600,
+    )
+    with_grpc = subprocess.run(
+        [
+            python,
+            "-c",
+            "from ameide_core_proto.sre.core.v1 import query_pb2_grpc; import ameide_sre_contracts.grpc as g; "
+            "print(query_pb2_grpc.SreIncidentQueryServiceStub.__name__, g.ValidatingInterceptor.__name__)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert with_grpc.stdout.split() == ["SreIncidentQueryServiceStub", "ValidatingInterceptor"], with_grpc.stderr
