@@ -40,3 +40,13 @@ def test_grpc_example_runs() -> None:
     server = namespace["server"]
     assert callable(namespace["list_open_incidents"])
     server.stop(None)  # type: ignore[attr-defined]
+
+
+def test_wire_example_runs() -> None:
+    """The Kafka, HTTP and Schema Registry example runs and its assertions hold."""
+    namespace: dict[str, object] = {}
+    exec(
+        compile(_python_blocks_under("On the wire: Kafka, CloudEvents, Schema Registry"), "README:wire", "exec"),
+        namespace,
+    )
+    assert namespace["same"] == namespace["fact"]

@@ -62,6 +62,12 @@ def test_wheel_installs_and_validates_in_a_fresh_venv(wheel: Path, tmp_path: Pat
                 importlib.import_module(name)
         from ameide_core_proto.sre.core.v1 import sre_pb2
         import protovalidate
+        from ameide_sre_contracts import cloudevents, confluent, kafka, testing
+        from ameide_core_proto.sre.core.v1 import facts_pb2
+        fact = testing.examples(facts_pb2.SreDomainFact)[0]
+        record = kafka.to_kafka(fact)
+        assert kafka.from_kafka(record.topic, record.key, record.value, record.headers) == fact
+        assert cloudevents.from_http(*cloudevents.to_http(fact)) == fact
         bad = sre_pb2.SreMessageMeta(message_id="not-a-uuid")
         rules = sorted({v.proto.rule_id for v in protovalidate.collect_violations(bad)})
         print(len(modules), rules)

@@ -117,6 +117,9 @@ ENVELOPE_TOPICS: Final[Mapping[type[Message], Topic]] = MappingProxyType(
 )
 """Every envelope type with its topic."""
 
+EVENT_TYPES: Final[Mapping[str, PayloadInfo]] = MappingProxyType({info.event_type: info for info in _PAYLOADS.values()})
+"""Every payload's CloudEvents type, with what the contract says about it."""
+
 DOMAIN_INTENTS_TOPIC: Final[str] = _option(intents_pb2.SreDomainIntent.DESCRIPTOR, sre_pb2.topic)
 DOMAIN_FACTS_TOPIC: Final[str] = _option(facts_pb2.SreDomainFact.DESCRIPTOR, sre_pb2.topic)
 PROCESS_FACTS_TOPIC: Final[str] = _option(process_facts_pb2.SreProcessFact.DESCRIPTOR, sre_pb2.topic)

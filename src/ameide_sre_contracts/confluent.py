@@ -1,0 +1,111 @@
+"""Confluent Schema Registry wire format for Protobuf: frame and unframe envelopes.
+
+A framed record is: magic byte 0, the schema id as 4 big-endian bytes, the
+message-index path of the message type inside its .proto file, then the
+encoded message. The path is a count followed by the indexes, each a zigzag
+varint; the common path `[0]` (the file's first message) is the single byte
+0. Vectors: `[1]` is `02 02`, `[0, 1]` is `04 00 02`, `[0]` is `00`.
+
+Example:
+    value = frame(encode(fact), schema_id, message_indexes(SreDomainFact))
+    schema_id, indexes, data = unframe(value)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final, NamedTuple
+
+from google.protobuf.message import Message
+
+from ameide_sre_contracts.errors import DecodeError
+
+MAGIC_BYTE: Final = 0
+_MAX_INDEXES: Final = 64  # nesting deeper than this is no real schema
+
+
+class Framed(NamedTuple):
+    """An unframed record: the writer's schema id, the message-index path, and the encoded message."""
+
+    schema_id: int
+    message_indexes: list[int]
+    data: bytes
+
+
+def _zigzag_varint(value: int) -> bytes:
+    encoded = (value << 1) ^ (value >> 63)
+    out = bytearray()
+    while True:
+        byte = encoded & 0x7F
+        encoded >>= 7
+        if encoded:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_zigzag_varint(data: bytes, position: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if position >= len(data):
+            raise DecodeError("framed record ends inside a message index")
+        if shift > 63:
+            raise DecodeError("framed record has an overlong message index varint")
+        byte = data[position]
+        position += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return (result >> 1) ^ -(result & 1), position
+
+
+def encode_message_indexes(indexes: Sequence[int]) -> bytes:
+    """The message-index path in wire form; `[0]` (or empty) is the single byte 0."""
+    if list(indexes) in ([], [0]):
+        return b"\x00"
+    if any(index < 0 for index in indexes):
+        raise ValueError(f"message indexes are not negative: {list(indexes)}")
+    return _zigzag_varint(len(indexes)) + b"".join(_zigzag_varint(index) for index in indexes)
+
+
+def frame(data: bytes, schema_id: int, message_indexes: Sequence[int] = (0,)) -> bytes:
+    """Prefix an encoded message with the Schema Registry header."""
+    if not 0 <= schema_id < 2**31:
+        raise ValueError(f"schema id must fit a signed 32-bit integer, not {schema_id}")
+    return bytes([MAGIC_BYTE]) + schema_id.to_bytes(4, "big") + encode_message_indexes(message_indexes) + data
+
+
+def unframe(data: bytes) -> Framed:
+    """Split a framed record into schema id, message-index path and encoded message.
+
+    Raises:
+        DecodeError: not framed (wrong magic byte, too short, malformed index path).
+    """
+    if len(data) < 6:
+        raise DecodeError(f"a framed record has at least 6 bytes, not {len(data)}")
+    if data[0] != MAGIC_BYTE:
+        raise DecodeError(f"framed record starts with magic byte {data[0]}, not {MAGIC_BYTE}")
+    schema_id = int.from_bytes(data[1:5], "big")
+    count, position = _read_zigzag_varint(data, 5)
+    if count < 0 or count > _MAX_INDEXES:
+        raise DecodeError(f"framed record declares {count} message indexes")
+    indexes = []
+    for _ in range(count):
+        index, position = _read_zigzag_varint(data, position)
+        if index < 0:
+            raise DecodeError(f"framed record has a negative message index {index}")
+        indexes.append(index)
+    return Framed(schema_id, indexes or [0], data[position:])
+
+
+def message_indexes(message_type: type[Message]) -> list[int]:
+    """The path of a message type inside its .proto file: top-level index, then nested indexes."""
+    path: list[int] = []
+    descriptor: Any = message_type.DESCRIPTOR
+    while descriptor is not None:
+        parent = descriptor.containing_type
+        siblings = parent.nested_types if parent is not None else list(descriptor.file.message_types_by_name.values())
+        path.append(list(siblings).index(descriptor))
+        descriptor = parent
+    return path[::-1]
