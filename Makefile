@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.installed
 PROTODEPS := build/protodeps/buf/validate/validate.proto
+NODE_TOOLS := node_modules/.installed
 BASELINE := compat/sre-v1.binpb
 MYPY_PATHS := src/ameide_sre_contracts tests tools
 
@@ -34,6 +35,11 @@ protodeps: $(PROTODEPS)
 # validate.proto comes from the installed protovalidate wheel, never from the BSR.
 $(PROTODEPS): $(INSTALLED) tools/materialize_protodeps.py
 	$(BIN)/python tools/materialize_protodeps.py build/protodeps
+	touch $@
+
+# The AsyncAPI parser that checks docs/asyncapi.yaml, pinned by package-lock.json.
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 lint: $(PROTODEPS)
@@ -71,7 +77,7 @@ build: $(INSTALLED)
 	rm -rf dist
 	$(BIN)/python -m build --no-isolation --outdir dist .
 
-pytest: $(PROTODEPS)
+pytest: $(PROTODEPS) $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 test: lint breaking check-generated pytest
@@ -84,5 +90,5 @@ fuzz: $(PROTODEPS)
 	$(BIN)/python tools/reliability_report.py --seconds $(FUZZ_SECONDS) --atheris-seconds $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -36,6 +36,8 @@ def test_wheel_exposes_only_the_contract_packages(wheel: Path) -> None:
     assert "ameide_core_proto/py.typed" not in names
     assert "ameide_core_proto/sre/py.typed" in names
     assert "ameide_sre_contracts/py.typed" in names
+    assert "ameide_core_proto/sre/sre_contract.binpb" in names
+    assert "ameide_core_proto/sre/core/v1/facts.proto" in names
     assert not [n for n in names if n.endswith(".proto") and "validate" in n]
 
 
@@ -79,6 +81,12 @@ def test_wheel_installs_and_validates_in_a_fresh_venv(wheel: Path, tmp_path: Pat
     assert int(count) >= 12
     assert "string.uuid" in rules
     assert "required" in rules
+    topics = subprocess.run([str(env_dir / "bin" / "sre-contracts"), "topics"], capture_output=True, text=True)
+    assert topics.returncode == 0, topics.stderr
+    assert "sre.domain.facts.v1" in topics.stdout
+    catalog = subprocess.run([str(env_dir / "bin" / "sre-contracts"), "catalog"], capture_output=True, text=True)
+    assert catalog.returncode == 0, catalog.stderr
+    assert "### IncidentCreated" in catalog.stdout
     without_grpc = subprocess.run(
         [python, "-c", "import ameide_sre_contracts.grpc"], capture_output=True, text=True, cwd=tmp_path, timeout=120
     )

@@ -1,7 +1,7 @@
 """Generate src/ameide_core_proto/ with `buf generate`, or check that it is current.
 
 Usage:
-    python tools/generate.py            # regenerate src/ameide_core_proto/
+    python tools/generate.py            # regenerate src/ameide_core_proto/ and the docs/ catalog
     python tools/generate.py --check    # regenerate into a temporary directory, fail on any difference
 
 `buf generate` writes into a staging directory; this script then
@@ -14,7 +14,12 @@ Usage:
     registration with different content fails with "duplicate file name");
   * adds `__init__.py` to every generated package and `py.typed` to
     `ameide_core_proto/sre/` (`ameide_core_proto` itself stays a PEP 420
-    namespace shared with other Ameide contract packages).
+    namespace shared with other Ameide contract packages);
+  * ships the .proto sources beside their modules, and the contract's
+    descriptors with their comments as `ameide_core_proto/sre/sre_contract.binpb`
+    (the event catalog reads it);
+  * renders the event catalog, docs/catalog.md and docs/asyncapi.yaml, from
+    the package (in --check mode, from the committed code).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "ameide_core_proto"
+DOCS = {"catalog.md": "markdown", "asyncapi.yaml": "asyncapi"}
 OWNED_PACKAGE = Path("ameide_core_proto/sre")
 PRIVATE_VALIDATE = "_buf_validate_pb2"
 
@@ -63,16 +69,48 @@ def _replace_once(text: str, old: str, new: str, where: Path) -> str:
     return text.replace(old, new)
 
 
-def run_buf_generate(staging: Path) -> None:
+def _env() -> dict[str, str]:
     env = dict(os.environ)
     # buf runs `python` for protoc and the local plugins: use this interpreter.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def run_buf_generate(staging: Path) -> None:
     subprocess.run(
-        ["buf", "generate", "--template", "buf.gen.yaml", "-o", str(staging)],
+        ["buf", "generate", "--template", "buf.gen.yaml", "-o", str(staging)], cwd=ROOT, env=_env(), check=True
+    )
+    contract = staging / "gen" / OWNED_PACKAGE / "sre_contract.binpb"
+    subprocess.run(
+        ["buf", "build", "proto", "--exclude-imports", "--as-file-descriptor-set", "-o", str(contract)],
         cwd=ROOT,
-        env=env,
+        env=_env(),
         check=True,
     )
+    for source in (ROOT / "proto").rglob("*.proto"):
+        target = staging / "gen" / source.relative_to(ROOT / "proto")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def render_docs(out_dir: Path) -> None:
+    """Render the catalog from the importable package (src/, installed editable) into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, form in DOCS.items():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ameide_sre_contracts.cli",
+                "catalog",
+                "--format",
+                form,
+                "--output",
+                str(out_dir / name),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
 
 
 def arrange(staging: Path) -> Path:
@@ -135,20 +173,27 @@ def main(argv: list[str]) -> int:
         staging = Path(tmp)
         run_buf_generate(staging)
         tree = arrange(staging)
-        stale = differences(tree, TARGET)
+        stale = [f"src/ameide_core_proto/{name}" for name in differences(tree, TARGET)]
         if check:
+            render_docs(staging / "docs")
+            stale += [f"docs/{name}" for name in DOCS if _differs(staging / "docs" / name, ROOT / "docs" / name)]
             if stale:
-                print("generated code is out of date; run `make generate` and commit:", file=sys.stderr)
+                print("generated files are out of date; run `make generate` and commit:", file=sys.stderr)
                 for name in stale:
-                    print(f"  src/ameide_core_proto/{name}", file=sys.stderr)
+                    print(f"  {name}", file=sys.stderr)
                 return 1
-            print("generated code is up to date")
+            print("generated code and docs are up to date")
             return 0
         if TARGET.exists():
             shutil.rmtree(TARGET)
         shutil.copytree(tree, TARGET)
-        print(f"generated {len(list(TARGET.rglob('*.py*')))} files into {TARGET.relative_to(ROOT)}")
+        render_docs(ROOT / "docs")
+        print(f"generated {len(list(TARGET.rglob('*.*')))} files into {TARGET.relative_to(ROOT)}, and docs/")
     return 0
+
+
+def _differs(expected: Path, actual: Path) -> bool:
+    return not actual.exists() or not filecmp.cmp(expected, actual, shallow=False)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ def forward_compatibility() -> dict[str, int]:
 
 def concurrency(seconds: float, threads: int = 8) -> dict[str, int]:
     work = [
-        (sre.topic_of(e).name, e.SerializeToString())
+        (sre.topic_of(e).name, e.SerializeToString(deterministic=True))
         for t in sre.TOPICS.values()
         for e in testing.examples(t.envelope_type)
     ]

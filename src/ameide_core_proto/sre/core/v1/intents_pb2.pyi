@@ -176,7 +176,7 @@ class CreateIncidentRequested(_message.Message):
     title: _builtins.str
     """Required. A one-line summary; 1 to 256 characters."""
     description: _builtins.str
-    """Optional. What is known so far; at most 16384 characters of Markdown."""
+    """Optional. What is known so far; at most 4096 characters of Markdown."""
     severity: _sre_pb2.Severity.ValueType
     """Required. The initial severity."""
     source: _incident_pb2.IncidentSource.ValueType

@@ -1,0 +1,251 @@
+"""`sre-contracts`: look inside, check and convert SRE envelopes without writing Python.
+
+Exit codes: 0 success (valid); 1 the message breaks the contract (one line per
+violation on stdout); 2 usage errors, unreadable input, or input that is not
+a message of the topic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from google.protobuf.message import Message
+
+from ameide_sre_contracts import catalog, confluent, testing
+from ameide_sre_contracts.codec import decode, encode, from_json, to_json
+from ameide_sre_contracts.errors import ContractError, UnknownPayloadError, UnknownTopicError, ValidationError
+from ameide_sre_contracts.topics import PAYLOADS, TOPICS, Topic, topic_of
+from ameide_sre_contracts.validation import violations
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+EPILOG = """exit codes:
+  0  success (for validate: the message is valid)
+  1  the message breaks the contract; one line per violation: field.path: message [rule_id]
+  2  usage error, unreadable input, or input that is not a message of the topic
+"""
+
+
+class _Usage(Exception):
+    """A problem with the command line or its input: exit 2."""
+
+
+def _fail(message: str) -> NoReturn:
+    raise _Usage(message)
+
+
+def _read(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(source).read_bytes()
+    except OSError as error:
+        _fail(f"cannot read {source}: {error.strerror}")
+
+
+def _write(data: bytes, output: str | None) -> None:
+    if output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(output).write_bytes(data)
+
+
+def _topic(name: str | None) -> Topic:
+    if name is None:
+        _fail("--topic is required for binary input; one of " + ", ".join(TOPICS))
+    try:
+        return topic_of(name)
+    except UnknownTopicError as error:
+        _fail(str(error))
+
+
+def _looks_like_json(data: bytes) -> bool:
+    return data.lstrip()[:1] == b"{"
+
+
+def _topic_from_json(data: bytes) -> Topic:
+    """The topic whose envelope has the JSON document's oneof case (by its ProtoJSON name)."""
+    import json
+
+    try:
+        keys = set(json.loads(data))
+    except (ValueError, TypeError, RecursionError):
+        _fail("input is neither valid JSON nor given a --topic for binary")
+    for topic in TOPICS.values():
+        descriptor = topic.envelope_type.DESCRIPTOR
+        cases = {f.json_name for f in descriptor.oneofs_by_name[topic.oneof].fields}
+        cases |= {f.name for f in descriptor.oneofs_by_name[topic.oneof].fields}
+        if keys & cases:
+            return topic
+    _fail("cannot tell the topic from the JSON (no known payload case); pass --topic")
+
+
+def _parse(data: bytes, topic_name: str | None, *, validate: bool) -> Message:
+    """Bytes (binary or JSON) into an envelope; contract errors other than validation are usage errors."""
+    try:
+        if _looks_like_json(data):
+            topic = topic_of(topic_name) if topic_name else _topic_from_json(data)
+            return from_json(topic, data, validate=validate)
+        return decode(_topic(topic_name), data, validate=validate)
+    except (ValidationError, UnknownPayloadError):
+        raise
+    except ContractError as error:
+        _fail(str(error))
+
+
+def _payload_type(name: str) -> type[Message]:
+    for payload, info in PAYLOADS.items():
+        if name in (payload.DESCRIPTOR.name, payload.DESCRIPTOR.full_name, info.event_type, info.case):
+            return payload
+    _fail(f"unknown payload {name!r}; `sre-contracts topics --payloads` lists them")
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    width = max(len(name) for name in TOPICS)
+    print(f"{'TOPIC':<{width}}  {'ENVELOPE':<48}  PAYLOADS")
+    for topic in TOPICS.values():
+        print(f"{topic.name:<{width}}  {topic.envelope_type.DESCRIPTOR.full_name:<48}  {len(topic.payload_types)}")
+        if args.payloads:
+            for payload in topic.payload_types:
+                print(f"  {PAYLOADS[payload].case:<34} {PAYLOADS[payload].event_type}")
+    return EXIT_OK
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    text = catalog.markdown() if args.format == "markdown" else catalog.asyncapi()
+    _write(text.encode("utf-8"), args.output)
+    return EXIT_OK
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    payload = testing.example(_payload_type(args.payload))
+    message = testing.example_envelope(payload) if args.envelope else payload
+    print(to_json(message) if args.compact else _pretty(message))
+    return EXIT_OK
+
+
+def _pretty(message: Message) -> str:
+    from google.protobuf import json_format
+
+    return json_format.MessageToJson(message, indent=2)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    try:
+        message = _parse(data, args.topic, validate=False)
+    except UnknownPayloadError as error:
+        _fail(str(error))
+    found = violations(message)
+    if found:
+        for violation in found:
+            print(violation)
+        return EXIT_INVALID
+    case = message.WhichOneof(topic_of(type(message)).oneof)
+    print(f"valid {message.DESCRIPTOR.name} ({case})")
+    return EXIT_OK
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    if args.framed:
+        try:
+            schema_id, indexes, data = confluent.unframe(data)
+        except ContractError as error:
+            _fail(str(error))
+        print(f"schema id {schema_id}, message indexes {indexes}", file=sys.stderr)
+    try:
+        message = decode(_topic(args.topic), data, validate=False)
+    except UnknownPayloadError as error:
+        print(f"warning: {error}", file=sys.stderr)
+        message = error.envelope
+    except ContractError as error:
+        _fail(str(error))
+    print(_pretty(message))
+    return EXIT_OK
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    if not _looks_like_json(data):
+        _fail("encode reads ProtoJSON (a JSON object)")
+    message = _parse(data, args.topic, validate=True)
+    encoded = encode(message)
+    if args.schema_id is not None:
+        encoded = confluent.frame(encoded, args.schema_id, confluent.message_indexes(type(message)))
+    _write(encoded, args.output)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, with --help on every command."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    root = argparse.ArgumentParser(
+        prog="sre-contracts", description=__doc__.splitlines()[0], epilog=EPILOG, formatter_class=formatter
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    topics = commands.add_parser("topics", help="list topics, envelopes and payload counts", epilog=EPILOG)
+    topics.add_argument("--payloads", action="store_true", help="also list each topic's payloads and event types")
+    topics.set_defaults(run=cmd_topics)
+
+    catalog_cmd = commands.add_parser("catalog", help="print or write the event catalog", epilog=EPILOG)
+    catalog_cmd.add_argument("--format", choices=["markdown", "asyncapi"], default="markdown")
+    catalog_cmd.add_argument("--output", "-o", help="file to write (default: stdout)")
+    catalog_cmd.set_defaults(run=cmd_catalog)
+
+    example = commands.add_parser("example", help="print a valid example payload as JSON", epilog=EPILOG)
+    example.add_argument("payload", help="payload name, oneof case or CloudEvents type, e.g. IncidentCreated")
+    example.add_argument("--envelope", action="store_true", help="wrap it in its envelope")
+    example.add_argument("--compact", action="store_true", help="one line")
+    example.set_defaults(run=cmd_example)
+
+    hint = " (default: stdin)"
+    validate = commands.add_parser(
+        "validate",
+        help="check a message (JSON or binary) against the contract",
+        epilog=EPILOG,
+        formatter_class=formatter,
+    )
+    validate.add_argument("file", nargs="?", default="-", help="file to read, or - for stdin" + hint)
+    validate.add_argument("--topic", "-t", help="the topic; required for binary, inferred for JSON")
+    validate.set_defaults(run=cmd_validate)
+
+    decode_cmd = commands.add_parser("decode", help="binary envelope to JSON", epilog=EPILOG)
+    decode_cmd.add_argument("file", nargs="?", default="-", help="file to read, or -" + hint)
+    decode_cmd.add_argument("--topic", "-t", required=True, help="the topic the bytes come from")
+    decode_cmd.add_argument("--framed", action="store_true", help="strip Confluent Schema Registry framing first")
+    decode_cmd.set_defaults(run=cmd_decode)
+
+    encode_cmd = commands.add_parser("encode", help="JSON envelope to binary (validated)", epilog=EPILOG)
+    encode_cmd.add_argument("file", nargs="?", default="-", help="file to read, or -" + hint)
+    encode_cmd.add_argument("--topic", "-t", help="the topic (inferred from the JSON when omitted)")
+    encode_cmd.add_argument("--output", "-o", help="file to write (default: stdout)")
+    encode_cmd.add_argument("--schema-id", type=int, help="frame for Confluent Schema Registry with this schema id")
+    encode_cmd.set_defaults(run=cmd_encode)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        result: int = args.run(args)
+    except ValidationError as error:
+        for violation in error.violations:
+            print(violation)
+        return EXIT_INVALID
+    except _Usage as error:
+        print(f"sre-contracts {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

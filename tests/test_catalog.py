@@ -1,0 +1,109 @@
+"""ameide_sre_contracts.catalog: generated from descriptors, complete, current, and accepted by the AsyncAPI parser."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ameide_sre_contracts as sre
+from ameide_core_proto.sre.core.v1 import sre_pb2
+from ameide_sre_contracts import catalog
+from tests.conftest import ROOT
+
+VALIDATOR = ROOT / "tools" / "validate_asyncapi.mjs"
+
+
+def _node_validate(path: Path) -> tuple[int, dict[str, object]]:
+    node = shutil.which("node")
+    assert node is not None, "node is not installed; the AsyncAPI check needs Node.js"
+    assert (ROOT / "node_modules" / "@asyncapi" / "parser").is_dir(), "node_modules missing: run `make` (npm ci)"
+    result = subprocess.run([node, str(VALIDATOR), str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_committed_docs_are_current() -> None:
+    """docs/catalog.md and docs/asyncapi.yaml equal what the package renders now."""
+    assert (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8") == catalog.markdown()
+    assert (ROOT / "docs" / "asyncapi.yaml").read_text(encoding="utf-8") == catalog.asyncapi()
+
+
+def test_markdown_lists_every_case_of_every_envelope() -> None:
+    """Each oneof case, found from the descriptors, has its section, CloudEvents type and field number."""
+    text = catalog.markdown()
+    for topic in sre.TOPICS.values():
+        assert f"## `{topic.name}`" in text
+        field: Any
+        for field in topic.envelope_type.DESCRIPTOR.oneofs_by_name[topic.oneof].fields:
+            info = sre.PAYLOADS[next(p for p in topic.payload_types if p.DESCRIPTOR is field.message_type)]
+            assert f"### {field.message_type.name}\n" in text
+            assert f"- CloudEvents type: `{info.event_type}`" in text
+            assert f"- Oneof case: `{field.name}` (field {field.number})" in text
+
+
+def test_asyncapi_has_a_channel_per_topic_and_a_message_per_payload() -> None:
+    """Channels carry the topic address and Kafka binding; every payload is a message with its proto inlined."""
+    document = catalog.asyncapi_document()
+    assert document["asyncapi"] == "3.0.0"
+    channels = document["channels"]
+    assert sorted(channel["address"] for channel in channels.values()) == sorted(sre.TOPICS)
+    messages = document["components"]["messages"]
+    assert sorted(messages) == sorted(p.DESCRIPTOR.name for p in sre.PAYLOADS)
+    for name, message in messages.items():
+        assert message["contentType"] == "application/protobuf"
+        assert message["payload"]["schemaFormat"] == "application/vnd.google.protobuf;version=3"
+        assert f"message {name} {{" in message["payload"]["schema"]
+        assert "partition key" in message["bindings"]["kafka"]["key"]["description"].lower()
+    actions = sorted(operation["action"] for operation in document["operations"].values())
+    assert actions == ["receive"] * 3 + ["send"] * 3
+
+
+def test_official_parser_accepts_the_document(capsys: pytest.CaptureFixture[str]) -> None:
+    """@asyncapi/parser with the Protobuf schema parser reports no errors (warnings are printed)."""
+    code, report = _node_validate(ROOT / "docs" / "asyncapi.yaml")
+    with capsys.disabled():
+        for warning in report["warnings"]:  # type: ignore[attr-defined]
+            print(f"\nAsyncAPI warning: {warning}")
+    assert code == 0, report
+    assert report["errors"] == []
+    assert report["summary"] == {"channels": 3, "messages": 40, "operations": 6}
+
+
+def test_parser_check_has_teeth(tmp_path: Path) -> None:
+    """A document with a broken inlined proto is reported as an error."""
+    broken = catalog.asyncapi().replace("message IncidentCreated {", "message IncidentCreated {{", 1)
+    (tmp_path / "broken.yaml").write_text(broken, encoding="utf-8")
+    code, report = _node_validate(tmp_path / "broken.yaml")
+    assert code == 1
+    assert report["errors"]
+
+
+def test_rules_and_presence_in_words() -> None:
+    """Rules read as plain phrases; presence follows from whether the rules refuse the zero value."""
+    fields = sre_pb2.SreMessageMeta.DESCRIPTOR.fields_by_name
+    assert catalog.rules_in_words(fields["message_id"]) == "must be set; a UUID"
+    assert catalog.presence(fields["message_id"]) == "required"
+    assert catalog.rules_in_words(fields["causation_id"]) == "a UUID; checked only when set"
+    assert catalog.presence(fields["causation_id"]) == "optional"
+    assert catalog.presence(fields["tenant_id"]) == "required"
+    assert "1 to 128 characters" in catalog.rules_in_words(fields["tenant_id"])
+    assert catalog.comment(fields["tenant_id"].full_name).startswith("Required. The tenant")
+
+
+def test_bundles_compile_as_standalone_protos(tmp_path: Path) -> None:
+    """Each inlined proto is a valid file on its own (protoc compiles it)."""
+    from grpc_tools import protoc  # type: ignore[import-untyped]
+
+    for topic in sre.TOPICS.values():
+        for payload in topic.payload_types:
+            source = tmp_path / f"{payload.DESCRIPTOR.name}.proto"
+            source.write_text(catalog.proto_bundle(topic, sre.PAYLOADS[payload].case), encoding="utf-8")
+            include = str(Path(protoc.__file__).parent / "_proto")
+            status = protoc.main(
+                ["protoc", f"-I{tmp_path}", f"-I{include}", f"--descriptor_set_out={tmp_path}/out", source.name]
+            )
+            assert status == 0, source.name
