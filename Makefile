@@ -15,7 +15,7 @@ export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := all
 .PHONY: all setup protodeps lint format generate check-generated breaking baseline \
-        build test pytest fuzz clean
+        build test pytest fuzz bench clean
 
 all: lint check-generated build
 
@@ -88,6 +88,22 @@ FUZZ_SECONDS ?= 600
 fuzz: $(PROTODEPS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/fuzz.txt
 	$(BIN)/python tools/reliability_report.py --seconds $(FUZZ_SECONDS) --atheris-seconds $(FUZZ_SECONDS)
+
+# The benchmark's competitors: pydantic v2 (requirements/bench.txt), and
+# protovalidate 1.x, which shares 2.x's distribution name, installed apart in
+# build/bench/pv1 with the validate.proto bindings it imports.
+PV1 := build/bench/pv1
+PV1_VERSION := 1.2.0
+$(PV1)/.installed: $(INSTALLED) $(PROTODEPS) requirements/bench.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/bench.txt
+	rm -rf $(PV1)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(PV1) protovalidate==$(PV1_VERSION)
+	$(BIN)/python -m grpc_tools.protoc -Ibuild/protodeps --python_out=$(PV1) build/protodeps/buf/validate/validate.proto
+	touch $@
+
+# make bench: full run, writes docs/benchmarks.md. make bench QUICK=1 BENCH_OUT=FILE: a smoke run.
+bench: $(PV1)/.installed
+	$(BIN)/python tools/bench.py --pv1 $(PV1) $(if $(QUICK),--quick) $(if $(BENCH_OUT),--out $(BENCH_OUT))
 
 clean:
 	rm -rf $(VENV) build dist node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

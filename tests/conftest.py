@@ -8,9 +8,33 @@ import subprocess
 import sys
 from pathlib import Path
 
+from google.protobuf.message import Message
+
+from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
+from ameide_core_proto.sre.process.v1 import process_facts_pb2
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PROTODEPS = ROOT / "build" / "protodeps"
+ENVELOPES: list[type[Message]] = [
+    intents_pb2.SreDomainIntent,
+    facts_pb2.SreDomainFact,
+    process_facts_pb2.SreProcessFact,
+]
+
+
+def all_examples() -> list[Message]:
+    """One valid example envelope per oneof case of every envelope."""
+    from ameide_sre_contracts import testing
+
+    return [envelope for envelope_type in ENVELOPES for envelope in testing.examples(envelope_type)]
+
+
+def example_id(envelope: Message) -> str:
+    """A test id naming the envelope and its payload, e.g. `SreDomainFact.IncidentCreated`."""
+    import ameide_sre_contracts as sre
+
+    return f"{type(envelope).__name__}.{sre.payload_of(envelope).DESCRIPTOR.name}"
 
 
 def tool(name: str) -> str:

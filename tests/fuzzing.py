@@ -13,19 +13,11 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from google.protobuf.message import Message
-
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
-from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
+from tests.conftest import ENVELOPES
 from tests.wire import length_delimited, tag, varint
 
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
 SEEDS: dict[str, list[bytes]] = {
     sre.topic_of(envelope_type).name: [e.SerializeToString() for e in testing.examples(envelope_type)]
     for envelope_type in ENVELOPES

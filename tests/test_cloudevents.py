@@ -8,18 +8,14 @@ from cloudevents.core.formats.json import JSONFormat
 from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
+from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import cloudevents as ce
 from ameide_sre_contracts import testing
+from tests.conftest import all_examples, example_id
 
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
-EXAMPLES = [e for t in ENVELOPES for e in testing.examples(t)]
-IDS = [f"{type(e).__name__}.{sre.payload_of(e).DESCRIPTOR.name}" for e in EXAMPLES]
+EXAMPLES = all_examples()
+IDS = [example_id(e) for e in EXAMPLES]
 
 
 def _fact() -> facts_pb2.SreDomainFact:

@@ -8,24 +8,19 @@ import pytest
 from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
-from ameide_core_proto.sre.process.v1 import process_facts_pb2
+from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_sre_contracts import testing
+from tests.conftest import all_examples, example_id
 from tests.wire import length_delimited, varint_field
 
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
-EXAMPLES = [envelope for envelope_type in ENVELOPES for envelope in testing.examples(envelope_type)]
+EXAMPLES = all_examples()
 
 
 def _fact() -> facts_pb2.SreDomainFact:
     return testing.examples(facts_pb2.SreDomainFact)[5]
 
 
-@pytest.mark.parametrize("envelope", EXAMPLES, ids=lambda e: f"{type(e).__name__}.{sre.payload_of(e).DESCRIPTOR.name}")
+@pytest.mark.parametrize("envelope", EXAMPLES, ids=example_id)
 def test_binary_round_trip_by_topic_name_and_type(envelope: Message) -> None:
     """decode(topic, encode(x)) == x, and the same through the envelope type."""
     topic = sre.topic_of(envelope)
@@ -35,7 +30,7 @@ def test_binary_round_trip_by_topic_name_and_type(envelope: Message) -> None:
     assert sre.decode(topic, data) == envelope
 
 
-@pytest.mark.parametrize("envelope", EXAMPLES, ids=lambda e: f"{type(e).__name__}.{sre.payload_of(e).DESCRIPTOR.name}")
+@pytest.mark.parametrize("envelope", EXAMPLES, ids=example_id)
 def test_json_round_trip(envelope: Message) -> None:
     """from_json(topic, to_json(x)) == x; to_json is one line of ProtoJSON."""
     text = sre.to_json(envelope)

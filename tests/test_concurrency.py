@@ -8,17 +8,11 @@ import time
 from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
-from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
+from tests.conftest import ENVELOPES
 
 THREADS = 8
 SECONDS = 2.0
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
 
 
 def _workload() -> list[tuple[str, Message, bytes]]:

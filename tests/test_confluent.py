@@ -9,16 +9,11 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
+from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
 from ameide_sre_contracts.confluent import encode_message_indexes, frame, message_indexes, unframe
-
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
+from tests.conftest import ENVELOPES
 
 
 @pytest.mark.parametrize(("indexes", "wire"), [([1], "0202"), ([0, 1], "040002"), ([0], "00"), ([], "00")])

@@ -6,17 +6,11 @@ import pytest
 from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
-from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
 from tests import newer_contract
+from tests.conftest import ENVELOPES
 
 NEWER = newer_contract.build()
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
 
 
 def _as_newer(envelope: Message, *, future_case: bool = False) -> bytes:

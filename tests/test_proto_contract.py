@@ -14,12 +14,8 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, query_pb2, sre_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
+from tests.conftest import ENVELOPES
 
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
 ALL_EXAMPLES = [
     pytest.param(envelope, id=f"{type(envelope).__name__}.{envelope.WhichOneof(sre.topic_of(envelope).oneof)}")
     for envelope_type in ENVELOPES

@@ -9,7 +9,7 @@ Example:
     again = sre.decode(sre.DOMAIN_FACTS_TOPIC, data)
 """
 
-from importlib.metadata import version as _version
+from typing import Any
 
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode, encode, from_json, to_json
 from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact, payload_of
@@ -39,7 +39,16 @@ from ameide_sre_contracts.topics import (
 )
 from ameide_sre_contracts.validation import validate, violations
 
-__version__ = _version("ameide-sre-contracts")
+
+def __getattr__(name: str) -> Any:
+    # The distribution's version, looked up on first use: importlib.metadata
+    # alone would double the package's import time.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("ameide-sre-contracts")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CONTRACT_VERSION",

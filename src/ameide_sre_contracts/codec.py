@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Final, TypeVar, overload
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, UnknownTopicError
@@ -94,6 +93,8 @@ def decode(
 
 def to_json(message: Message) -> str:
     """The message in ProtoJSON (lowerCamelCase names, RFC 3339 times), on one line."""
+    from google.protobuf import json_format  # imported on first use: it is slow to import
+
     return json_format.MessageToJson(message, indent=None)
 
 
@@ -137,6 +138,8 @@ def from_json(
     size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
     if size > max_bytes:
         raise DecodeError(f"{cls.DESCRIPTOR.name}: {size} bytes of JSON exceed the limit of {max_bytes}")
+    from google.protobuf import json_format  # imported on first use: it is slow to import
+
     message = cls()
     try:
         json_format.Parse(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any
 
 import protovalidate
 from google.protobuf.message import Message
@@ -10,7 +12,7 @@ from google.protobuf.message import Message
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_sre_contracts.errors import ValidationError, Violation
-from ameide_sre_contracts.topics import ENVELOPE_TOPICS, PAYLOADS, Topic
+from ameide_sre_contracts.topics import ENVELOPE_TOPICS, PAYLOADS
 
 AGGREGATE_TYPE_RULE = "subject.aggregate_type_matches_payload"
 """Rule id: a domain envelope's `subject.aggregate_type` is its payload's `(aggregate_type)` option."""
@@ -45,59 +47,88 @@ def _render_path(path: protovalidate.FieldPathPb | None) -> str:
     return "".join(rendered)
 
 
-def _envelope_violations(envelope: SreDomainIntent | SreDomainFact, topic: Topic) -> list[Violation]:
+@dataclass(frozen=True, slots=True)
+class _CaseRule:
+    aggregate_type: str
+    exact_version: int | None  # set when the payload creates its aggregate
+
+
+@dataclass(frozen=True, slots=True)
+class _EnvelopeRules:
+    oneof: str
+    min_version: int
+    name: str
+    cases: dict[str, _CaseRule]
+
+
+def _envelope_rules() -> dict[type[Message], _EnvelopeRules]:
+    """Per domain envelope type: the option-declared rules, looked up once per validation."""
+    rules: dict[type[Message], _EnvelopeRules] = {}
+    for envelope_type in (SreDomainIntent, SreDomainFact):
+        topic = ENVELOPE_TOPICS[envelope_type]
+        creating_version = 0 if envelope_type is SreDomainIntent else 1
+        cases = {
+            PAYLOADS[payload].case: _CaseRule(
+                PAYLOADS[payload].aggregate_type, creating_version if PAYLOADS[payload].creates_aggregate else None
+            )
+            for payload in topic.payload_types
+        }
+        rules[envelope_type] = _EnvelopeRules(topic.oneof, topic.min_aggregate_version, envelope_type.__name__, cases)
+    return rules
+
+
+_ENVELOPE_RULES = _envelope_rules()
+
+
+def _envelope_violations(envelope: Any, rules: _EnvelopeRules) -> list[Violation]:
     """The envelope rules the contract declares as options instead of CEL (see facts.proto)."""
-    case = envelope.WhichOneof(topic.oneof)  # type: ignore[arg-type]
+    case = envelope.WhichOneof(rules.oneof)
     if case is None or not envelope.HasField("subject"):
         return []
-    info = PAYLOADS[type(getattr(envelope, case))]
+    rule = rules.cases[case]
     subject = envelope.subject
+    version = subject.aggregate_version
+    aggregate_type = subject.aggregate_type
     found = []
-    if subject.aggregate_version < topic.min_aggregate_version:
+    if version < rules.min_version:
         found.append(
             Violation(
-                "subject.aggregate_version",
-                MIN_VERSION_RULE,
-                f"must be at least {topic.min_aggregate_version} on {topic.envelope_type.__name__}",
+                "subject.aggregate_version", MIN_VERSION_RULE, f"must be at least {rules.min_version} on {rules.name}"
             )
         )
-    if subject.aggregate_type and subject.aggregate_type != info.aggregate_type:
+    if aggregate_type and aggregate_type != rule.aggregate_type:
         found.append(
             Violation(
                 "subject.aggregate_type",
                 AGGREGATE_TYPE_RULE,
-                f"must be {info.aggregate_type!r}, the aggregate of {case}",
+                f"must be {rule.aggregate_type!r}, the aggregate of {case}",
             )
         )
-    if info.creates_aggregate:
-        expected = 0 if topic.envelope_type is SreDomainIntent else 1
-        if subject.aggregate_version != expected:
-            found.append(
-                Violation(
-                    "subject.aggregate_version",
-                    CREATES_AGGREGATE_RULE,
-                    f"must be {expected}: {case} creates its aggregate",
-                )
+    if rule.exact_version is not None and version != rule.exact_version:
+        found.append(
+            Violation(
+                "subject.aggregate_version",
+                CREATES_AGGREGATE_RULE,
+                f"must be {rule.exact_version}: {case} creates its aggregate",
             )
+        )
     return found
 
 
 def violations(message: Message) -> list[Violation]:
     """Every rule `message` breaks, in protovalidate's order, then the envelope rules; empty when valid."""
-    found = _VALIDATOR.collect_violations(message)
-    result = []
-    for violation in found:
-        proto = violation.proto
-        result.append(
-            Violation(
-                field_path=_render_path(proto.field),
-                rule_id=proto.rule_id,
-                message=proto.message,
-                for_key=proto.for_key,
-            )
+    result = [
+        Violation(
+            field_path=_render_path(violation.proto.field),
+            rule_id=violation.proto.rule_id,
+            message=violation.proto.message,
+            for_key=violation.proto.for_key,
         )
-    if isinstance(message, SreDomainIntent | SreDomainFact):
-        result += _envelope_violations(message, ENVELOPE_TOPICS[type(message)])
+        for violation in _VALIDATOR.collect_violations(message)
+    ]
+    rules = _ENVELOPE_RULES.get(type(message))
+    if rules is not None:
+        result += _envelope_violations(message, rules)
     return result
 
 

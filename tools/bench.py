@@ -1,0 +1,309 @@
+"""Benchmark a validated message against bare protobuf and against what users would pick instead.
+
+Usage: python tools/bench.py [--quick] [--out docs/benchmarks.md] [--pv1 build/bench/pv1]
+
+Everything is measured in one process and one run (medians of repeated
+timings after a warm-up), so the ratios compare like with like on a shared,
+noisy machine. `make bench` installs the optional competitors first:
+pydantic v2, and protovalidate 1.x (pure-Python CEL) into build/bench/pv1
+beside its validate.proto bindings; the report says when one is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PROTOVALIDATE_MODULES = "protovalidate"
+ORDER = [
+    "parse (FromString)",
+    "serialize (SerializeToString)",
+    "protovalidate 2.x validate",
+    "decode(validate=True)",
+    "encode(validate=True)",
+    "from_json",
+    "to_json",
+    "to_kafka",
+    "from_kafka",
+]
+
+
+def load_protovalidate_v1(directory: Path) -> tuple[Any, str] | None:
+    """protovalidate 1.x's Validator, imported from `directory` beside the installed 2.x, or None."""
+    if not (directory / "protovalidate").is_dir():
+        return None
+    ours = {name: module for name, module in sys.modules.items() if name.split(".")[0] == PROTOVALIDATE_MODULES}
+    for name in ours:
+        del sys.modules[name]
+    sys.path.insert(0, str(directory))
+    try:
+        v1 = importlib.import_module(PROTOVALIDATE_MODULES)
+        validator = v1.Validator()
+        version = next(directory.glob("protovalidate-*.dist-info")).name.removesuffix(".dist-info").split("-")[1]
+        for name in [n for n in sys.modules if n.split(".")[0] == PROTOVALIDATE_MODULES]:
+            del sys.modules[name]
+    finally:
+        sys.path.remove(str(directory))
+        sys.modules.update(ours)
+    return validator, version
+
+
+def per_call(function: Callable[[], object], *, quick: bool) -> float:
+    """Median seconds per call over repeated batches, after a warm-up."""
+    budget = 0.002 if quick else 0.05
+    function()
+    number = 1
+    while True:
+        started = time.perf_counter()
+        for _ in range(number):
+            function()
+        elapsed = time.perf_counter() - started
+        if elapsed >= budget:
+            break
+        number *= 2
+    timings = []
+    for _ in range(2 if quick else 9):
+        started = time.perf_counter()
+        for _ in range(number):
+            function()
+        timings.append((time.perf_counter() - started) / number)
+    return statistics.median(timings)
+
+
+def import_seconds(statement: str, *, quick: bool) -> float:
+    """Median time of `statement` in fresh interpreters (interpreter start-up excluded)."""
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(3 if quick else 11)
+    ]
+    return statistics.median(runs)
+
+
+MEMORY_PROBE = """
+import resource, sys
+import ameide_sre_contracts as sre
+from ameide_core_proto.sre.core.v1 import facts_pb2
+from ameide_sre_contracts import testing
+data = testing.examples(facts_pb2.SreDomainFact)[5].SerializeToString()
+count = int(sys.argv[2])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if sys.argv[1] == "ours":
+    kept = [sre.decode(facts_pb2.SreDomainFact, data) for _ in range(count)]
+else:
+    kept = [facts_pb2.SreDomainFact.FromString(data) for _ in range(count)]
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before, len(kept))
+"""
+
+
+def memory_kib(mode: str, count: int) -> int:
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, mode, str(count)], capture_output=True, text=True, check=True
+    )
+    return int(result.stdout.split()[0])
+
+
+def measure(
+    envelope: Any,
+    validator: Any,
+    v1: tuple[Any, str] | None,
+    models: dict[str, Any],
+    pydantic_version: str | None,
+    *,
+    quick: bool,
+) -> dict[str, Any]:
+    """Per-call medians of every operation on one envelope, ours and the alternatives'."""
+    from google.protobuf import json_format
+
+    import ameide_sre_contracts as sre
+    from ameide_sre_contracts import kafka
+
+    envelope_type = type(envelope)
+    topic = sre.topic_of(envelope)
+    data = envelope.SerializeToString()
+    text = sre.to_json(envelope)
+    record = kafka.to_kafka(envelope)
+    row: dict[str, Any] = {"bytes": len(data)}
+    timed: dict[str, Callable[[], object]] = {
+        "parse (FromString)": lambda: envelope_type.FromString(data),
+        "serialize (SerializeToString)": lambda: envelope.SerializeToString(),
+        "protovalidate 2.x validate": lambda: validator.validate(envelope),
+        "decode(validate=True)": lambda: sre.decode(topic, data),
+        "encode(validate=True)": lambda: sre.encode(envelope),
+        "from_json": lambda: sre.from_json(topic, text),
+        "to_json": lambda: sre.to_json(envelope),
+        "to_kafka": lambda: kafka.to_kafka(envelope),
+        "from_kafka": lambda: kafka.from_kafka(record.topic, record.key, record.value, record.headers),
+    }
+    if v1 is not None:
+        try:
+            v1[0].validate(envelope)
+            timed[f"protovalidate {v1[1]} validate"] = lambda: v1[0].validate(envelope)
+        except Exception as error:  # reported: a competitor that cannot validate this message
+            row["protovalidate 1.x"] = f"fails: {type(error).__name__}: {error}"[:160]
+    model = models.get(envelope.WhichOneof(topic.oneof) or "")
+    if model is not None:
+        as_dict = json_format.MessageToDict(envelope, preserving_proto_field_name=True)
+        model.model_validate(as_dict)
+        timed[f"pydantic {pydantic_version} model_validate(dict)"] = lambda: model.model_validate(as_dict)
+    for name, function in timed.items():
+        row[name] = per_call(function, quick=quick)
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few iterations: checks the benchmark runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--pv1", type=Path, default=ROOT / "build" / "bench" / "pv1")
+    args = parser.parse_args()
+
+    # protovalidate 1.x registers validate.proto first; the contract's private module then reuses it.
+    v1 = load_protovalidate_v1(args.pv1)
+
+    import protovalidate
+
+    from ameide_core_proto.sre.core.v1 import facts_pb2
+    from ameide_core_proto.sre.process.v1 import process_facts_pb2
+    from ameide_sre_contracts import testing
+
+    try:
+        sys.path.insert(0, str(ROOT / "tools"))
+        import pydantic
+
+        from bench_pydantic import MODELS
+
+        pydantic_version: str | None = pydantic.VERSION
+    except ImportError:
+        MODELS, pydantic_version = {}, None
+
+    large = testing.example_envelope(facts_pb2.IncidentCreated(incident=testing.incident(resources=20, timeline=20)))
+    cases = {
+        "small fact (IncidentClosed)": testing.examples(facts_pb2.SreDomainFact)[5],
+        "large fact (IncidentCreated: 20 resources, 20 timeline entries)": large,
+        "process fact (BacklogLookupCompleted)": testing.examples(process_facts_pb2.SreProcessFact)[1],
+    }
+    validator = protovalidate.Validator()
+    results = {}
+    for label, envelope in cases.items():
+        results[label] = measure(envelope, validator, v1, MODELS, pydantic_version, quick=args.quick)
+        print(f"{label}: {len(results[label]) - 1} measurements", file=sys.stderr)
+
+    baseline_import = import_seconds("import google.protobuf.message, protovalidate", quick=args.quick)
+    ours_import = import_seconds("import ameide_sre_contracts", quick=args.quick)
+    count = 2_000 if args.quick else 100_000
+    memory = {"ours": memory_kib("ours", count), "bare": memory_kib("bare", count)}
+    args.out.write_text(
+        render(results, v1, pydantic_version, (ours_import, baseline_import), memory, count, args.quick),
+        encoding="utf-8",
+    )
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.1f}"
+
+
+def render(
+    results: dict[str, dict[str, Any]],
+    v1: tuple[Any, str] | None,
+    pydantic_version: str | None,
+    imports: tuple[float, float],
+    memory: dict[str, int],
+    count: int,
+    quick: bool,
+) -> str:
+    measured = {name for row in results.values() for name in row if isinstance(row[name], float)}
+    names = sorted(measured, key=lambda name: (ORDER.index(name) if name in ORDER else len(ORDER), name))
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` (tools/bench.py){' in quick mode: too few iterations to trust' if quick else ''} "
+        f"on {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, one process, "
+        "one run; medians after a warm-up. Times are microseconds per message.",
+        "",
+        "| | " + " | ".join(results) + " |",
+        "|---|" + "---:|" * len(results),
+        "| encoded size (bytes) | " + " | ".join(f"{row['bytes']:,}" for row in results.values()) + " |",
+    ]
+    for name in names:
+        lines.append(
+            f"| {name} | " + " | ".join(_us(row[name]) if name in row else "n/a" for row in results.values()) + " |"
+        )
+    lines += [
+        "",
+        "## Ratios",
+        "",
+        "| ratio | target | " + " | ".join(results) + " |",
+        "|---|---|" + "---:|" * len(results),
+    ]
+
+    def ratio(label: str, target: str, function: Callable[[dict[str, Any]], float | None]) -> None:
+        values = []
+        for row in results.values():
+            try:
+                value = function(row)
+            except KeyError:
+                value = None
+            values.append("n/a" if value is None else f"{value:.2f}")
+        lines.append(f"| {label} | {target} | " + " | ".join(values) + " |")
+
+    pv2 = "protovalidate 2.x validate"
+    ratio(
+        "our decode+validate ÷ (bare parse + protovalidate validate)",
+        "≤ 1.10",
+        lambda r: r["decode(validate=True)"] / (r["parse (FromString)"] + r[pv2]),
+    )
+    ratio(
+        "our encode+validate ÷ (bare serialize + protovalidate validate)",
+        "≤ 1.10",
+        lambda r: r["encode(validate=True)"] / (r["serialize (SerializeToString)"] + r[pv2]),
+    )
+    ratio("protovalidate validate ÷ bare parse", "", lambda r: r[pv2] / r["parse (FromString)"])
+    ratio("from_kafka ÷ decode", "", lambda r: r["from_kafka"] / r["decode(validate=True)"])
+    v1_name = f"protovalidate {v1[1]} validate" if v1 else None
+    ratio(
+        "protovalidate 1.x ÷ our validate",
+        "",
+        lambda r: r[v1_name] / r[pv2] if v1_name and v1_name in r else None,
+    )
+    pd_name = f"pydantic {pydantic_version} model_validate(dict)" if pydantic_version else None
+    ratio(
+        "pydantic (dict) ÷ our decode+validate (bytes)",
+        "",
+        lambda r: r[pd_name] / r["decode(validate=True)"] if pd_name and pd_name in r else None,
+    )
+    throughput = " | ".join(f"{1 / row['decode(validate=True)']:,.0f}" for row in results.values())
+    lines += [f"| validated messages per second per core (decode) | | {throughput} |", ""]
+    ours_import, baseline_import = imports
+    lines += [
+        f"- Cold import of `ameide_sre_contracts` in a fresh interpreter: {ours_import * 1000:.0f} ms, against "
+        f"{baseline_import * 1000:.0f} ms for `google.protobuf` + `protovalidate` alone: "
+        f"**{ours_import / baseline_import:.2f}x** (target ≤ 1.5).",
+        f"- Peak memory growth decoding {count:,} small facts kept in a list: {memory['ours']:,} KiB with `decode`, "
+        f"{memory['bare']:,} KiB with bare `FromString`: **{memory['ours'] / max(memory['bare'], 1):.2f}x**.",
+    ]
+    absent = []
+    if v1 is None:
+        absent.append("protovalidate 1.x is not installed (`make bench` installs it into build/bench/pv1)")
+    if pydantic_version is None:
+        absent.append("pydantic is not installed (`make bench` installs it)")
+    lines += ["", *(f"- Absent: {reason}." for reason in absent)]
+    failures = {label: row[k] for label, row in results.items() for k in row if k == "protovalidate 1.x"}
+    lines += [f"- protovalidate 1.x on {label}: {text}" for label, text in failures.items()]
+    return "\n".join(line for line in lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
