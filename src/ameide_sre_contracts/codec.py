@@ -6,9 +6,10 @@ from typing import Final, TypeVar, overload
 
 from google.protobuf.message import Message
 
-from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, UnknownTopicError
-from ameide_sre_contracts.topics import ENVELOPE_TOPICS, Topic, newer_case, topic_of
+from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, UnknownTopicError, ValidationError
+from ameide_sre_contracts.topics import TOPICS, Topic, newer_case, topic_of
 from ameide_sre_contracts.validation import validate as _validate
+from ameide_sre_contracts.validation import violations_of_case
 
 M = TypeVar("M", bound=Message)
 
@@ -26,12 +27,23 @@ MAX_JSON_DEPTH: Final[int] = 64
 """The deepest JSON nesting `from_json` parses; the contract's messages nest far less."""
 
 
-def _resolve(target: str | Topic | type[M]) -> type[Message]:
+# Topic names, topics and envelope types, resolved in one lookup on the hot path.
+_ENVELOPE_TARGETS: Final[dict[object, tuple[type[Message], Topic]]] = {
+    key: (topic.envelope_type, topic) for topic in TOPICS.values() for key in (topic.name, topic, topic.envelope_type)
+}
+
+
+def _resolve(target: str | Topic | type[M]) -> tuple[type[Message], Topic | None]:
+    """The message type to parse, and its topic when it is an envelope."""
+    resolved = _ENVELOPE_TARGETS.get(target)
+    if resolved is not None:
+        return resolved
     if isinstance(target, type):
         if issubclass(target, Message):
-            return target
+            return target, None
         raise UnknownTopicError(f"{target.__qualname__} is not a protobuf message type")
-    return topic_of(target).envelope_type
+    topic = topic_of(target)
+    return topic.envelope_type, topic
 
 
 def encode(envelope: Message, *, validate: bool = True, deterministic: bool = True) -> bytes:
@@ -72,7 +84,7 @@ def decode(
         UnknownPayloadError: the envelope's payload is a case newer than this version.
         ValidationError: the message breaks a rule (only with `validate=True`).
     """
-    cls = _resolve(target)
+    cls, topic = _resolve(target)
     if len(data) > max_bytes:
         raise DecodeError(f"{cls.DESCRIPTOR.name}: {len(data)} bytes exceed the limit of {max_bytes}")
     try:
@@ -81,13 +93,17 @@ def decode(
         raise
     except Exception as error:  # any parse failure means the input is malformed
         raise DecodeError(f"{cls.DESCRIPTOR.name}: malformed protobuf input ({error})") from error
-    topic = ENVELOPE_TOPICS.get(cls)
-    if topic is not None and message.WhichOneof(topic.oneof) is None:
-        number = newer_case(message, topic)
-        if number is not None:
-            raise UnknownPayloadError(message, number)
+    case = None
+    if topic is not None:
+        case = message.WhichOneof(topic.oneof)
+        if case is None:
+            number = newer_case(message, topic)
+            if number is not None:
+                raise UnknownPayloadError(message, number)
     if validate:
-        _validate(message)
+        found = violations_of_case(message, case)
+        if found:
+            raise ValidationError(cls.DESCRIPTOR.name, found)
     return message
 
 
@@ -134,7 +150,7 @@ def from_json(
         DecodeError: the text is too large, not JSON, or not this message's JSON.
         ValidationError: the message breaks a rule (only with `validate=True`).
     """
-    cls = _resolve(target)
+    cls, _ = _resolve(target)
     size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
     if size > max_bytes:
         raise DecodeError(f"{cls.DESCRIPTOR.name}: {size} bytes of JSON exceed the limit of {max_bytes}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import TypeAlias, TypedDict, TypeVar, Unpack
 
@@ -56,6 +55,8 @@ class MetaOptions(TypedDict, total=False):
 
 
 def _meta(tenant_id: str, producer: str, options: MetaOptions) -> SreMessageMeta:
+    import uuid  # on first use: the module costs more to import than the package's own code
+
     meta = SreMessageMeta(
         message_id=options.get("message_id") or str(uuid.uuid4()),
         tenant_id=tenant_id,
