@@ -82,3 +82,17 @@ def test_another_library_registering_the_same_release_after_the_contract_succeed
         """
     )
     assert out.strip() == "buf/validate/validate.proto"
+
+
+def test_runtime_floors_are_what_the_pinned_generators_emit() -> None:
+    """pyproject's protobuf and grpcio floors equal the versions the generated code checks at import."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    generated = (GENERATED / "sre/core/v1/sre_pb2.py").read_text(encoding="utf-8")
+    major, minor, patch = re.search(r"Domain\.PUBLIC,\s*(\d+),\s*(\d+),\s*(\d+),", generated).groups()  # type: ignore[union-attr]
+    assert f"protobuf>={major}.{minor}.{patch},<{int(major) + 1}" in project["dependencies"]
+    grpc_stub = (GENERATED / "sre/core/v1/query_pb2_grpc.py").read_text(encoding="utf-8")
+    grpc_version = re.search(r"GRPC_GENERATED_VERSION = '([\d.]+)'", grpc_stub).group(1)  # type: ignore[union-attr]
+    assert f"grpcio>={grpc_version}" in project["optional-dependencies"]["grpc"]

@@ -21,6 +21,7 @@ from google.protobuf.descriptor import FieldDescriptor
 
 from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
 from ameide_sre_contracts.topics import CONTRACT_VERSION, PAYLOADS, TOPICS, Topic
+from ameide_sre_contracts.validation import AGGREGATE_TYPE_RULE, CREATES_AGGREGATE_RULE, MIN_VERSION_RULE
 
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING_VERSION = "0.5.0"
@@ -43,12 +44,12 @@ _SCALARS = {
     FieldDescriptor.TYPE_SINT64: "sint64",
 }
 _ENVELOPE_RULES = [
-    ("subject.aggregate_type", "equals the payload's aggregate (`subject.aggregate_type_matches_payload`)"),
+    ("subject.aggregate_type", f"equals the payload's aggregate (`{AGGREGATE_TYPE_RULE}`)"),
     (
         "subject.aggregate_version",
-        "0 on an intent and 1 on a fact when the payload creates its aggregate (`subject.creates_aggregate_version`)",
+        f"0 on an intent and 1 on a fact when the payload creates its aggregate (`{CREATES_AGGREGATE_RULE}`)",
     ),
-    ("subject.aggregate_version", "at least 1 on a fact (`subject.min_aggregate_version`)"),
+    ("subject.aggregate_version", f"at least 1 on a fact (`{MIN_VERSION_RULE}`)"),
 ]
 
 
