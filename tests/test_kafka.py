@@ -149,3 +149,11 @@ def test_records_survive_a_real_broker_round_trip() -> None:
         assert sre.encode(received[marker]) == sre.encode(
             from_kafka(record.topic, record.key, record.value, list(record.headers))
         )
+
+
+def test_non_utf8_headers_are_refused() -> None:
+    """A ce_ header that is not UTF-8 is a DecodeError, not a crash."""
+    record = to_kafka(_fact())
+    headers = [*record.headers, ("ce_tenantid", b"\xff\xfe")]
+    with pytest.raises(sre.DecodeError, match="UTF-8"):
+        from_kafka(record.topic, record.key, record.value, headers)

@@ -60,16 +60,25 @@ def to_kafka(envelope: Envelope, *, mode: Mode = "binary") -> KafkaRecord:
     return KafkaRecord(topic, key, envelope.SerializeToString(deterministic=True), tuple(headers))
 
 
-def _header_items(headers: HeadersLike) -> list[tuple[str, bytes]]:
+def _read_headers(headers: HeadersLike) -> tuple[str, dict[str, str]]:
+    """The content type and the `ce_*` attributes of a record's headers, in one pass."""
+    content_type = ""
+    attributes: dict[str, str] = {}
     if headers is None:
-        return []
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    result = []
-    for name, value in items:
-        if value is None:
-            continue
-        result.append((name.lower(), value.encode("utf-8") if isinstance(value, str) else bytes(value)))
-    return result
+        return content_type, attributes
+    try:
+        for name, value in headers.items() if isinstance(headers, Mapping) else headers:
+            if value is None:
+                continue
+            text = value if isinstance(value, str) else bytes(value).decode("utf-8")
+            lowered = name.lower()
+            if lowered.startswith("ce_"):
+                attributes[lowered[3:]] = text
+            elif lowered == "content-type":
+                content_type = text
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"a record header is not UTF-8 ({error})") from error
+    return content_type, attributes
 
 
 def from_kafka(
@@ -94,20 +103,14 @@ def from_kafka(
     """
     if value is None:
         raise DecodeError(f"record on {topic} has no value (a tombstone carries no envelope)")
-    items = _header_items(headers)
-    content_type = next((v for n, v in items if n == "content-type"), b"").decode("utf-8", "replace")
-    try:
-        if content_type.lower().startswith("application/cloudevents"):
-            if len(value) > max_bytes * 2:  # base64 and attributes inflate the envelope
-                raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
-            found, data = parse_structured(value)
-        else:
-            found = {name[3:]: raw.decode("utf-8") for name, raw in items if name.startswith("ce_")}
-            data = value
-            if found and content_type:
-                found["datacontenttype"] = content_type
-    except UnicodeDecodeError as error:
-        raise DecodeError(f"a ce_ header is not UTF-8 ({error})") from error
+    content_type, found = _read_headers(headers)
+    data = value
+    if content_type.lower().startswith("application/cloudevents"):
+        if len(value) > max_bytes * 2:  # base64 and attributes inflate the envelope
+            raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
+        found, data = parse_structured(value)
+    elif found and content_type:
+        found["datacontenttype"] = content_type
     if found:
         envelope = envelope_from(found, data, topic=topic, validate=validate, max_bytes=max_bytes)
     else:  # a bare envelope: nothing to cross-check but the key
