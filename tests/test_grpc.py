@@ -234,3 +234,137 @@ def test_a_client_using_the_stubs_type_checks(tmp_path: Path) -> None:
     module.write_text(textwrap.dedent(CLIENT), encoding="utf-8")
     result = run([tool("mypy"), "--strict", "--no-incremental", "--python-executable", sys.executable, str(module)])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _streaming_server(store: list[Message]) -> tuple[grpc.Server, int]:
+    """A server with one generic method of each streaming kind, taking ListIncidentsRequest."""
+
+    def count(requests: Any, context: grpc.ServicerContext) -> query_pb2.ListIncidentsResponse:
+        store.extend(requests)
+        return query_pb2.ListIncidentsResponse(next_page_token=str(len(store)))
+
+    def repeat(request: Message, context: grpc.ServicerContext) -> Iterator[query_pb2.ListIncidentsResponse]:
+        store.append(request)
+        yield from (query_pb2.ListIncidentsResponse(next_page_token=str(n)) for n in range(3))
+
+    def echo(requests: Any, context: grpc.ServicerContext) -> Iterator[query_pb2.ListIncidentsResponse]:
+        for request in requests:
+            store.append(request)
+            yield query_pb2.ListIncidentsResponse(next_page_token=request.tenant_id)
+
+    kinds = {"StreamUnary": grpc.stream_unary_rpc_method_handler, "UnaryStream": grpc.unary_stream_rpc_method_handler}
+    kinds["StreamStream"] = grpc.stream_stream_rpc_method_handler
+    behaviours = {"StreamUnary": count, "UnaryStream": repeat, "StreamStream": echo}
+    handlers = {
+        name: kinds[name](
+            behaviours[name],
+            request_deserializer=query_pb2.ListIncidentsRequest.FromString,
+            response_serializer=query_pb2.ListIncidentsResponse.SerializeToString,
+        )
+        for name in kinds
+    }
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=[ValidatingInterceptor()])
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("test.Streams", handlers),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, port
+
+
+def test_streaming_requests_are_validated_one_by_one() -> None:
+    """Client-, server- and bidirectional streaming methods: valid messages pass, the first invalid one refuses."""
+    seen: list[Message] = []
+    server, port = _streaming_server(seen)
+    valid = query_pb2.ListIncidentsRequest(tenant_id=TENANTS[0])
+    invalid = query_pb2.ListIncidentsRequest(tenant_id="")
+    kwargs: dict[str, Any] = {
+        "request_serializer": query_pb2.ListIncidentsRequest.SerializeToString,
+        "response_deserializer": query_pb2.ListIncidentsResponse.FromString,
+    }
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as open_channel:
+            channel: Any = open_channel
+            stream_unary = channel.stream_unary("/test.Streams/StreamUnary", **kwargs)
+            assert stream_unary(iter([valid, valid]), timeout=10).next_page_token == "2"
+            with pytest.raises(grpc.RpcError) as refused:
+                stream_unary(iter([valid, invalid, valid]), timeout=10)
+            assert validation_error(refused.value) is not None
+            unary_stream = channel.unary_stream("/test.Streams/UnaryStream", **kwargs)
+            assert [r.next_page_token for r in unary_stream(valid, timeout=10)] == ["0", "1", "2"]
+            with pytest.raises(grpc.RpcError) as refused:
+                list(unary_stream(invalid, timeout=10))
+            assert validation_error(refused.value) is not None
+            stream_stream = channel.stream_stream("/test.Streams/StreamStream", **kwargs)
+            assert [r.next_page_token for r in stream_stream(iter([valid]), timeout=10)] == [TENANTS[0]]
+            with pytest.raises(grpc.RpcError) as refused:
+                list(stream_stream(iter([valid, invalid]), timeout=10))
+            error = validation_error(refused.value)
+            assert error is not None
+            assert ("tenant_id", "string.min_len") in [(v.field_path, v.rule_id) for v in error.violations]
+    finally:
+        server.stop(grace=None).wait()
+    assert invalid not in seen
+
+
+def test_aio_streaming_requests_are_validated_one_by_one() -> None:
+    """The grpc.aio interceptor validates streamed requests too (client-, server- and bidirectional streaming)."""
+    valid = query_pb2.ListIncidentsRequest(tenant_id=TENANTS[0])
+    invalid = query_pb2.ListIncidentsRequest(tenant_id="")
+    seen: list[Message] = []
+
+    async def count(requests: Any, context: Any) -> query_pb2.ListIncidentsResponse:
+        async for request in requests:
+            seen.append(request)
+        return query_pb2.ListIncidentsResponse(next_page_token=str(len(seen)))
+
+    async def repeat(request: Any, context: Any) -> Any:
+        seen.append(request)
+        for n in range(3):
+            yield query_pb2.ListIncidentsResponse(next_page_token=str(n))
+
+    async def echo(requests: Any, context: Any) -> Any:
+        async for request in requests:
+            seen.append(request)
+            yield query_pb2.ListIncidentsResponse(next_page_token=request.tenant_id)
+
+    serde: dict[str, Any] = {
+        "request_deserializer": query_pb2.ListIncidentsRequest.FromString,
+        "response_serializer": query_pb2.ListIncidentsResponse.SerializeToString,
+    }
+    handlers = {
+        "StreamUnary": grpc.stream_unary_rpc_method_handler(count, **serde),
+        "UnaryStream": grpc.unary_stream_rpc_method_handler(repeat, **serde),
+        "StreamStream": grpc.stream_stream_rpc_method_handler(echo, **serde),
+    }
+    client: dict[str, Any] = {
+        "request_serializer": query_pb2.ListIncidentsRequest.SerializeToString,
+        "response_deserializer": query_pb2.ListIncidentsResponse.FromString,
+    }
+
+    async def scenario() -> None:
+        server = grpc.aio.server(interceptors=[AsyncValidatingInterceptor()])
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("test.Streams", handlers),))
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        try:
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as open_channel:
+                channel: Any = open_channel
+                stream_unary = channel.stream_unary("/test.Streams/StreamUnary", **client)
+                assert (await stream_unary(iter([valid, valid]))).next_page_token == "2"
+                with pytest.raises(grpc.aio.AioRpcError) as refused:
+                    await stream_unary(iter([valid, invalid]))
+                assert validation_error(refused.value) is not None
+                unary_stream = channel.unary_stream("/test.Streams/UnaryStream", **client)
+                assert [r.next_page_token async for r in unary_stream(valid)] == ["0", "1", "2"]
+                with pytest.raises(grpc.aio.AioRpcError) as refused:
+                    [r async for r in unary_stream(invalid)]
+                assert validation_error(refused.value) is not None
+                stream_stream = channel.stream_stream("/test.Streams/StreamStream", **client)
+                assert [r.next_page_token async for r in stream_stream(iter([valid]))] == [TENANTS[0]]
+                with pytest.raises(grpc.aio.AioRpcError) as refused:
+                    [r async for r in stream_stream(iter([valid, invalid]))]
+                assert validation_error(refused.value) is not None
+        finally:
+            await server.stop(grace=None)
+
+    asyncio.run(scenario())
+    assert invalid not in seen

@@ -92,7 +92,7 @@ def _validating_handler(
     if handler.request_streaming:
         kind = "stream_unary" if not handler.response_streaming else "stream_stream"
         behaviour = getattr(handler, kind)
-        wrapped = _async_stream(behaviour) if asynchronous else _sync_stream(behaviour)
+        wrapped = _async_stream(behaviour, handler.response_streaming) if asynchronous else _sync_stream(behaviour)
     else:
         kind = "unary_unary" if not handler.response_streaming else "unary_stream"
         behaviour = getattr(handler, kind)
@@ -154,18 +154,29 @@ def _async_unary(behaviour: Callable[..., Any], response_streaming: bool) -> Cal
     return validate_then_call
 
 
-def _async_stream(behaviour: Callable[..., Any]) -> Callable[..., Any]:
-    def validate_each(requests: AsyncIterator[Message], context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-        async def checked() -> AsyncIterator[Message]:
+def _async_stream(behaviour: Callable[..., Any], response_streaming: bool) -> Callable[..., Any]:
+    def checked(requests: AsyncIterator[Message], context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        async def each() -> AsyncIterator[Message]:
             async for request in requests:
                 refusal = _refusal(request)
                 if refusal is not None:
                     await _abort(context, refusal)
                 yield request
 
-        return behaviour(checked(), context)
+        return each()
 
-    return validate_each
+    if response_streaming:
+
+        async def validate_each_then_stream(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            async for response in behaviour(checked(requests, context), context):
+                yield response
+
+        return validate_each_then_stream
+
+    async def validate_each_then_answer(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        return await behaviour(checked(requests, context), context)
+
+    return validate_each_then_answer
 
 
 class ValidatingInterceptor(grpc.ServerInterceptor):
