@@ -86,3 +86,15 @@ def test_payload_info_carries_the_options() -> None:
     assert not sre.payload_info(facts_pb2.IncidentClosed).creates_aggregate
     assert sre.TOPICS[sre.DOMAIN_FACTS_TOPIC].min_aggregate_version == 1
     assert sre.TOPICS[sre.DOMAIN_INTENTS_TOPIC].min_aggregate_version == 0
+
+
+def test_aggregate_id_paths_are_checked_against_the_descriptors() -> None:
+    """A path naming a missing field, or ending on a message, is refused when the tables are built."""
+    from ameide_sre_contracts.topics import _field_path
+
+    descriptor = facts_pb2.IncidentCreated.DESCRIPTOR
+    assert _field_path(descriptor, "incident.incident_id") == ("incident", "incident_id")
+    assert _field_path(descriptor, "") == ()
+    for bad in ("incident.nope", "incident", "incident.affected_resources"):
+        with pytest.raises(RuntimeError, match="aggregate_id_field"):
+            _field_path(descriptor, bad)

@@ -10,7 +10,12 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import alert_pb2, facts_pb2, intents_pb2, sre_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
-from ameide_sre_contracts.validation import AGGREGATE_TYPE_RULE, CREATES_AGGREGATE_RULE, MIN_VERSION_RULE
+from ameide_sre_contracts.validation import (
+    AGGREGATE_ID_RULE,
+    AGGREGATE_TYPE_RULE,
+    CREATES_AGGREGATE_RULE,
+    MIN_VERSION_RULE,
+)
 
 DOMAIN: list[type[Message]] = [intents_pb2.SreDomainIntent, facts_pb2.SreDomainFact]
 DOMAIN_EXAMPLES = [envelope for envelope_type in DOMAIN for envelope in testing.examples(envelope_type)]
@@ -90,6 +95,24 @@ def test_creating_payloads_fix_the_version(envelope: Message) -> None:
     envelope.subject.aggregate_version = 2  # type: ignore[attr-defined]
     found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
     assert found == ([("subject.aggregate_version", CREATES_AGGREGATE_RULE)] if info.creates_aggregate else [])
+
+
+@pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
+def test_subject_aggregate_id_must_be_the_id_the_payload_names(envelope: Message) -> None:
+    """Where the payload names its aggregate (the option), another subject.aggregate_id is refused."""
+    envelope = _fresh(envelope)
+    info = sre.payload_info(sre.payload_of(envelope))
+    envelope.subject.aggregate_id = "another-aggregate"  # type: ignore[attr-defined]
+    found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
+    assert found == ([("subject.aggregate_id", AGGREGATE_ID_RULE)] if info.aggregate_id_field else [])
+
+
+def test_eight_intents_and_all_sixteen_facts_name_their_aggregate() -> None:
+    """The option is declared where a payload carries its aggregate's id."""
+    named = [info for info in sre.PAYLOADS.values() if info.aggregate_id_field]
+    assert sum(info.topic.name == sre.DOMAIN_INTENTS_TOPIC for info in named) == 8
+    assert sum(info.topic.name == sre.DOMAIN_FACTS_TOPIC for info in named) == 16
+    assert sre.payload_info(facts_pb2.IncidentCreated).aggregate_id_field == ("incident", "incident_id")
 
 
 def test_facts_carry_version_one_or_more() -> None:

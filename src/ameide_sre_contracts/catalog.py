@@ -21,7 +21,12 @@ from google.protobuf.descriptor import FieldDescriptor
 
 from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
 from ameide_sre_contracts.topics import CONTRACT_VERSION, PAYLOADS, TOPICS, Topic
-from ameide_sre_contracts.validation import AGGREGATE_TYPE_RULE, CREATES_AGGREGATE_RULE, MIN_VERSION_RULE
+from ameide_sre_contracts.validation import (
+    AGGREGATE_ID_RULE,
+    AGGREGATE_TYPE_RULE,
+    CREATES_AGGREGATE_RULE,
+    MIN_VERSION_RULE,
+)
 
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING_VERSION = "0.5.0"
@@ -49,6 +54,7 @@ _ENVELOPE_RULES = [
         "subject.aggregate_version",
         f"0 on an intent and 1 on a fact when the payload creates its aggregate (`{CREATES_AGGREGATE_RULE}`)",
     ),
+    ("subject.aggregate_id", f"equals the id the payload names, where it names one (`{AGGREGATE_ID_RULE}`)"),
     ("subject.aggregate_version", f"at least 1 on a fact (`{MIN_VERSION_RULE}`)"),
 ]
 
@@ -347,7 +353,7 @@ def markdown() -> str:
         lines += ["", f"## `{topic.name}`", "", f"### {envelope.name}", "", comment(envelope.full_name), ""]
         lines += _field_table(envelope)
         if "aggregate_type" in _subject_fields(topic):
-            applicable = _ENVELOPE_RULES if topic.min_aggregate_version else _ENVELOPE_RULES[:2]
+            applicable = _ENVELOPE_RULES if topic.min_aggregate_version else _ENVELOPE_RULES[:3]
             lines += ["", *(f"- Rule on `{path}`: {text}" for path, text in applicable)]
         for payload in topic.payload_types:
             info = PAYLOADS[payload]
@@ -358,6 +364,8 @@ def markdown() -> str:
             if info.aggregate_type:
                 creates = " (creates it)" if info.creates_aggregate else ""
                 lines.append(f"- Aggregate: `{info.aggregate_type}`{creates}")
+            if info.aggregate_id_field:
+                lines.append(f"- Aggregate id: `{'.'.join(info.aggregate_id_field)}` equals `subject.aggregate_id`")
             lines += ["", *_field_table(descriptor), *_message_rules_lines(descriptor)]
     lines += ["", "## Types", ""]
     for descriptor in messages:

@@ -2,9 +2,9 @@
 
 Nothing here is kept by hand: topics come from each envelope's `(topic)`
 option, payload types and oneof cases from the envelopes' oneofs, CloudEvents
-types from each payload's `(event_type)` option and aggregates from its
-`(aggregate_type)` and `(creates_aggregate)` options. A case added to the proto appears here without a
-code change.
+types from each payload's `(event_type)` option, and aggregates from its
+`(aggregate_type)`, `(creates_aggregate)` and `(aggregate_id_field)` options.
+A case added to the proto appears here without a code change.
 """
 
 from __future__ import annotations
@@ -49,11 +49,30 @@ class PayloadInfo:
     event_type: str
     aggregate_type: str
     creates_aggregate: bool
+    aggregate_id_field: tuple[str, ...] = ()
+    """The path of the payload field holding the aggregate's id (empty when the payload names none)."""
 
 
 def _option(descriptor: Any, extension: Any) -> str:
     options = descriptor.GetOptions()
     return str(options.Extensions[extension]) if options.HasExtension(extension) else ""
+
+
+def _field_path(descriptor: Any, dotted: str) -> tuple[str, ...]:
+    """A dotted field path checked against the descriptors: it must end in a string field."""
+    if not dotted:
+        return ()
+    current = descriptor
+    names = tuple(dotted.split("."))
+    for index, name in enumerate(names):
+        field = current.fields_by_name.get(name)
+        if field is None:
+            raise RuntimeError(f"{descriptor.full_name}: aggregate_id_field {dotted!r} names no field {name!r}")
+        last = index == len(names) - 1
+        if last != (field.message_type is None) or field.is_repeated:
+            raise RuntimeError(f"{descriptor.full_name}: aggregate_id_field {dotted!r} must lead to a singular string")
+        current = field.message_type
+    return names
 
 
 def _payload_oneof(envelope: Any) -> OneofDescriptor:
@@ -100,6 +119,9 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
                 event_type=_option(payload.DESCRIPTOR, sre_pb2.event_type),
                 aggregate_type=_option(payload.DESCRIPTOR, sre_pb2.aggregate_type),
                 creates_aggregate=bool(payload.DESCRIPTOR.GetOptions().Extensions[sre_pb2.creates_aggregate]),
+                aggregate_id_field=_field_path(
+                    payload.DESCRIPTOR, _option(payload.DESCRIPTOR, sre_pb2.aggregate_id_field)
+                ),
             )
     return topics, payloads
 

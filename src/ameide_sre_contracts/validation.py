@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import protovalidate
 from google.protobuf.message import Message
@@ -15,6 +16,8 @@ from ameide_sre_contracts.topics import ENVELOPE_TOPICS, PAYLOADS
 
 AGGREGATE_TYPE_RULE = "subject.aggregate_type_matches_payload"
 """Rule id: a domain envelope's `subject.aggregate_type` is its payload's `(aggregate_type)` option."""
+AGGREGATE_ID_RULE = "subject.aggregate_id_matches_payload"
+"""Rule id: `subject.aggregate_id` equals the id the payload names (its `(aggregate_id_field)` option)."""
 MIN_VERSION_RULE = "subject.min_aggregate_version"
 """Rule id: `subject.aggregate_version` is at least the envelope's `(min_aggregate_version)` (1 on facts)."""
 CREATES_AGGREGATE_RULE = "subject.creates_aggregate_version"
@@ -50,6 +53,7 @@ def _render_path(path: protovalidate.FieldPathPb | None) -> str:
 class _CaseRule:
     aggregate_type: str
     exact_version: int | None  # set when the payload creates its aggregate
+    id_path: tuple[str, ...]  # the payload field holding the aggregate id, when it names one
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,9 @@ def _envelope_rules() -> dict[type[Message], _EnvelopeRules]:
         creating_version = 0 if envelope_type is SreDomainIntent else 1
         cases = {
             PAYLOADS[payload].case: _CaseRule(
-                PAYLOADS[payload].aggregate_type, creating_version if PAYLOADS[payload].creates_aggregate else None
+                PAYLOADS[payload].aggregate_type,
+                creating_version if PAYLOADS[payload].creates_aggregate else None,
+                (PAYLOADS[payload].case, *PAYLOADS[payload].aggregate_id_field),
             )
             for payload in topic.payload_types
         }
@@ -79,9 +85,20 @@ def _envelope_rules() -> dict[type[Message], _EnvelopeRules]:
 _ENVELOPE_RULES = _envelope_rules()
 
 
-def _envelope_violations(case: str, rules: _EnvelopeRules, version: int, aggregate_type: str) -> list[Violation]:
+def _named_id(message: Any, path: tuple[str, ...]) -> str:
+    """The aggregate id the payload names along `path` (starting at the oneof case), or "" when it names none."""
+    if len(path) < 2:
+        return ""
+    value = message
+    for name in path:
+        value = getattr(value, name)
+    return str(value)
+
+
+def _envelope_violations(case: str, rules: _EnvelopeRules, subject: Any, named_id: str) -> list[Violation]:
     """The envelope rules the contract declares as options instead of CEL (see facts.proto)."""
     rule = rules.cases[case]
+    version, aggregate_type, aggregate_id = subject.aggregate_version, subject.aggregate_type, subject.aggregate_id
     found = []
     if version < rules.min_version:
         found.append(
@@ -105,6 +122,14 @@ def _envelope_violations(case: str, rules: _EnvelopeRules, version: int, aggrega
                 f"must be {rule.exact_version}: {case} creates its aggregate",
             )
         )
+    if named_id and named_id != aggregate_id:
+        found.append(
+            Violation(
+                "subject.aggregate_id",
+                AGGREGATE_ID_RULE,
+                f"must equal {'.'.join(rule.id_path)} ({named_id!r})",
+            )
+        )
     return found
 
 
@@ -118,13 +143,15 @@ def violations_of_case(message: Message, case: str | None) -> list[Violation]:
         version = subject.aggregate_version
         aggregate_type = subject.aggregate_type
         rule = rules.cases[case]  # type: ignore[index]
+        named_id = _named_id(message, rule.id_path)
         broken = (
             version < rules.min_version
             or (aggregate_type and aggregate_type != rule.aggregate_type)
             or (rule.exact_version is not None and version != rule.exact_version)
+            or (named_id and named_id != subject.aggregate_id)
         )
         if broken and (aggregate_type or version):  # no subject at all: protovalidate reports that
-            result += _envelope_violations(case, rules, version, aggregate_type)  # type: ignore[arg-type]
+            result += _envelope_violations(case, rules, subject, named_id)  # type: ignore[arg-type]
     return result
 
 

@@ -33,12 +33,13 @@ class SreDomainFact(_message.Message):
     after the change committed. Facts carry what consumers need to act without
     a lookup.
 
-    Three envelope rules come from options rather than from CEL:
-    `subject.aggregate_version` is at least `min_aggregate_version` (1),
-    `subject.aggregate_type` equals the payload's `aggregate_type`, and a
-    payload marked `creates_aggregate` has `aggregate_version` 1. Contract
-    libraries check them from the options; a CEL rule spanning the envelope
-    would cost a serialization on every validation.
+    Four envelope rules come from options rather than from CEL:
+    `subject.aggregate_version` is at least `min_aggregate_version` (1);
+    `subject.aggregate_type` equals the payload's `aggregate_type`; a payload
+    marked `creates_aggregate` has `aggregate_version` 1; and where the payload
+    names its aggregate (`aggregate_id_field`), `subject.aggregate_id` equals
+    that id. Contract libraries check them from the options; a CEL rule
+    spanning the envelope would serialize it on every validation.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

@@ -31,11 +31,12 @@ class SreDomainIntent(_message.Message):
     the UI, the agent, an integration or a process. The domain decides; facts
     report what it decided.
 
-    Two envelope rules come from the payload's options rather than from CEL:
-    `subject.aggregate_type` equals the payload's `aggregate_type`, and a
-    payload marked `creates_aggregate` expects `aggregate_version` 0. Contract
-    libraries check them from the options; a message-level CEL rule would
-    serialize the whole envelope on every validation.
+    Three envelope rules come from the payload's options rather than from CEL:
+    `subject.aggregate_type` equals the payload's `aggregate_type`; a payload
+    marked `creates_aggregate` expects `aggregate_version` 0; and where the
+    payload names its aggregate (`aggregate_id_field`), `subject.aggregate_id`
+    equals that id. Contract libraries check them from the options; a CEL rule
+    spanning the envelope would serialize it on every validation.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

@@ -431,6 +431,7 @@ EVENT_TYPE_FIELD_NUMBER: _builtins.int
 AGGREGATE_TYPE_FIELD_NUMBER: _builtins.int
 CREATES_AGGREGATE_FIELD_NUMBER: _builtins.int
 MIN_AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+AGGREGATE_ID_FIELD_FIELD_NUMBER: _builtins.int
 CONTRACT_VERSION_FIELD_NUMBER: _builtins.int
 topic: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
 """On an envelope: the topic family it travels on, for example
@@ -452,6 +453,11 @@ expects `aggregate_version` 0 and a fact carrying it has version 1.
 min_aggregate_version: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.int]
 """On a domain envelope: the lowest `subject.aggregate_version` it may
 carry; 1 on facts, which carry the version after the change.
+"""
+aggregate_id_field: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
+"""On a domain payload that names its aggregate: the dotted path of the
+field holding the aggregate's id, for example `incident.incident_id`.
+The envelope's `subject.aggregate_id` must equal it.
 """
 contract_version: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FileOptions, _builtins.str]
 """The contract's semantic version (`MAJOR.MINOR.PATCH`); the major matches
