@@ -8,6 +8,7 @@ a message of the topic.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,8 +73,6 @@ def _looks_like_json(data: bytes) -> bool:
 
 def _topic_from_json(data: bytes) -> Topic:
     """The topic whose envelope has the JSON document's oneof case (by its ProtoJSON name)."""
-    import json
-
     try:
         keys = set(json.loads(data))
     except (ValueError, TypeError, RecursionError):

@@ -30,9 +30,10 @@ import json
 from collections.abc import Mapping
 from datetime import UTC
 from typing import TYPE_CHECKING, Any, Final, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
@@ -134,8 +135,6 @@ def envelope_from(
 
 
 def _same_instant(left: str, right: str) -> bool:
-    from google.protobuf.timestamp_pb2 import Timestamp
-
     first, second = Timestamp(), Timestamp()
     try:
         first.FromJsonString(left)
@@ -179,8 +178,6 @@ def _percent_encode(value: str) -> str:
 
 
 def _percent_decode(value: str) -> str:
-    from urllib.parse import unquote
-
     return unquote(value, encoding="utf-8", errors="strict")
 
 

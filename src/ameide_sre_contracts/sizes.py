@@ -14,6 +14,7 @@ valid domain fact can take on the wire.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
@@ -58,8 +59,6 @@ def _rules(field: Any) -> Any:
 
 def _ascii_only(typed: Any) -> bool:
     """Whether a string rule admits only ASCII: a URI, or a pattern built from ASCII classes and escapes."""
-    import re
-
     if typed.uri:
         return True
     if not typed.HasField("pattern") or not typed.pattern.isascii():
@@ -88,8 +87,6 @@ def _string_bound(field: Any, rules: Any) -> int:
 
 def _fixed_pattern_length(pattern: str) -> int | None:
     """The longest match of a pattern made of `[class]{n}` runs and alternations thereof, if that simple."""
-    import re
-
     body = pattern.removeprefix("^").removesuffix("$")
     alternatives = body[1:-1].split("|") if body.startswith("(") and body.endswith(")") else [body]
     longest = 0
