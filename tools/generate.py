@@ -15,9 +15,9 @@ Usage:
   * adds `__init__.py` to every generated package and `py.typed` to
     `ameide_core_proto/sre/` (`ameide_core_proto` itself stays a PEP 420
     namespace shared with other Ameide contract packages);
-  * ships the .proto sources beside their modules, and the contract's
-    descriptors with their comments as `ameide_core_proto/sre/sre_contract.binpb`
-    (the event catalog reads it);
+  * writes the contract's descriptors with their comments as
+    `ameide_core_proto/sre/sre_contract.binpb` (the event catalog reads it;
+    the wheel also ships the .proto sources, taken from proto/ at build time);
   * renders the event catalog, docs/catalog.md and docs/asyncapi.yaml, from
     the package (in --check mode, from the committed code).
 """
@@ -87,10 +87,6 @@ def run_buf_generate(staging: Path) -> None:
         env=_env(),
         check=True,
     )
-    for source in (ROOT / "proto").rglob("*.proto"):
-        target = staging / "gen" / source.relative_to(ROOT / "proto")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
 
 
 def render_docs(out_dir: Path) -> None:
