@@ -157,3 +157,18 @@ def test_non_utf8_headers_are_refused() -> None:
     headers = [*record.headers, ("ce_tenantid", b"\xff\xfe")]
     with pytest.raises(sre.DecodeError, match="UTF-8"):
         from_kafka(record.topic, record.key, record.value, headers)
+
+
+def test_oversized_structured_records_are_refused_before_parsing() -> None:
+    """A structured event may take twice max_bytes (base64 inflates); more is refused, over Kafka and HTTP."""
+    from ameide_sre_contracts import cloudevents
+
+    fact = _fact()
+    record = to_kafka(fact, mode="structured")
+    limit = len(record.value) // 2
+    with pytest.raises(sre.DecodeError, match="structured event"):
+        from_kafka(record.topic, record.key, record.value, record.headers, max_bytes=limit - 1)
+    headers, body = cloudevents.to_http(fact, mode="structured")
+    with pytest.raises(sre.DecodeError, match="structured event"):
+        cloudevents.from_http(headers, body, max_bytes=len(body) // 2 - 1)
+    assert from_kafka(record.topic, record.key, record.value, record.headers, max_bytes=len(record.value)) == fact

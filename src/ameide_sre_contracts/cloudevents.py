@@ -151,8 +151,13 @@ def structured(envelope: Envelope) -> bytes:
     return json.dumps(document, separators=(",", ":")).encode("utf-8")
 
 
-def parse_structured(value: bytes) -> tuple[dict[str, str], bytes]:
-    """Attributes and data of a JSON-format event; `DecodeError` if it is not one carrying binary data."""
+def parse_structured(value: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, str], bytes]:
+    """Attributes and data of a JSON-format event; `DecodeError` if it is not one carrying binary data.
+
+    The event may take twice `max_bytes`: base64 and the attributes inflate the envelope it carries.
+    """
+    if len(value) > max_bytes * 2:
+        raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
     try:
         document = json.loads(value)
     except (ValueError, RecursionError) as error:
@@ -207,9 +212,7 @@ def from_http(
     lowered = {name.lower(): value for name, value in headers.items()}
     content_type = lowered.get("content-type", "")
     if content_type.lower().startswith("application/cloudevents"):
-        if len(body) > max_bytes * 2:  # base64 and attributes inflate the envelope
-            raise DecodeError(f"{len(body)} bytes exceed the limit of {max_bytes * 2} for a structured event")
-        found, data = parse_structured(body)
+        found, data = parse_structured(body, max_bytes)
     else:
         try:
             found = {name[3:]: _percent_decode(value) for name, value in lowered.items() if name.startswith("ce-")}

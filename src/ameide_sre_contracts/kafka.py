@@ -106,9 +106,7 @@ def from_kafka(
     content_type, found = _read_headers(headers)
     data = value
     if content_type.lower().startswith("application/cloudevents"):
-        if len(value) > max_bytes * 2:  # base64 and attributes inflate the envelope
-            raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
-        found, data = parse_structured(value)
+        found, data = parse_structured(value, max_bytes)
     elif found and content_type:
         found["datacontenttype"] = content_type
     if found:

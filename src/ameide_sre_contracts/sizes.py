@@ -80,8 +80,9 @@ def _string_bound(field: Any, rules: Any) -> int:
             return 36
         if kind == "string" and len(getattr(typed, "in")):
             return max(len(value.encode("utf-8")) for value in getattr(typed, "in"))
-        if kind == "string" and typed.HasField("pattern") and _fixed_pattern_length(typed.pattern) is not None:
-            return _fixed_pattern_length(typed.pattern) or 0
+        fixed = _fixed_pattern_length(typed.pattern) if kind == "string" and typed.HasField("pattern") else None
+        if fixed is not None:
+            return fixed
     raise UnboundedFieldError(f"{field.full_name} has no length bound")
 
 
