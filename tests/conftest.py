@@ -1,26 +1,14 @@
-"""Shared paths and helpers for the test suite."""
+"""Shared paths and helpers for the test suite (the machinery itself lives in tools/testkit)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 from google.protobuf.message import Message
 
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
-from ameide_core_proto.sre.process.v1 import process_facts_pb2
+from testkit.workspace import ENVELOPES, PROTODEPS, ROOT, VENV_BIN, copy_workspace, run
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-PROTODEPS = ROOT / "build" / "protodeps"
-ENVELOPES: list[type[Message]] = [
-    intents_pb2.SreDomainIntent,
-    facts_pb2.SreDomainFact,
-    process_facts_pb2.SreProcessFact,
-]
+__all__ = ["ENVELOPES", "PROTODEPS", "ROOT", "VENV_BIN", "all_examples", "copy_workspace", "example_id", "run", "tool"]
 
 
 def all_examples() -> list[Message]:
@@ -46,30 +34,3 @@ def tool(name: str) -> str:
             raise AssertionError(f"{name} is not installed; run `make setup`")
         return found
     return str(path)
-
-
-def run(
-    args: list[str], *, cwd: Path = ROOT, check: bool = False, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run a command with the test venv first on PATH, capturing text output."""
-    merged = dict(os.environ)
-    merged["PATH"] = f"{VENV_BIN}{os.pathsep}{merged.get('PATH', '')}"
-    merged.update(env or {})
-    result = subprocess.run(args, cwd=cwd, env=merged, capture_output=True, text=True, timeout=600)
-    if check and result.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(args)} exited {result.returncode}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-        )
-    return result
-
-
-def copy_workspace(destination: Path, *extra: str) -> Path:
-    """Copy the buf workspace (and `extra` top-level paths) to destination, keeping mtimes."""
-    for name in ("buf.yaml", "buf.gen.yaml", "Makefile", "proto", "compat", "tools", *extra):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, destination / name)
-    shutil.copytree(PROTODEPS, destination / "build" / "protodeps")
-    return destination

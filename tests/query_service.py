@@ -27,6 +27,7 @@ from ameide_core_proto.sre.core.v1 import (
     sre_pb2,
 )
 from ameide_sre_contracts import testing
+from ameide_sre_contracts.testing import _domain as domain
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
@@ -42,7 +43,7 @@ class BadTokenError(ValueError):
 
 
 def _incident(tenant_index: int, index: int) -> incident_pb2.Incident:
-    incident = testing.incident(resources=1, timeline=3 + index % 4)
+    incident = domain.incident(resources=1, timeline=3 + index % 4)
     incident.incident_id = f"{tenant_index:08x}-0000-4000-8000-{index:012x}"
     incident.title = f"Incident {index} of {TENANTS[tenant_index]}: checkout {'latency' if index % 2 else 'errors'}"
     incident.severity = (sre_pb2.SEVERITY_CRITICAL, sre_pb2.SEVERITY_HIGH, sre_pb2.SEVERITY_MEDIUM)[index % 3]
@@ -56,7 +57,7 @@ def _incident(tenant_index: int, index: int) -> incident_pb2.Incident:
 
 
 def _alert(tenant_index: int, index: int) -> alert_pb2.Alert:
-    alert = testing.alert()
+    alert = domain.alert()
     alert.alert_id = f"{index:016x}-{1773480413 + index}"
     alert.fingerprint = f"{tenant_index:08x}{index:08x}"
     alert.starts_at.seconds += index * 60
@@ -69,7 +70,7 @@ def _alert(tenant_index: int, index: int) -> alert_pb2.Alert:
 
 
 def _runbook(index: int) -> runbook_pb2.Runbook:
-    runbook = testing.runbook()
+    runbook = domain.runbook()
     runbook.runbook_id = f"runbook-{index:02d}"
     runbook.title = f"Runbook {index:02d}"
     if index % 2:
@@ -80,7 +81,7 @@ def _runbook(index: int) -> runbook_pb2.Runbook:
 
 
 def _slo(index: int) -> slo_pb2.SLO:
-    slo = testing.slo()
+    slo = domain.slo()
     slo.slo_id = f"slo-{index:02d}"
     slo.name = f"SLO {index:02d}"
     slo.owner = "team-checkout" if index % 2 else "team-payments"
@@ -88,7 +89,7 @@ def _slo(index: int) -> slo_pb2.SLO:
 
 
 def _health_check(index: int) -> health_pb2.HealthCheck:
-    check = testing.health_check()
+    check = domain.health_check()
     check.healthcheck_id = f"5d6e7f80-91a2-4b3c-8d4e-{index:012x}"
     check.checked_at.seconds += index * 30
     return check
@@ -103,7 +104,7 @@ class Store:
         self.runbooks = {t: [_runbook(n) for n in range(7 if i == 0 else 2)] for i, t in enumerate(TENANTS)}
         self.slos = {t: [_slo(n) for n in range(6 if i == 0 else 1)] for i, t in enumerate(TENANTS)}
         self.health = {t: [_health_check(n) for n in range(9 if i == 0 else 2)] for i, t in enumerate(TENANTS)}
-        self.fleet = {t: [testing.fleet_state()] if i == 0 else [] for i, t in enumerate(TENANTS)}
+        self.fleet = {t: [domain.fleet_state()] if i == 0 else [] for i, t in enumerate(TENANTS)}
         self.requests: list[Message] = []
 
     # -- paging --------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ class Store:
 
     def GetSLOBudgetStatus(self, r: query_pb2.GetSLOBudgetStatusRequest) -> query_pb2.GetSLOBudgetStatusResponse:
         slo = self._one(self.slos.get(r.tenant_id, []), lambda s: s.slo_id == r.slo_id, "SLO")
-        budget = testing.error_budget_status()
+        budget = domain.error_budget_status()
         budget.slo_id = slo.slo_id
         return query_pb2.GetSLOBudgetStatusResponse(budget=budget)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from google.protobuf import descriptor_pb2
 
+from testkit.evolution import CHANGES, VENV, Change, apply_and_check
 from tests.conftest import ROOT, copy_workspace, run
-from tests.evolution import CHANGES, VENV, Change, apply_and_check
 
 
 def test_unchanged_contract_passes(tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from google.protobuf.message import Message
 import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_sre_contracts import testing
+from ameide_sre_contracts.testing import _domain as domain
+from testkit.wire import length_delimited, varint_field
 from tests.conftest import all_examples, example_id
-from tests.wire import length_delimited, varint_field
 
 EXAMPLES = all_examples()
 
@@ -179,7 +180,7 @@ def test_json_of_a_payload_type() -> None:
 
 def test_encode_is_deterministic_whatever_the_map_insertion_order() -> None:
     """Two equal messages built in different orders encode to the same bytes (maps sorted by key)."""
-    first, second = testing.alert(), testing.alert()
+    first, second = domain.alert(), domain.alert()
     first.labels.clear()
     second.labels.clear()
     keys = [f"label-{index:02d}" for index in range(40)]

@@ -17,9 +17,17 @@ import pytest
 from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
 from ameide_core_proto.sre.core.v1 import intents_pb2, query_pb2, sre_pb2
 from ameide_sre_contracts import testing
+from ameide_sre_contracts._descriptors import (
+    field_rules,
+    is_map,
+    message_cel,
+    oneof_required,
+    reachable,
+    service_messages,
+)
+from ameide_sre_contracts.testing import _domain as domain
 from tests.conftest import ENVELOPES
 
 
@@ -72,39 +80,19 @@ def _field_rules(message: str, member: str, target: str, rules: Any) -> list[Rul
     return found
 
 
-def _reachable(roots: list[Any]) -> list[Any]:
-    seen: dict[str, Any] = {}
-    stack = list(roots)
-    while stack:
-        descriptor = stack.pop()
-        if descriptor.full_name in seen or descriptor.full_name.startswith("google.protobuf."):
-            continue
-        seen[descriptor.full_name] = descriptor
-        stack += [f.message_type for f in descriptor.fields if f.message_type is not None]
-    return sorted(seen.values(), key=lambda d: d.full_name)
-
-
 def declared_rules() -> list[Rule]:
     """Every rule declared on messages reachable from the envelopes and the query RPCs."""
-    roots: list[Any] = [e.DESCRIPTOR for e in ENVELOPES]
-    for service in query_pb2.DESCRIPTOR.services_by_name.values():
-        roots += [d for method in service.methods for d in (method.input_type, method.output_type)]
+    roots: list[Any] = [e.DESCRIPTOR for e in ENVELOPES] + service_messages(query_pb2.DESCRIPTOR)
+    messages, _ = reachable(roots)
     found: list[Rule] = []
-    for descriptor in _reachable(roots):
-        if descriptor.GetOptions().map_entry:
-            continue
+    for descriptor in sorted(messages, key=lambda d: d.full_name):
         name = descriptor.full_name
-        options = descriptor.GetOptions()
-        if options.HasExtension(validate_pb2.message):
-            found += [Rule(name, "", "message", cel.id) for cel in options.Extensions[validate_pb2.message].cel]
-        for oneof in descriptor.oneofs:
-            oneof_options = oneof.GetOptions()
-            if oneof_options.HasExtension(validate_pb2.oneof) and oneof_options.Extensions[validate_pb2.oneof].required:
-                found.append(Rule(name, oneof.name, "oneof", "required"))
+        found += [Rule(name, "", "message", cel.id) for cel in message_cel(descriptor)]
+        found += [Rule(name, oneof.name, "oneof", "required") for oneof in descriptor.oneofs if oneof_required(oneof)]
         for field in descriptor.fields:
-            field_options = field.GetOptions()
-            if field_options.HasExtension(validate_pb2.field):
-                found += _field_rules(name, field.name, "self", field_options.Extensions[validate_pb2.field])
+            rules = field_rules(field)
+            if rules is not None:
+                found += _field_rules(name, field.name, "self", rules)
     return found
 
 
@@ -115,13 +103,11 @@ Step = tuple[str, int | None]
 
 def _roots() -> list[Message]:
     roots: list[Message] = [envelope for e in ENVELOPES for envelope in testing.examples(e)]
-    for service in query_pb2.DESCRIPTOR.services_by_name.values():
-        for method in service.methods:
-            for descriptor in (method.input_type, method.output_type):
-                roots.append(testing.query_example(getattr(query_pb2, descriptor.name)))
-    roots.append(intents_pb2.CreateSLORequested(slo=testing.slo(threshold=True)))
-    slo = testing.slo()
-    slo.sli.ratio.CopyFrom(testing.bad_events_indicator())
+    for descriptor in service_messages(query_pb2.DESCRIPTOR):
+        roots.append(testing.query_example(getattr(query_pb2, descriptor.name)))
+    roots.append(intents_pb2.CreateSLORequested(slo=domain.slo(threshold=True)))
+    slo = domain.slo()
+    slo.sli.ratio.CopyFrom(domain.bad_events_indicator())
     roots.append(intents_pb2.CreateSLORequested(slo=slo))
     return roots
 
@@ -129,7 +115,7 @@ def _roots() -> list[Message]:
 def _instances(message: Message, steps: tuple[Step, ...] = ()) -> Iterator[tuple[tuple[Step, ...], Message]]:
     yield steps, message
     for field, value in message.ListFields():
-        if field.message_type is None or field.message_type.GetOptions().map_entry:
+        if field.message_type is None or is_map(field):
             continue
         if field.message_type.full_name.startswith("google.protobuf."):
             continue

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
+
 import pytest
 
 import ameide_sre_contracts as sre
@@ -51,3 +55,60 @@ def test_unknown_payload_error_names_the_field_number() -> None:
     assert error.envelope is envelope
     assert "field number 77" in str(error)
     assert "no payload at all" in str(sre.UnknownPayloadError(envelope, None))
+
+
+def _raised_names(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, name) of every exception class a module raises; re-raises of a caught error are left out."""
+    caught: set[str] = {node.name for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler) and node.name}
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Raise) or node.exc is None:
+            continue
+        target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        if isinstance(target, ast.Name) and target.id in caught and not isinstance(node.exc, ast.Call):
+            continue
+        found.append((node.lineno, ast.unparse(target)))
+    return found
+
+
+def _package_modules() -> list[tuple[str, Path]]:
+    package = Path(sre.__file__).parent
+    return [
+        ("ameide_sre_contracts." + ".".join(path.relative_to(package).with_suffix("").parts), path)
+        for path in sorted(package.rglob("*.py"))
+    ]
+
+
+def test_every_raised_exception_is_a_contract_error_from_errors_py() -> None:
+    """A walk over the package's source: each `raise` names a ContractError subclass defined in errors.py."""
+    raised = 0
+    for name, path in _package_modules():
+        module_name = name.removesuffix(".__init__")
+        module = importlib.import_module(module_name)
+        for line, raised_name in _raised_names(ast.parse(path.read_text(encoding="utf-8"))):
+            error = eval(raised_name, vars(module))  # a dotted name the module itself resolves
+            where = f"{path.name}:{line} raises {raised_name}"
+            assert isinstance(error, type), where
+            assert issubclass(error, sre.ContractError), where
+            assert error.__module__ == "ameide_sre_contracts.errors", where
+            raised += 1
+    assert raised > 50  # the walk sees the package's raises, not an empty tree
+
+
+def test_exception_classes_are_defined_only_in_errors_py() -> None:
+    """No module but errors.py defines an exception class."""
+    for name, path in _package_modules():
+        if name.endswith(".errors"):
+            continue
+        module = importlib.import_module(name.removesuffix(".__init__"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                defined = getattr(module, node.name, None)
+                assert not (isinstance(defined, type) and issubclass(defined, BaseException)), f"{name}.{node.name}"
+
+
+def test_the_walk_catches_an_escaping_builtin() -> None:
+    """The AST walk reports a bare ValueError, so the hierarchy test can fail."""
+    source = "def f(x):\n    try:\n        g()\n    except KeyError as e:\n        raise e\n    raise ValueError(x)\n"
+    tree = ast.parse(source)
+    assert _raised_names(tree) == [(6, "ValueError")]

@@ -7,7 +7,7 @@ from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
 from ameide_sre_contracts import testing
-from tests import newer_contract
+from testkit import newer_contract
 from tests.conftest import ENVELOPES
 
 NEWER = newer_contract.build()

@@ -8,7 +8,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzzing import BINARY_MUTATORS, JSON_MUTATORS, JSON_SEEDS, SEEDS, check_input, check_json
+from testkit.fuzzing import BINARY_MUTATORS, JSON_MUTATORS, JSON_SEEDS, SEEDS, check_input, check_json
 
 settings.register_profile(
     "ci",

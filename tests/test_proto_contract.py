@@ -14,6 +14,8 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, query_pb2, sre_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
+from ameide_sre_contracts._descriptors import field_rules, is_map, service_messages
+from ameide_sre_contracts.testing import _domain as domain
 from tests.conftest import ENVELOPES
 
 ALL_EXAMPLES = [
@@ -147,9 +149,7 @@ def test_every_payload_declares_a_well_formed_unique_event_type() -> None:
 
 def test_domain_payloads_name_an_aggregate_the_subject_accepts() -> None:
     """Every domain payload names an aggregate; together they are exactly what `SreSubject` accepts."""
-    from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
-
-    rules = sre_pb2.SreSubject.DESCRIPTOR.fields_by_name["aggregate_type"].GetOptions().Extensions[validate_pb2.field]
+    rules = field_rules(sre_pb2.SreSubject.DESCRIPTOR.fields_by_name["aggregate_type"])
     accepted = set(rules.string.__getattribute__("in"))
     domain = {p: i for p, i in sre.PAYLOADS.items() if i.topic.name != sre.PROCESS_FACTS_TOPIC}
     assert all(info.aggregate_type in accepted for info in domain.values())
@@ -197,7 +197,7 @@ def _unpopulated(message: Message, path: str = "") -> list[str]:
         if field.is_repeated:
             if not len(value):
                 missing.append(name)
-            elif field.message_type is not None and not field.message_type.GetOptions().map_entry:
+            elif field.message_type is not None and not is_map(field):
                 for index, item in enumerate(value):
                     missing.extend(_unpopulated(item, f"{name}[{index}]."))
         elif field.type == FieldDescriptor.TYPE_MESSAGE:
@@ -222,17 +222,13 @@ def test_example_is_fully_populated(envelope: Message) -> None:
 
 def test_alternate_examples_cover_the_other_oneof_members() -> None:
     """The examples' other oneof members (calendar window, threshold SLI, bad-event ratio) are valid too."""
-    for message in (testing.slo(threshold=True), testing.bad_events_indicator()):
+    for message in (domain.slo(threshold=True), domain.bad_events_indicator()):
         assert sre.violations(message) == []
         assert _unpopulated(message) == []
 
 
 def _query_types() -> list[type[Message]]:
-    types: list[type[Message]] = []
-    for service in query_pb2.DESCRIPTOR.services_by_name.values():
-        for method in service.methods:
-            types += [getattr(query_pb2, method.input_type.name), getattr(query_pb2, method.output_type.name)]
-    return types
+    return [getattr(query_pb2, descriptor.name) for descriptor in service_messages(query_pb2.DESCRIPTOR)]
 
 
 @pytest.mark.parametrize("message_type", _query_types(), ids=lambda t: t.__name__)

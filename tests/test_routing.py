@@ -8,7 +8,7 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
-from tests.wire import length_delimited
+from testkit.wire import length_delimited
 
 
 def test_dispatch_calls_the_handler_with_payload_and_envelope() -> None:

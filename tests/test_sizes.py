@@ -8,14 +8,11 @@ from google.protobuf.message import Message
 import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2, query_pb2, sre_pb2
 from ameide_sre_contracts import testing
-from ameide_sre_contracts.sizes import UnboundedFieldError, max_encoded_size
+from ameide_sre_contracts._descriptors import service_messages
+from ameide_sre_contracts.errors import UnboundedFieldError
+from ameide_sre_contracts.sizes import max_encoded_size
 
-QUERY_TYPES = [
-    getattr(query_pb2, descriptor.name)
-    for service in query_pb2.DESCRIPTOR.services_by_name.values()
-    for method in service.methods
-    for descriptor in (method.input_type, method.output_type)
-]
+QUERY_TYPES = [getattr(query_pb2, descriptor.name) for descriptor in service_messages(query_pb2.DESCRIPTOR)]
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,9 @@ from pathlib import Path
 
 import atheris
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 with atheris.instrument_imports():
-    from tests.fuzzing import JSON_SEEDS, SEEDS, check_input, check_json
-
     import ameide_sre_contracts  # noqa: F401  (instrumented before the harness imports it)
+    from testkit.fuzzing import JSON_SEEDS, SEEDS, check_input, check_json
 
 TOPICS = sorted(SEEDS)
 

@@ -25,16 +25,13 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests import newer_contract  # noqa: E402
-from tests.evolution import CHANGES, apply_and_check  # noqa: E402
-from tests.fuzzing import BINARY_MUTATORS, JSON_MUTATORS, JSON_SEEDS, SEEDS, check_input, check_json  # noqa: E402
-
-import ameide_sre_contracts as sre  # noqa: E402
-from ameide_sre_contracts import testing  # noqa: E402
-from ameide_sre_contracts.sizes import max_encoded_size  # noqa: E402
+import ameide_sre_contracts as sre
+from ameide_sre_contracts import testing
+from ameide_sre_contracts.sizes import max_encoded_size
+from testkit import newer_contract
+from testkit.evolution import CHANGES, apply_and_check
+from testkit.fuzzing import BINARY_MUTATORS, JSON_MUTATORS, JSON_SEEDS, SEEDS, check_input, check_json
+from testkit.workspace import ROOT
 
 OUTCOMES = ("valid", "invalid", "newer case", "malformed")
 

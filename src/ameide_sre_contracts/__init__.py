@@ -9,20 +9,20 @@ Example:
     again = sre.decode(sre.DOMAIN_FACTS_TOPIC, data)
 """
 
-from typing import Any
-
+from ameide_sre_contracts._version import __version__
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode, encode, from_json, to_json
 from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact, payload_of
 from ameide_sre_contracts.errors import (
     ContractError,
     DecodeError,
     PayloadTypeError,
+    UnhandledPayloadError,
     UnknownPayloadError,
     UnknownTopicError,
     ValidationError,
     Violation,
 )
-from ameide_sre_contracts.routing import Router, UnhandledPayloadError, VersionCheck, check_version
+from ameide_sre_contracts.routing import Router, VersionCheck, check_version
 from ameide_sre_contracts.topics import (
     CONTRACT_VERSION,
     DOMAIN_FACTS_TOPIC,
@@ -38,17 +38,6 @@ from ameide_sre_contracts.topics import (
     topic_of,
 )
 from ameide_sre_contracts.validation import validate, violations
-
-
-def __getattr__(name: str) -> Any:
-    # The distribution's version, looked up on first use: importlib.metadata
-    # alone would double the package's import time.
-    if name == "__version__":
-        from importlib.metadata import version
-
-        return version("ameide-sre-contracts")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 __all__ = [
     "CONTRACT_VERSION",
@@ -72,6 +61,7 @@ __all__ = [
     "ValidationError",
     "VersionCheck",
     "Violation",
+    "__version__",
     "check_version",
     "decode",
     "encode",

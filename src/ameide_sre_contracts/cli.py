@@ -18,7 +18,13 @@ from google.protobuf.message import Message
 
 from ameide_sre_contracts import catalog, confluent, testing
 from ameide_sre_contracts.codec import decode, encode, from_json, to_json
-from ameide_sre_contracts.errors import ContractError, UnknownPayloadError, UnknownTopicError, ValidationError
+from ameide_sre_contracts.errors import (
+    ContractError,
+    InvalidArgumentError,
+    UnknownPayloadError,
+    UnknownTopicError,
+    ValidationError,
+)
 from ameide_sre_contracts.topics import PAYLOADS, TOPICS, Topic, topic_of
 from ameide_sre_contracts.validation import violations
 
@@ -33,12 +39,9 @@ EPILOG = """exit codes:
 """
 
 
-class _Usage(Exception):
-    """A problem with the command line or its input: exit 2."""
-
-
 def _fail(message: str) -> NoReturn:
-    raise _Usage(message)
+    """A problem with the command line or its input: exit 2."""
+    raise InvalidArgumentError(message)
 
 
 def _read(source: str) -> bytes:
@@ -240,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for violation in error.violations:
             print(violation)
         return EXIT_INVALID
-    except _Usage as error:
+    except InvalidArgumentError as error:
         print(f"sre-contracts {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
     return result

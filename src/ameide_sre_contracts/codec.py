@@ -6,8 +6,8 @@ from typing import Final, TypeVar, overload
 
 from google.protobuf.message import Message
 
-from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, UnknownTopicError, ValidationError
-from ameide_sre_contracts.topics import TOPICS, Topic, newer_case, topic_of
+from ameide_sre_contracts.errors import DecodeError, UnknownTopicError, ValidationError
+from ameide_sre_contracts.topics import TOPICS, Topic, payload_case, topic_of
 from ameide_sre_contracts.validation import validate as _validate
 from ameide_sre_contracts.validation import violations_of_case
 
@@ -93,13 +93,7 @@ def decode(
         raise
     except Exception as error:  # any parse failure means the input is malformed
         raise DecodeError(f"{cls.DESCRIPTOR.name}: malformed protobuf input ({error})") from error
-    case = None
-    if topic is not None:
-        case = message.WhichOneof(topic.oneof)
-        if case is None:
-            number = newer_case(message, topic)
-            if number is not None:
-                raise UnknownPayloadError(message, number)
+    case = payload_case(message, topic) if topic is not None else None
     if validate:
         found = violations_of_case(message, case)
         if found:

@@ -18,7 +18,7 @@ from typing import Any, Final, NamedTuple
 
 from google.protobuf.message import Message
 
-from ameide_sre_contracts.errors import DecodeError
+from ameide_sre_contracts.errors import DecodeError, InvalidArgumentError
 
 MAGIC_BYTE: Final = 0
 _MAX_INDEXES: Final = 64  # nesting deeper than this is no real schema
@@ -65,14 +65,14 @@ def encode_message_indexes(indexes: Sequence[int]) -> bytes:
     if list(indexes) in ([], [0]):
         return b"\x00"
     if any(index < 0 for index in indexes):
-        raise ValueError(f"message indexes are not negative: {list(indexes)}")
+        raise InvalidArgumentError(f"message indexes are not negative: {list(indexes)}")
     return _zigzag_varint(len(indexes)) + b"".join(_zigzag_varint(index) for index in indexes)
 
 
 def frame(data: bytes, schema_id: int, message_indexes: Sequence[int] = (0,)) -> bytes:
     """Prefix an encoded message with the Schema Registry header."""
     if not 0 <= schema_id < 2**31:
-        raise ValueError(f"schema id must fit a signed 32-bit integer, not {schema_id}")
+        raise InvalidArgumentError(f"schema id must fit a signed 32-bit integer, not {schema_id}")
     return bytes([MAGIC_BYTE]) + schema_id.to_bytes(4, "big") + encode_message_indexes(message_indexes) + data
 
 

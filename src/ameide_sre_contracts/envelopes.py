@@ -12,8 +12,8 @@ from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.core.v1.sre_pb2 import SreActor, SreMessageMeta
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
-from ameide_sre_contracts.errors import PayloadTypeError, UnknownPayloadError, UnknownTopicError
-from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, newer_case
+from ameide_sre_contracts.errors import InvalidArgumentError, PayloadTypeError, UnknownTopicError
+from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, required_case
 
 Envelope: TypeAlias = SreDomainIntent | SreDomainFact | SreProcessFact
 """Any of the three envelopes."""
@@ -30,7 +30,7 @@ def _timestamp(value: TimeLike | None) -> Timestamp:
         stamp.CopyFrom(value)
     else:
         if value.tzinfo is None:
-            raise ValueError("occurred_at must be timezone-aware (a naive datetime has no defined instant)")
+            raise InvalidArgumentError("occurred_at must be timezone-aware (a naive datetime has no defined instant)")
         stamp.FromDatetime(value)
     return stamp
 
@@ -181,8 +181,5 @@ def payload_of(envelope: Message) -> Message:
     topic = ENVELOPE_TOPICS.get(type(envelope))
     if topic is None:
         raise UnknownTopicError(f"{type(envelope).__name__} is not an SRE envelope")
-    case = envelope.WhichOneof(topic.oneof)
-    if case is None:
-        raise UnknownPayloadError(envelope, newer_case(envelope, topic))
-    payload: Message = getattr(envelope, case)
+    payload: Message = getattr(envelope, required_case(envelope, topic))
     return payload

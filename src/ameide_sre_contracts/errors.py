@@ -1,4 +1,9 @@
-"""One exception hierarchy for every contract failure, rooted in `ContractError`."""
+"""One exception hierarchy for every contract failure, rooted in `ContractError`.
+
+Every exception this package raises on purpose is defined here (a test walks
+the package to prove it). Leaf errors also inherit the builtin they resemble,
+so ordinary `except ValueError` or `except KeyError` clauses keep working.
+"""
 
 from __future__ import annotations
 
@@ -73,5 +78,30 @@ class UnknownPayloadError(ContractError):
         super().__init__(f"{name} carries a payload this version does not know ({detail})")
 
 
+class UnhandledPayloadError(UnknownPayloadError):
+    """A known payload case that has no handler registered on a `Router`."""
+
+    def __init__(self, envelope: Message, case: str) -> None:
+        super().__init__(envelope, envelope.DESCRIPTOR.fields_by_name[case].number)
+        self.case = case
+        self.args = (f"no handler for {envelope.DESCRIPTOR.name}.{case}",)
+
+
 class PayloadTypeError(ContractError, TypeError):
     """A message that is not a payload of the envelope it was given to."""
+
+
+class DuplicateHandlerError(ContractError, ValueError):
+    """A second handler registered for a payload type that already has one."""
+
+
+class InvalidArgumentError(ContractError, ValueError):
+    """An argument outside what a function accepts (a naive datetime, a negative schema id, a bad option)."""
+
+
+class UnboundedFieldError(ContractError, ValueError):
+    """A field has no size rule, so no bound can be computed."""
+
+
+class ContractDefinitionError(ContractError, RuntimeError):
+    """The contract's descriptors contradict what this layer derives from them (a defect of the contract)."""

@@ -21,13 +21,17 @@ from dataclasses import dataclass
 
 from google.protobuf.message import Message
 
-from ameide_sre_contracts.cloudevents import (
+from ameide_sre_contracts._binding import (
+    CONTENT_TYPE_HEADER,
+    KAFKA_PREFIX,
     STRUCTURED_CONTENT_TYPE,
     Mode,
-    attributes,
+    binary_headers,
     envelope_from,
+    is_structured,
     parse_structured,
     partition_key,
+    read_binary_headers,
     structured,
 )
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
@@ -53,32 +57,23 @@ def to_kafka(envelope: Envelope, *, mode: Mode = "binary") -> KafkaRecord:
     topic = topic_of(envelope).name
     key = partition_key(envelope).encode("utf-8")
     if mode == "structured":
-        return KafkaRecord(topic, key, structured(envelope), (("content-type", STRUCTURED_CONTENT_TYPE.encode()),))
-    found = attributes(envelope)
-    headers = [("content-type", found.pop("datacontenttype").encode())]
-    headers += [(f"ce_{name}", value.encode("utf-8")) for name, value in found.items()]
+        return KafkaRecord(topic, key, structured(envelope), ((CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE.encode()),))
+    headers: list[tuple[str, bytes]] = binary_headers(envelope, KAFKA_PREFIX, str.encode)
     return KafkaRecord(topic, key, envelope.SerializeToString(deterministic=True), tuple(headers))
 
 
-def _read_headers(headers: HeadersLike) -> tuple[str, dict[str, str]]:
-    """The content type and the `ce_*` attributes of a record's headers, in one pass."""
-    content_type = ""
-    attributes: dict[str, str] = {}
+def _decoded(headers: HeadersLike) -> list[tuple[str, str]]:
+    """The record's headers as text, those without a value left out."""
     if headers is None:
-        return content_type, attributes
+        return []
     try:
-        for name, value in headers.items() if isinstance(headers, Mapping) else headers:
-            if value is None:
-                continue
-            text = value if isinstance(value, str) else bytes(value).decode("utf-8")
-            lowered = name.lower()
-            if lowered.startswith("ce_"):
-                attributes[lowered[3:]] = text
-            elif lowered == "content-type":
-                content_type = text
+        return [
+            (name, value if isinstance(value, str) else bytes(value).decode("utf-8"))
+            for name, value in (headers.items() if isinstance(headers, Mapping) else headers)
+            if value is not None
+        ]
     except UnicodeDecodeError as error:
         raise DecodeError(f"a record header is not UTF-8 ({error})") from error
-    return content_type, attributes
 
 
 def from_kafka(
@@ -103,9 +98,9 @@ def from_kafka(
     """
     if value is None:
         raise DecodeError(f"record on {topic} has no value (a tombstone carries no envelope)")
-    content_type, found = _read_headers(headers)
+    content_type, found = read_binary_headers(_decoded(headers), KAFKA_PREFIX)
     data = value
-    if content_type.lower().startswith("application/cloudevents"):
+    if is_structured(content_type):
         found, data = parse_structured(value, max_bytes)
     elif found and content_type:
         found["datacontenttype"] = content_type

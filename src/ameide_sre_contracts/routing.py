@@ -11,20 +11,17 @@ from google.protobuf.message import Message
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
-from ameide_sre_contracts.errors import PayloadTypeError, UnknownPayloadError
-from ameide_sre_contracts.topics import PAYLOADS, Topic, newer_case, topic_of
+from ameide_sre_contracts.errors import (
+    DuplicateHandlerError,
+    InvalidArgumentError,
+    PayloadTypeError,
+    UnhandledPayloadError,
+)
+from ameide_sre_contracts.topics import PAYLOADS, Topic, required_case, topic_of
 
 E = TypeVar("E", bound=Message)
 P = TypeVar("P", bound=Message)
 Handler = Callable[[P, E], object]
-
-
-class UnhandledPayloadError(UnknownPayloadError):
-    """A known payload case that has no handler registered on the router."""
-
-    def __init__(self, envelope: Message, case: str) -> None:
-        super().__init__(envelope, envelope.DESCRIPTOR.fields_by_name[case].number)
-        self.args = (f"no handler for {envelope.DESCRIPTOR.name}.{case}",)
 
 
 class Router(Generic[E]):
@@ -56,13 +53,13 @@ class Router(Generic[E]):
 
         Raises:
             PayloadTypeError: `payload_type` is not a payload of this router's topic.
-            ValueError: a handler is already registered for it.
+            DuplicateHandlerError: a handler is already registered for it.
         """
         info = PAYLOADS.get(payload_type)
         if info is None or info.topic is not self.topic:
             raise PayloadTypeError(f"{payload_type.__name__} is not a payload of {self.topic.name}")
         if info.case in self._handlers:
-            raise ValueError(f"a handler for {payload_type.__name__} is already registered")
+            raise DuplicateHandlerError(f"a handler for {payload_type.__name__} is already registered")
 
         def register(handler: Handler[P, E]) -> Handler[P, E]:
             self._handlers[info.case] = handler
@@ -80,9 +77,7 @@ class Router(Generic[E]):
         """
         if type(envelope) is not self.topic.envelope_type:
             raise PayloadTypeError(f"{type(envelope).__name__} does not travel on {self.topic.name}")
-        case = envelope.WhichOneof(self.topic.oneof)
-        if case is None:
-            raise UnknownPayloadError(envelope, newer_case(envelope, self.topic))
+        case = required_case(envelope, self.topic)
         handler = self._handlers.get(case)
         if handler is None:
             raise UnhandledPayloadError(envelope, case)
@@ -115,10 +110,10 @@ def check_version(last_seen: int | None, incoming: int | SreDomainFact) -> Versi
     """
     version = incoming.subject.aggregate_version if isinstance(incoming, SreDomainFact) else incoming
     if version < 1:
-        raise ValueError(f"a fact's aggregate version is 1 or more, not {version}")
+        raise InvalidArgumentError(f"a fact's aggregate version is 1 or more, not {version}")
     last = last_seen or 0
     if last < 0:
-        raise ValueError(f"last_seen cannot be negative ({last_seen})")
+        raise InvalidArgumentError(f"last_seen cannot be negative ({last_seen})")
     if version == last:
         return VersionCheck.DUPLICATE
     if version < last:

@@ -20,7 +20,8 @@ from typing import Any
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
-from ameide_core_proto.sre import _buf_validate_pb2 as validate_pb2
+from ameide_sre_contracts._descriptors import field_rules, is_map
+from ameide_sre_contracts.errors import UnboundedFieldError
 
 _UTF8_MAX = 4
 _VARINT_MAX = 10
@@ -40,21 +41,12 @@ _WELL_KNOWN = {
 }
 
 
-class UnboundedFieldError(ValueError):
-    """A field has no size rule, so no bound can be computed."""
-
-
 def _varint_size(value: int) -> int:
     size = 1
     while value >= 0x80:
         value >>= 7
         size += 1
     return size
-
-
-def _rules(field: Any) -> Any:
-    options = field.GetOptions()
-    return options.Extensions[validate_pb2.field] if options.HasExtension(validate_pb2.field) else None
 
 
 def _ascii_only(typed: Any) -> bool:
@@ -110,9 +102,9 @@ def _scalar_bound(field: Any, rules: Any) -> int:
 
 
 def _field_bound(field: Any) -> int:
-    rules = _rules(field)
+    rules = field_rules(field)
     key_size = _varint_size(field.number << 3)
-    if field.message_type is not None and field.message_type.GetOptions().map_entry:
+    if is_map(field):
         typed = rules.map if rules is not None and rules.WhichOneof("type") == "map" else None
         if typed is None or not typed.HasField("max_pairs"):
             raise UnboundedFieldError(f"{field.full_name} has no max_pairs")

@@ -20,7 +20,7 @@ from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, sre_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
-from ameide_sre_contracts.errors import UnknownTopicError
+from ameide_sre_contracts.errors import ContractDefinitionError, UnknownPayloadError, UnknownTopicError
 
 _ENVELOPE_MODULES = (intents_pb2, facts_pb2, process_facts_pb2)
 
@@ -44,6 +44,7 @@ class PayloadInfo:
     """What the contract says about one payload type."""
 
     topic: Topic
+    payload_type: type[Message]
     case: str
     field_number: int
     event_type: str
@@ -67,10 +68,14 @@ def _field_path(descriptor: Any, dotted: str) -> tuple[str, ...]:
     for index, name in enumerate(names):
         field = current.fields_by_name.get(name)
         if field is None:
-            raise RuntimeError(f"{descriptor.full_name}: aggregate_id_field {dotted!r} names no field {name!r}")
+            raise ContractDefinitionError(
+                f"{descriptor.full_name}: aggregate_id_field {dotted!r} names no field {name!r}"
+            )
         last = index == len(names) - 1
         if last != (field.message_type is None) or field.is_repeated:
-            raise RuntimeError(f"{descriptor.full_name}: aggregate_id_field {dotted!r} must lead to a singular string")
+            raise ContractDefinitionError(
+                f"{descriptor.full_name}: aggregate_id_field {dotted!r} must lead to a singular string"
+            )
         current = field.message_type
     return names
 
@@ -78,12 +83,13 @@ def _field_path(descriptor: Any, dotted: str) -> tuple[str, ...]:
 def _payload_oneof(envelope: Any) -> OneofDescriptor:
     oneofs: list[OneofDescriptor] = list(envelope.oneofs)
     if len(oneofs) != 1:
-        raise RuntimeError(f"envelope {envelope.full_name} must have exactly one oneof, has {len(oneofs)}")
+        raise ContractDefinitionError(f"envelope {envelope.full_name} must have exactly one oneof, has {len(oneofs)}")
     return oneofs[0]
 
 
 def _class(field: FieldDescriptor, module_classes: Mapping[str, type[Message]]) -> type[Message]:
-    assert field.message_type is not None, f"oneof case {field.full_name} is not a message"
+    if field.message_type is None:
+        raise ContractDefinitionError(f"oneof case {field.full_name} is not a message")
     return module_classes[field.message_type.full_name]
 
 
@@ -109,11 +115,12 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
             int(envelope.DESCRIPTOR.GetOptions().Extensions[sre_pb2.min_aggregate_version]),
         )
         if topic_name in topics:
-            raise RuntimeError(f"topic {topic_name} is declared by two envelopes, the second is {full_name}")
+            raise ContractDefinitionError(f"topic {topic_name} is declared by two envelopes, the second is {full_name}")
         topics[topic_name] = topic
         for field, payload in zip(oneof.fields, payload_types, strict=True):
             payloads[payload] = PayloadInfo(
                 topic=topic,
+                payload_type=payload,
                 case=field.name,
                 field_number=field.number,
                 event_type=_option(payload.DESCRIPTOR, sre_pb2.event_type),
@@ -204,3 +211,32 @@ def newer_case(envelope: Message, topic: Topic) -> int | None:
     first_case = min(_PAYLOADS[payload].field_number for payload in topic.payload_types)
     newer = [number for number in numbers if number >= first_case]
     return (newer or numbers)[0]
+
+
+def payload_case(envelope: Message, topic: Topic) -> str | None:
+    """The name of the oneof case set in `envelope`, or None when no case is set at all.
+
+    The one place that tells a known payload from a newer one: codec, envelopes
+    and routing all ask here.
+
+    Raises:
+        UnknownPayloadError: the payload is a case newer than this version.
+    """
+    case: str | None = envelope.WhichOneof(topic.oneof)
+    if case is None:
+        number = newer_case(envelope, topic)
+        if number is not None:
+            raise UnknownPayloadError(envelope, number)
+    return case
+
+
+def required_case(envelope: Message, topic: Topic) -> str:
+    """`payload_case`, for callers that need a payload: an envelope without one raises too.
+
+    Raises:
+        UnknownPayloadError: no case is set (`field_number` None), or a case newer than this version.
+    """
+    case = payload_case(envelope, topic)
+    if case is None:
+        raise UnknownPayloadError(envelope, None)
+    return case

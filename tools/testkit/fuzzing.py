@@ -15,8 +15,8 @@ from typing import Any
 
 import ameide_sre_contracts as sre
 from ameide_sre_contracts import testing
-from tests.conftest import ENVELOPES
-from tests.wire import length_delimited, tag, varint
+from testkit.wire import length_delimited, tag, varint
+from testkit.workspace import ENVELOPES
 
 SEEDS: dict[str, list[bytes]] = {
     sre.topic_of(envelope_type).name: [e.SerializeToString() for e in testing.examples(envelope_type)]

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import copy_workspace, run
+from testkit.workspace import copy_workspace, run
 
 CORE = "proto/ameide_core_proto/sre/core/v1/"
 PROCESS = "proto/ameide_core_proto/sre/process/v1/process_facts.proto"

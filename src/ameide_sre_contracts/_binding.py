@@ -1,0 +1,218 @@
+"""What every CloudEvents binding shares: the attribute mapping, binary-mode headers, structured mode.
+
+The Kafka binding (`kafka.py`), the HTTP binding and SDK objects
+(`cloudevents.py`) and the catalog's AsyncAPI headers are thin layers over
+this module; an attribute is named, derived and checked here only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+from urllib.parse import quote
+
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
+from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
+from ameide_sre_contracts.envelopes import Envelope, payload_of
+from ameide_sre_contracts.errors import DecodeError, UnknownTopicError
+from ameide_sre_contracts.topics import ENVELOPE_TOPICS, EVENT_TYPES, Topic, payload_info
+
+SPEC_VERSION: Final = "1.0"
+DATA_CONTENT_TYPE: Final = "application/protobuf"
+STRUCTURED_CONTENT_TYPE: Final = "application/cloudevents+json; charset=utf-8"
+SOURCE_PREFIX: Final = "urn:ameide:sre:producer:"
+TYPE_URL_PREFIX: Final = "https://type.googleapis.com/"
+KAFKA_PREFIX: Final = "ce_"
+HTTP_PREFIX: Final = "ce-"
+CONTENT_TYPE_HEADER: Final = "content-type"
+Mode = Literal["binary", "structured"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One CloudEvents context attribute or extension of an SRE envelope."""
+
+    name: str
+    source: str
+    """Where its value comes from, in words."""
+    required: bool = False
+
+
+ATTRIBUTES: Final[tuple[Attribute, ...]] = (
+    Attribute("specversion", f"always `{SPEC_VERSION}`", required=True),
+    Attribute("id", "`meta.message_id`", required=True),
+    Attribute("source", f"`{SOURCE_PREFIX}` + `meta.producer` (percent-encoded)", required=True),
+    Attribute("type", "the payload's stable event type", required=True),
+    Attribute("subject", "`subject.aggregate_id`, or `subject.workflow_id` on process facts"),
+    Attribute("time", "`meta.occurred_at` (RFC 3339)"),
+    Attribute("datacontenttype", f"always `{DATA_CONTENT_TYPE}`"),
+    Attribute("dataschema", f"`{TYPE_URL_PREFIX}` + the envelope's full name"),
+    Attribute("tenantid", "`meta.tenant_id`", required=True),
+    Attribute("partitionkey", "the envelope's partition key"),
+    Attribute("correlationid", "`meta.correlation_id`, when set"),
+    Attribute("causationid", "`meta.causation_id`, when set"),
+    Attribute("traceparent", "`meta.traceparent`, when set"),
+    Attribute("tracestate", "`meta.tracestate`, when set"),
+)
+"""Every attribute the bindings write, in the order they write them."""
+
+_BY_SCHEMA: Final[Mapping[str, Topic]] = {
+    TYPE_URL_PREFIX + topic.envelope_type.DESCRIPTOR.full_name: topic for topic in ENVELOPE_TOPICS.values()
+}
+
+
+def partition_key(envelope: Envelope) -> str:
+    """`{tenant_id}/{aggregate_id}`, or `{tenant_id}/{incident_id}` for process facts: one aggregate, one partition."""
+    if isinstance(envelope, SreProcessFact):
+        return f"{envelope.meta.tenant_id}/{envelope.subject.incident_id}"
+    return f"{envelope.meta.tenant_id}/{envelope.subject.aggregate_id}"
+
+
+def partition_key_words(topic: Topic) -> str:
+    """The partition key of a topic's envelopes, spelled with field paths: `{tenant_id}/{subject.aggregate_id}`."""
+    subject: Any = topic.envelope_type.DESCRIPTOR.fields_by_name["subject"].message_type
+    keyed_by = "incident_id" if "incident_id" in subject.fields_by_name else "aggregate_id"
+    return f"{{tenant_id}}/{{subject.{keyed_by}}}"
+
+
+def attributes(envelope: Envelope) -> dict[str, str]:
+    """The CloudEvents context attributes and extensions of an envelope, as strings."""
+    meta = envelope.meta
+    subject = envelope.subject.workflow_id if isinstance(envelope, SreProcessFact) else envelope.subject.aggregate_id
+    found = {
+        "specversion": SPEC_VERSION,
+        "id": meta.message_id,
+        "source": SOURCE_PREFIX + quote(meta.producer, safe=""),
+        "type": payload_info(payload_of(envelope)).event_type,
+        "subject": subject,
+        "time": meta.occurred_at.ToJsonString(),
+        "datacontenttype": DATA_CONTENT_TYPE,
+        "dataschema": TYPE_URL_PREFIX + envelope.DESCRIPTOR.full_name,
+        "tenantid": meta.tenant_id,
+        "partitionkey": partition_key(envelope),
+        "correlationid": meta.correlation_id,
+        "causationid": meta.causation_id,
+        "traceparent": meta.traceparent,
+        "tracestate": meta.tracestate,
+    }
+    return {name: value for name, value in found.items() if value}
+
+
+def binary_headers(envelope: Envelope, prefix: str, encode_value: Callable[[str], Any]) -> list[tuple[str, Any]]:
+    """Binary-mode headers: `content-type`, then each attribute under `prefix`, values through `encode_value`."""
+    found = attributes(envelope)
+    headers = [(CONTENT_TYPE_HEADER, encode_value(found.pop("datacontenttype")))]
+    headers += [(prefix + name, encode_value(value)) for name, value in found.items()]
+    return headers
+
+
+def read_binary_headers(
+    headers: Iterable[tuple[str, str]], prefix: str, decode_value: Callable[[str], str] = str
+) -> tuple[str, dict[str, str]]:
+    """The content type and the prefixed attributes of decoded (name, value) header pairs, names in any case."""
+    content_type = ""
+    found: dict[str, str] = {}
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered.startswith(prefix):
+            found[lowered[len(prefix) :]] = decode_value(value)
+        elif lowered == CONTENT_TYPE_HEADER:
+            content_type = value
+    return content_type, found
+
+
+def is_structured(content_type: str) -> bool:
+    """Whether a content type announces the structured (JSON event format) mode, in any case."""
+    return content_type.lower().startswith("application/cloudevents")
+
+
+def structured(envelope: Envelope) -> bytes:
+    """The JSON event format of an envelope: attributes plus `data_base64`."""
+    document: dict[str, Any] = dict(attributes(envelope))
+    document["data_base64"] = base64.b64encode(envelope.SerializeToString(deterministic=True)).decode("ascii")
+    return json.dumps(document, separators=(",", ":")).encode("utf-8")
+
+
+def parse_structured(value: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, str], bytes]:
+    """Attributes and data of a JSON-format event; `DecodeError` if it is not one carrying binary data.
+
+    The event may take twice `max_bytes`: base64 and the attributes inflate the envelope it carries.
+    """
+    if len(value) > max_bytes * 2:
+        raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
+    try:
+        document = json.loads(value)
+    except (ValueError, RecursionError) as error:
+        raise DecodeError(f"structured CloudEvent is not JSON ({error})") from error
+    if not isinstance(document, dict) or not isinstance(document.get("data_base64"), str):
+        raise DecodeError("structured CloudEvent must be a JSON object with data_base64")
+    try:
+        data = base64.b64decode(document.pop("data_base64"), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise DecodeError(f"data_base64 is not base64 ({error})") from error
+    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in document.items()}, data
+
+
+def _topic_of(found: Mapping[str, str]) -> Topic:
+    schema = found.get("dataschema")
+    if schema is not None:
+        try:
+            return _BY_SCHEMA[schema]
+        except KeyError:
+            raise UnknownTopicError(f"dataschema {schema!r} is not an SRE envelope") from None
+    event_type = found.get("type", "")
+    info = EVENT_TYPES.get(event_type)
+    if info is None:
+        raise UnknownTopicError(f"CloudEvent type {event_type!r} is not an SRE event and no dataschema says which")
+    return info.topic
+
+
+def envelope_from(
+    found: Mapping[str, str],
+    data: bytes,
+    *,
+    topic: str | Topic | None = None,
+    validate: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Message:
+    """The envelope a CloudEvent carries, after checking its attributes agree with it.
+
+    Raises:
+        DecodeError: malformed data, a missing required attribute, or an attribute that disagrees.
+        UnknownTopicError, UnknownPayloadError, ValidationError: as `decode`.
+    """
+    if found.get("specversion") != SPEC_VERSION:
+        raise DecodeError(f"CloudEvents specversion must be {SPEC_VERSION!r}, not {found.get('specversion')!r}")
+    content_type = found.get("datacontenttype", DATA_CONTENT_TYPE).split(";")[0].strip().lower()
+    if content_type != DATA_CONTENT_TYPE:
+        raise DecodeError(f"datacontenttype must be {DATA_CONTENT_TYPE}, not {content_type!r}")
+    envelope = decode(topic if topic is not None else _topic_of(found), data, validate=validate, max_bytes=max_bytes)
+    expected = attributes(envelope)  # type: ignore[arg-type]
+    for name in ("id", "source", "type"):
+        if name not in found:
+            raise DecodeError(f"CloudEvent lacks the required attribute {name!r}")
+    for name, value in found.items():
+        if (
+            name in expected
+            and expected[name] != value
+            and not (name == "time" and _same_instant(value, expected[name]))
+        ):
+            raise DecodeError(f"CloudEvent attribute {name}={value!r} disagrees with the envelope ({expected[name]!r})")
+    return envelope
+
+
+def _same_instant(left: str, right: str) -> bool:
+    first, second = Timestamp(), Timestamp()
+    try:
+        first.FromJsonString(left)
+        second.FromJsonString(right)
+    except ValueError:
+        return False
+    return first == second
