@@ -20,14 +20,20 @@ from ameide_core_proto.sre.core.v1 import (
     alert_pb2,
     health_pb2,
     incident_pb2,
+    postmortem_pb2,
     query_pb2,
     query_pb2_grpc,
     runbook_pb2,
+    service_pb2,
     slo_pb2,
     sre_pb2,
 )
 from ameide_sre_contracts import testing
-from ameide_sre_contracts.testing import _domain as domain
+from ameide_sre_contracts.testing import _alert as alerts
+from ameide_sre_contracts.testing import _catalog as catalog
+from ameide_sre_contracts.testing import _health as health
+from ameide_sre_contracts.testing import _incident as incidents
+from ameide_sre_contracts.testing import _slo as slos
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
@@ -43,12 +49,12 @@ class BadTokenError(ValueError):
 
 
 def _incident(tenant_index: int, index: int) -> incident_pb2.Incident:
-    incident = domain.incident(resources=1, timeline=3 + index % 4)
+    incident = incidents.incident(resources=1, timeline=3 + index % 4)
     incident.incident_id = f"{tenant_index:08x}-0000-4000-8000-{index:012x}"
     incident.title = f"Incident {index} of {TENANTS[tenant_index]}: checkout {'latency' if index % 2 else 'errors'}"
     incident.severity = (sre_pb2.SEVERITY_CRITICAL, sre_pb2.SEVERITY_HIGH, sre_pb2.SEVERITY_MEDIUM)[index % 3]
     incident.created_at.seconds += index * 3600
-    for field in ("acknowledged_at", "resolved_at", "closed_at"):
+    for field in ("acknowledged_at", "investigating_at", "mitigating_at", "resolved_at", "closed_at"):
         getattr(incident, field).seconds += index * 3600
     incident.status = sre_pb2.INCIDENT_STATUS_CLOSED if index % 4 else sre_pb2.INCIDENT_STATUS_RESOLVED
     if incident.status == sre_pb2.INCIDENT_STATUS_RESOLVED:
@@ -57,7 +63,7 @@ def _incident(tenant_index: int, index: int) -> incident_pb2.Incident:
 
 
 def _alert(tenant_index: int, index: int) -> alert_pb2.Alert:
-    alert = domain.alert()
+    alert = alerts.alert()
     alert.alert_id = f"{index:016x}-{1773480413 + index}"
     alert.fingerprint = f"{tenant_index:08x}{index:08x}"
     alert.starts_at.seconds += index * 60
@@ -70,7 +76,7 @@ def _alert(tenant_index: int, index: int) -> alert_pb2.Alert:
 
 
 def _runbook(index: int) -> runbook_pb2.Runbook:
-    runbook = domain.runbook()
+    runbook = catalog.runbook()
     runbook.runbook_id = f"runbook-{index:02d}"
     runbook.title = f"Runbook {index:02d}"
     if index % 2:
@@ -81,15 +87,32 @@ def _runbook(index: int) -> runbook_pb2.Runbook:
 
 
 def _slo(index: int) -> slo_pb2.SLO:
-    slo = domain.slo()
+    slo = slos.slo()
     slo.slo_id = f"slo-{index:02d}"
     slo.name = f"SLO {index:02d}"
     slo.owner = "team-checkout" if index % 2 else "team-payments"
     return slo
 
 
+def _service(index: int) -> service_pb2.Service:
+    service = catalog.service()
+    service.service_id = f"service-{index:02d}"
+    service.name = f"Service {index:02d}"
+    service.tier = (service_pb2.SERVICE_TIER_CRITICAL, service_pb2.SERVICE_TIER_STANDARD)[index % 2]
+    return service
+
+
+def _postmortem(index: int) -> postmortem_pb2.Postmortem:
+    postmortem = incidents.postmortem(published=index % 2 == 0)
+    postmortem.postmortem_id = f"9a8b7c6d-5e4f-4a3b-9c2d-{index:012x}"
+    postmortem.created_at.seconds += index * 3600
+    if postmortem.HasField("published_at"):
+        postmortem.published_at.seconds += index * 3600
+    return postmortem
+
+
 def _health_check(index: int) -> health_pb2.HealthCheck:
-    check = domain.health_check()
+    check = health.health_check()
     check.healthcheck_id = f"5d6e7f80-91a2-4b3c-8d4e-{index:012x}"
     check.checked_at.seconds += index * 30
     return check
@@ -104,7 +127,9 @@ class Store:
         self.runbooks = {t: [_runbook(n) for n in range(7 if i == 0 else 2)] for i, t in enumerate(TENANTS)}
         self.slos = {t: [_slo(n) for n in range(6 if i == 0 else 1)] for i, t in enumerate(TENANTS)}
         self.health = {t: [_health_check(n) for n in range(9 if i == 0 else 2)] for i, t in enumerate(TENANTS)}
-        self.fleet = {t: [domain.fleet_state()] if i == 0 else [] for i, t in enumerate(TENANTS)}
+        self.fleet = {t: [health.fleet_state()] if i == 0 else [] for i, t in enumerate(TENANTS)}
+        self.services = {t: [_service(n) for n in range(4 if i == 0 else 1)] for i, t in enumerate(TENANTS)}
+        self.postmortems = {t: [_postmortem(n) for n in range(5 if i == 0 else 1)] for i, t in enumerate(TENANTS)}
         self.requests: list[Message] = []
 
     # -- paging --------------------------------------------------------------------------------
@@ -267,7 +292,7 @@ class Store:
 
     def GetSLOBudgetStatus(self, r: query_pb2.GetSLOBudgetStatusRequest) -> query_pb2.GetSLOBudgetStatusResponse:
         slo = self._one(self.slos.get(r.tenant_id, []), lambda s: s.slo_id == r.slo_id, "SLO")
-        budget = domain.error_budget_status()
+        budget = slos.error_budget_status()
         budget.slo_id = slo.slo_id
         return query_pb2.GetSLOBudgetStatusResponse(budget=budget)
 
@@ -288,6 +313,37 @@ class Store:
         matching.sort(key=lambda h: h.checked_at.ToNanoseconds(), reverse=True)
         page, token = self._page(r, matching, default=100)
         return query_pb2.GetHealthHistoryResponse(health_checks=page, next_page_token=token)
+
+    def GetService(self, r: query_pb2.GetServiceRequest) -> query_pb2.GetServiceResponse:
+        return query_pb2.GetServiceResponse(
+            service=self._one(self.services.get(r.tenant_id, []), lambda s: s.service_id == r.service_id, "service")
+        )
+
+    def ListServices(self, r: query_pb2.ListServicesRequest) -> query_pb2.ListServicesResponse:
+        matching = [
+            s
+            for s in self.services.get(r.tenant_id, [])
+            if (not r.tiers or s.tier in r.tiers) and (not r.owner or s.owner == r.owner)
+        ]
+        page, token = self._page(r, sorted(matching, key=lambda s: s.name))
+        return query_pb2.ListServicesResponse(services=page, next_page_token=token)
+
+    def GetPostmortem(self, r: query_pb2.GetPostmortemRequest) -> query_pb2.GetPostmortemResponse:
+        return query_pb2.GetPostmortemResponse(
+            postmortem=self._one(
+                self.postmortems.get(r.tenant_id, []), lambda p: p.postmortem_id == r.postmortem_id, "postmortem"
+            )
+        )
+
+    def ListPostmortems(self, r: query_pb2.ListPostmortemsRequest) -> query_pb2.ListPostmortemsResponse:
+        matching = [
+            p
+            for p in self.postmortems.get(r.tenant_id, [])
+            if (not r.incident_id or p.incident_id == r.incident_id) and (not r.statuses or p.status in r.statuses)
+        ]
+        matching.sort(key=lambda p: p.created_at.ToNanoseconds(), reverse=True)
+        page, token = self._page(r, matching, default=20)
+        return query_pb2.ListPostmortemsResponse(postmortems=page, next_page_token=token)
 
 
 SERVICES = list(query_pb2.DESCRIPTOR.services_by_name.values())
@@ -320,7 +376,7 @@ def _async_method(store: Store, name: str) -> Callable[..., Any]:
 
 
 def add_services(server: Any, store: Store, *, asynchronous: bool = False) -> None:
-    """Register all five services, backed by `store`, on a sync or aio server."""
+    """Register every query service, backed by `store`, on a sync or aio server."""
     for service in SERVICES:
         base = getattr(query_pb2_grpc, f"{service.name}Servicer")
         make = _async_method if asynchronous else _sync_method
@@ -337,7 +393,16 @@ def requests_for_every_rpc() -> dict[str, Message]:
         for method in service.methods:
             request = testing.query_example(getattr(query_pb2, method.input_type.name))
             request.tenant_id = tenant
-            for name in ("page_token", "created", "started", "checked", "statuses", "severities", "label_selector"):
+            for name in (
+                "page_token",
+                "created",
+                "started",
+                "checked",
+                "statuses",
+                "severities",
+                "label_selector",
+                "tiers",
+            ):
                 if name in request.DESCRIPTOR.fields_by_name:
                     request.ClearField(name)
             requests[f"{service.name}/{method.name}"] = request
@@ -352,4 +417,7 @@ def requests_for_every_rpc() -> dict[str, Message]:
     requests["SreSLOQueryService/ListSLOs"].owner = ""  # type: ignore[attr-defined]
     requests["SreRunbookQueryService/ListRunbooks"].owner = ""  # type: ignore[attr-defined]
     requests["SreRunbookQueryService/ListRunbooks"].ClearField("automation_levels")
+    requests["SreServiceQueryService/GetService"].service_id = "service-02"  # type: ignore[attr-defined]
+    requests["SreServiceQueryService/ListServices"].owner = ""  # type: ignore[attr-defined]
+    requests["SrePostmortemQueryService/GetPostmortem"].postmortem_id = _postmortem(3).postmortem_id  # type: ignore[attr-defined]
     return requests

@@ -70,7 +70,7 @@ def test_official_parser_accepts_the_document(capsys: pytest.CaptureFixture[str]
             print(f"\nAsyncAPI warning: {warning}")
     assert code == 0, report
     assert report["errors"] == []
-    assert report["summary"] == {"channels": 3, "messages": 40, "operations": 6}
+    assert report["summary"] == {"channels": 3, "messages": 65, "operations": 6}
 
 
 def test_parser_check_has_teeth(tmp_path: Path) -> None:

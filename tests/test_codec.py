@@ -10,7 +10,7 @@ from google.protobuf.message import Message
 import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_sre_contracts import testing
-from ameide_sre_contracts.testing import _domain as domain
+from ameide_sre_contracts.testing import _alert
 from testkit.wire import length_delimited, varint_field
 from tests.conftest import all_examples, example_id
 
@@ -123,11 +123,11 @@ def test_newer_oneof_case_is_parked_not_rejected_and_keeps_its_bytes() -> None:
     newer = (
         length_delimited(1, known.meta.SerializeToString())
         + length_delimited(2, known.subject.SerializeToString())
-        + length_delimited(60, varint_field(1, 7) + length_delimited(2, b"new payload"))
+        + length_delimited(99, varint_field(1, 7) + length_delimited(2, b"new payload"))
     )
     with pytest.raises(sre.UnknownPayloadError) as raised:
         sre.decode(sre.DOMAIN_FACTS_TOPIC, newer)
-    assert raised.value.field_number == 60
+    assert raised.value.field_number == 99
     assert not isinstance(raised.value, sre.ValidationError)
     assert sre.encode(raised.value.envelope, validate=False) == newer
     with pytest.raises(sre.UnknownPayloadError):
@@ -180,7 +180,7 @@ def test_json_of_a_payload_type() -> None:
 
 def test_encode_is_deterministic_whatever_the_map_insertion_order() -> None:
     """Two equal messages built in different orders encode to the same bytes (maps sorted by key)."""
-    first, second = domain.alert(), domain.alert()
+    first, second = _alert.alert(), _alert.alert()
     first.labels.clear()
     second.labels.clear()
     keys = [f"label-{index:02d}" for index in range(40)]

@@ -17,7 +17,7 @@ import pytest
 from google.protobuf.message import Message
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import intents_pb2, query_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1 import query_pb2, sre_pb2
 from ameide_sre_contracts import testing
 from ameide_sre_contracts._descriptors import (
     field_rules,
@@ -27,7 +27,6 @@ from ameide_sre_contracts._descriptors import (
     reachable,
     service_messages,
 )
-from ameide_sre_contracts.testing import _domain as domain
 from tests.conftest import ENVELOPES
 
 
@@ -40,6 +39,7 @@ class Rule:
     target: str  # "self", "item", "key", "value", "oneof", "message"
     rule_id: str
     rules: Any = None  # the typed rules message (StringRules, ...) for scalar rules
+    enum: Any = None  # the field's enum descriptor, for enum rules
 
     def __str__(self) -> str:
         where = f"{self.message}.{self.member}" if self.member else self.message
@@ -58,7 +58,7 @@ def _scalar_rule_ids(kind: str, typed: Message) -> list[str]:
     return ids
 
 
-def _field_rules(message: str, member: str, target: str, rules: Any) -> list[Rule]:
+def _field_rules(message: str, member: str, target: str, rules: Any, enum: Any = None) -> list[Rule]:
     found: list[Rule] = []
     if rules.required:
         found.append(Rule(message, member, target, "required"))
@@ -70,13 +70,13 @@ def _field_rules(message: str, member: str, target: str, rules: Any) -> list[Rul
     if kind == "repeated":
         found += [Rule(message, member, target, rule_id, typed) for rule_id in _scalar_rule_ids(kind, typed)]
         if typed.HasField("items"):
-            found += _field_rules(message, member, "item", typed.items)
+            found += _field_rules(message, member, "item", typed.items, enum)
     elif kind == "map":
         found += [Rule(message, member, target, rule_id, typed) for rule_id in _scalar_rule_ids(kind, typed)]
         found += _field_rules(message, member, "key", typed.keys) if typed.HasField("keys") else []
         found += _field_rules(message, member, "value", typed.values) if typed.HasField("values") else []
     else:
-        found += [Rule(message, member, target, rule_id, typed) for rule_id in _scalar_rule_ids(kind, typed)]
+        found += [Rule(message, member, target, rule_id, typed, enum) for rule_id in _scalar_rule_ids(kind, typed)]
     return found
 
 
@@ -92,30 +92,32 @@ def declared_rules() -> list[Rule]:
         for field in descriptor.fields:
             rules = field_rules(field)
             if rules is not None:
-                found += _field_rules(name, field.name, "self", rules)
+                found += _field_rules(name, field.name, "self", rules, field.enum_type)
     return found
 
 
 # --- Where each message type occurs in the valid examples -------------------------------------------
 
-Step = tuple[str, int | None]
+Step = tuple[str, int | str | None]
 
 
 def _roots() -> list[Message]:
     roots: list[Message] = [envelope for e in ENVELOPES for envelope in testing.examples(e)]
     for descriptor in service_messages(query_pb2.DESCRIPTOR):
         roots.append(testing.query_example(getattr(query_pb2, descriptor.name)))
-    roots.append(intents_pb2.CreateSLORequested(slo=domain.slo(threshold=True)))
-    slo = domain.slo()
-    slo.sli.ratio.CopyFrom(domain.bad_events_indicator())
-    roots.append(intents_pb2.CreateSLORequested(slo=slo))
+    roots += testing.variants()
     return roots
 
 
 def _instances(message: Message, steps: tuple[Step, ...] = ()) -> Iterator[tuple[tuple[Step, ...], Message]]:
     yield steps, message
     for field, value in message.ListFields():
-        if field.message_type is None or is_map(field):
+        if field.message_type is None:
+            continue
+        if is_map(field):
+            if field.message_type.fields_by_name["value"].message_type is not None:
+                for key, item in value.items():
+                    yield from _instances(item, (*steps, (field.name, key)))
             continue
         if field.message_type.full_name.startswith("google.protobuf."):
             continue
@@ -127,7 +129,10 @@ def _instances(message: Message, steps: tuple[Step, ...] = ()) -> Iterator[tuple
 
 
 def _render(steps: tuple[Step, ...]) -> str:
-    return ".".join(name + (f"[{index}]" if index is not None else "") for name, index in steps)
+    def subscript(index: int | str | None) -> str:
+        return "" if index is None else f"[{json.dumps(index)}]" if isinstance(index, str) else f"[{index}]"
+
+    return ".".join(name + subscript(index) for name, index in steps)
 
 
 def _navigate(root: Message, steps: tuple[Step, ...]) -> Message:
@@ -145,6 +150,8 @@ def _bad_string(rule_id: str, rules: Any) -> str:
     fixed = {"pattern": "!", "uuid": "not-a-uuid", "uri": "not a uri", "in": "NotInTheList"}
     if kind in fixed:
         return fixed[kind]
+    if kind == "max_bytes":  # two-byte characters: within any character limit, past the byte limit
+        return "é" * (int(rules.max_bytes) // 2 + 1)
     length: int = {"min_len": rules.min_len - 1, "max_len": rules.max_len + 1, "len": rules.len + 1}[kind]
     return "x" * length
 
@@ -157,6 +164,10 @@ def _bad_number(rule_id: str, rules: Any) -> Any:
         return 9999
     if names == "not_in":
         return rules.not_in[0]
+    if names == "in":
+        return max(getattr(rules, "in")) + 1
+    if names == "const":
+        return not rules.const
     lower = next((b for b in ("gt", "gte") if rules.HasField(b)), None)
     upper = next((b for b in ("lt", "lte") if rules.HasField(b)), None)
     if kind == "duration":
@@ -176,10 +187,22 @@ def _bad_number(rule_id: str, rules: Any) -> Any:
     return bound if upper == "lt" else bound + 1
 
 
+def _enum_outside(rule: Rule) -> int:
+    """A defined value of the rule's enum that its `in` list leaves out."""
+    allowed = set(getattr(rule.rules, "in"))
+    return next(int(value.number) for value in rule.enum.values if value.number not in allowed)
+
+
 def _bad_value(rule: Rule) -> Any:
     kind = rule.rule_id.split(".", 1)[0]
     if kind == "string":
         return _bad_string(rule.rule_id, rule.rules)
+    if kind == "field_mask":
+        from google.protobuf.field_mask_pb2 import FieldMask
+
+        return FieldMask(paths=["not_a_field"])
+    if rule.rule_id == "enum.in":
+        return _enum_outside(rule)
     return _bad_number(rule.rule_id, rule.rules)
 
 
@@ -188,6 +211,21 @@ def _set(message: Message, field: Any, value: Any) -> None:
         getattr(message, field.name).CopyFrom(value)
     else:
         setattr(message, field.name, value)
+
+
+def _map_value(field: Any) -> Any:
+    """A valid value of the map field's value type: a string, a number, or an empty message."""
+    value_field = field.message_type.fields_by_name["value"]
+    if value_field.message_type is not None:
+        return None
+    return 1.0 if value_field.type == value_field.TYPE_DOUBLE else "v"
+
+
+def _put(mapping: Any, field: Any, key: str, sample: Any) -> None:
+    if sample is None:
+        mapping[key].SetInParent()
+    else:
+        mapping[key] = sample
 
 
 def _break_field(message: Message, rule: Rule, prefix: str) -> tuple[str, bool] | None:
@@ -210,12 +248,13 @@ def _break_field(message: Message, rule: Rule, prefix: str) -> tuple[str, bool] 
                 value.append(value[0])
         return path, False
     if rule.target == "self" and rule.rule_id == "map.max_pairs":
+        sample = _map_value(field)
         for index in range(rule.rules.max_pairs + 1):
-            value[f"k{index}"] = "v"
+            _put(value, field, f"k{index}", sample)
         return path, False
     if rule.target == "key":
         key = _bad_value(rule)
-        value[key] = "v"
+        _put(value, field, key, _map_value(field))
         return f"{path}[{json.dumps(key)}]", True
     if rule.target == "value":
         value["zz-key"] = _bad_value(rule)
@@ -241,6 +280,8 @@ def _set_all(*assignments: tuple[Any, str, Any]) -> None:
     for target, name, value in assignments:
         if isinstance(value, dict):
             getattr(target, name).clear()
+        elif value is None:
+            target.ClearField(name)
         else:
             setattr(target, name, value)
 
@@ -251,11 +292,13 @@ CEL_BREAKERS: dict[str, Callable[[Any], bool | None]] = {
     "time_range.end_after_start": lambda m: m.end_time.CopyFrom(_earlier(m.start_time)),
     "incident.acknowledged_after_created": lambda m: m.acknowledged_at.CopyFrom(_earlier(m.created_at)),
     "incident.resolved_after_created": lambda m: m.resolved_at.CopyFrom(_earlier(m.created_at)),
+    "incident.investigating_after_created": lambda m: m.investigating_at.CopyFrom(_earlier(m.created_at)),
+    "incident.mitigating_after_created": lambda m: m.mitigating_at.CopyFrom(_earlier(m.created_at)),
     "incident.closed_after_resolved": lambda m: m.closed_at.CopyFrom(_earlier(m.resolved_at)),
     "incident.resolved_status_has_resolved_at": lambda m: m.ClearField("resolved_at"),
     "incident.closed_status_has_closed_at": lambda m: m.ClearField("closed_at"),
     "alert.ends_after_starts": lambda m: m.ends_at.CopyFrom(_earlier(m.starts_at)),
-    "alert.firing_has_no_ends_at": lambda m: setattr(m, "status", sre_pb2.ALERT_STATUS_FIRING),
+    "alert.fingerprint_format": lambda m: setattr(m, "fingerprint", "not-hex"),
     "runbook.step_ids_unique": lambda m: setattr(m.steps[1], "step_id", m.steps[0].step_id),
     "runbook.automated_steps_have_commands": lambda m: _set_all(
         (m, "automation_level", 3), (m.steps[0], "command", "")
@@ -272,6 +315,27 @@ CEL_BREAKERS: dict[str, Callable[[Any], bool | None]] = {
     "incident_severity_changed.severity_differs": lambda m: setattr(m, "severity", m.previous_severity),
     "slo_budget_exhausted.budget_spent": lambda m: setattr(m.budget, "consumed_ratio", 0.5),
     "search_runbooks.has_criteria": lambda m: _set_all((m, "symptoms", ""), (m, "labels", {})),
+    "incident_status_changed.allowed_transition": lambda m: setattr(m, "status", sre_pb2.INCIDENT_STATUS_OPEN),
+    "postmortem.published_has_published_at": lambda m: m.ClearField("published_at") if m.status == 3 else False,
+    "postmortem.published_after_created": lambda m: (
+        m.published_at.CopyFrom(_earlier(m.created_at)) if m.HasField("published_at") else False
+    ),
+    "postmortem_published.status_published": lambda m: setattr(m.postmortem, "status", 2),
+    "service.updated_after_created": lambda m: m.updated_at.CopyFrom(_earlier(m.created_at)),
+    "sync_operation.finished_after_started": lambda m: m.finished_at.CopyFrom(_earlier(m.started_at)),
+    "event_counts.two_of_three": lambda m: _set_all((m, "bad", None), (m, "total", None)),
+    "sli_definition.backend_set": lambda m: (
+        setattr(m, "backend", 0) if m.WhichOneof("indicator") != "indicator_ref" else False
+    ),
+    "slo_objective.time_slice_target_with_window": lambda m: (
+        m.ClearField("time_slice_window") if m.HasField("time_slice_target") else False
+    ),
+    "field_mask.unique_paths": lambda m: (
+        m.update_mask.paths.append(m.update_mask.paths[0]) if m.update_mask.paths else False
+    ),
+    "process_subject.incident_workflow_has_incident": lambda m: (
+        m.ClearField("incident_id") if m.workflow_type == "IncidentTriageProcess" else False
+    ),
 }
 
 RULES = declared_rules()

@@ -38,5 +38,5 @@ def test_every_query_request_needs_a_tenant(request_type: type[Message]) -> None
 
 
 def test_the_walk_sees_every_rpc() -> None:
-    """All fifteen RPCs of the five services (4 + 3 + 3 + 3 + 2) are walked."""
-    assert len(_requests()) == 15
+    """All nineteen RPCs of the seven services (4 + 3 + 3 + 3 + 2 + 2 + 2) are walked."""
+    assert len(_requests()) == 19

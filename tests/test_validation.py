@@ -10,7 +10,7 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import alert_pb2, facts_pb2, intents_pb2, sre_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
-from ameide_sre_contracts.testing import _domain as domain
+from ameide_sre_contracts.testing import _alert, _health, _incident
 from ameide_sre_contracts.validation import (
     AGGREGATE_ID_RULE,
     AGGREGATE_TYPE_RULE,
@@ -34,10 +34,10 @@ def _ids(envelope: Message) -> str:
 
 def test_paths_read_like_code() -> None:
     """Repeated indexes, map keys and nesting render as `a.b[2].c["k"]`."""
-    fact = testing.example_envelope(facts_pb2.IncidentCreated(incident=domain.incident(resources=3)))
+    fact = testing.example_envelope(facts_pb2.IncidentCreated(incident=_incident.incident(resources=3)))
     assert isinstance(fact, facts_pb2.SreDomainFact)
     fact.incident_created.incident.affected_resources[2].id = ""
-    alert = domain.alert()
+    alert = _alert.alert()
     alert.labels["team"] = "x" * 2000
     alert.labels['quote"d'] = "y" * 2000
     assert [str(v) for v in sre.violations(fact)] == [
@@ -49,7 +49,7 @@ def test_paths_read_like_code() -> None:
 
 def test_map_key_violations_are_marked() -> None:
     """A broken key rule is reported for the key."""
-    alert = domain.alert()
+    alert = _alert.alert()
     alert.annotations[""] = "v"
     (violation,) = sre.violations(alert)
     assert (violation.field_path, violation.for_key, violation.rule_id) == (
@@ -61,7 +61,7 @@ def test_map_key_violations_are_marked() -> None:
 
 def test_message_level_rule_has_an_empty_path() -> None:
     """A rule on the validated message itself is reported at the empty path."""
-    fleet = domain.fleet_state()
+    fleet = _health.fleet_state()
     fleet.total_applications += 1
     (violation,) = sre.violations(fleet)
     assert (violation.field_path, violation.rule_id) == ("", "fleet_state.health_counts_partition_total")
@@ -69,7 +69,7 @@ def test_message_level_rule_has_an_empty_path() -> None:
 
 def test_validate_raises_with_every_violation() -> None:
     """validate raises ValidationError carrying all violations; a valid message passes."""
-    sre.validate(domain.alert())
+    sre.validate(_alert.alert())
     broken = alert_pb2.Alert()
     with pytest.raises(sre.ValidationError) as raised:
         sre.validate(broken)
@@ -108,11 +108,12 @@ def test_subject_aggregate_id_must_be_the_id_the_payload_names(envelope: Message
     assert found == ([("subject.aggregate_id", AGGREGATE_ID_RULE)] if info.aggregate_id_field else [])
 
 
-def test_eight_intents_and_all_sixteen_facts_name_their_aggregate() -> None:
-    """The option is declared where a payload carries its aggregate's id."""
+def test_sixteen_intents_and_every_fact_name_their_aggregate() -> None:
+    """The option is declared wherever a payload carries its aggregate's id: 16 intents, all 26 facts."""
     named = [info for info in sre.PAYLOADS.values() if info.aggregate_id_field]
-    assert sum(info.topic.name == sre.DOMAIN_INTENTS_TOPIC for info in named) == 8
-    assert sum(info.topic.name == sre.DOMAIN_FACTS_TOPIC for info in named) == 16
+    assert sum(info.topic.name == sre.DOMAIN_INTENTS_TOPIC for info in named) == 16
+    assert sum(info.topic.name == sre.DOMAIN_FACTS_TOPIC for info in named) == 26
+    assert len(sre.TOPICS[sre.DOMAIN_FACTS_TOPIC].payload_types) == 26
     assert sre.payload_info(facts_pb2.IncidentCreated).aggregate_id_field == ("incident", "incident_id")
 
 

@@ -204,7 +204,7 @@ def main() -> int:
     from ameide_core_proto.sre.core.v1 import facts_pb2
     from ameide_core_proto.sre.process.v1 import process_facts_pb2
     from ameide_sre_contracts import testing
-    from ameide_sre_contracts.testing import _domain as domain
+    from ameide_sre_contracts.testing import _incident
 
     try:
         import pydantic
@@ -215,7 +215,7 @@ def main() -> int:
     except ImportError:
         MODELS, pydantic_version = {}, None
 
-    large = testing.example_envelope(facts_pb2.IncidentCreated(incident=domain.incident(resources=20, timeline=20)))
+    large = testing.example_envelope(facts_pb2.IncidentCreated(incident=_incident.incident(resources=20, timeline=20)))
     cases = {
         "small fact (IncidentClosed)": testing.examples(facts_pb2.SreDomainFact)[5],
         "large fact (IncidentCreated: 20 resources, 20 timeline entries)": large,

@@ -36,14 +36,14 @@ class Meta(Strict):
     producer: Annotated[str, Field(min_length=1, max_length=253)]
     correlation_id: Annotated[str, Field(max_length=128)] = ""
     causation_id: UUID | None = None
-    schema_version: Annotated[str, Field(max_length=32, pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")]
+    schema_version: Annotated[str, Field(max_length=32, pattern=r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")]
     traceparent: Annotated[str, Field(pattern=r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")] | None = None
     tracestate: Annotated[str, Field(max_length=512)] = ""
     actor: Actor | None = None
 
 
 class Subject(Strict):
-    aggregate_type: Literal["Incident", "Alert", "Runbook", "SLO", "HealthCheck", "FleetState"]
+    aggregate_type: Literal["Incident", "Alert", "Runbook", "SLO", "HealthCheck", "FleetState", "Service", "Postmortem"]
     aggregate_id: Id128
     aggregate_version: Annotated[int, Field(ge=1)]
 
@@ -53,7 +53,7 @@ class ProcessSubject(Strict):
         "IncidentTriageProcess", "ChangeVerificationProcess", "SLOBurnAlertProcess", "AlertCorrelationProcess"
     ]
     workflow_id: Annotated[str, Field(min_length=1, max_length=255)]
-    incident_id: UUID
+    incident_id: UUID | None = None
     run_id: Annotated[str, Field(max_length=255)] = ""
 
 
@@ -63,6 +63,10 @@ class ResourceRef(Strict):
     namespace: Annotated[str, Field(max_length=63)] = ""
     cluster: Annotated[str, Field(max_length=253)] = ""
     environment: Annotated[str, Field(max_length=63)] = ""
+    api_group: Annotated[str, Field(max_length=253, pattern=r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$")] = ""
+    api_version: Annotated[str, Field(max_length=63, pattern=r"^([a-z0-9]+)?$")] = ""
+    kind: Annotated[str, Field(max_length=63, pattern=r"^([A-Za-z][A-Za-z0-9]*)?$")] = ""
+    uid: Annotated[str, Field(max_length=128, pattern=r"^[A-Za-z0-9._:-]*$")] = ""
 
 
 class BacklogRef(Strict):
@@ -84,7 +88,7 @@ class TimelineEntry(Strict):
     occurred_at: datetime
     kind: str
     author: Actor
-    text: Annotated[str, Field(min_length=1, max_length=1024)]
+    text: Annotated[str, Field(min_length=1, max_length=4096)]
 
 
 class Incident(Strict):
@@ -94,15 +98,17 @@ class Incident(Strict):
     severity: Severity
     status: str
     source: str
-    affected_resources: Annotated[list[ResourceRef], Field(max_length=20)] = []
+    affected_resources: Annotated[list[ResourceRef], Field(max_length=50)] = []
     assignee: Actor | None = None
-    backlog_refs: Annotated[list[BacklogRef], Field(max_length=10)] = []
+    backlog_refs: Annotated[list[BacklogRef], Field(max_length=20)] = []
     timeline: Annotated[list[TimelineEntry], Field(max_length=50)] = []
     created_at: datetime
     acknowledged_at: datetime | None = None
+    investigating_at: datetime | None = None
+    mitigating_at: datetime | None = None
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
-    correlated_alert_ids: Annotated[list[Id128], Field(max_length=200)] = []
+    correlated_alert_ids: Annotated[list[Id128], Field(max_length=500)] = []
     external_refs: Annotated[list[ExternalRef], Field(max_length=10)] = []
 
     @model_validator(mode="after")

@@ -38,6 +38,13 @@ from ameide_sre_contracts.topics import (
     topic_of,
 )
 from ameide_sre_contracts.validation import validate, violations
+from ameide_sre_contracts.vocabulary import (
+    INCIDENT_TRANSITIONS,
+    SEVERITY_ALIASES,
+    can_transition,
+    incident_transitions,
+    severity_from_label,
+)
 
 __all__ = [
     "CONTRACT_VERSION",
@@ -45,8 +52,10 @@ __all__ = [
     "DOMAIN_FACTS_TOPIC",
     "DOMAIN_INTENTS_TOPIC",
     "ENVELOPE_TOPICS",
+    "INCIDENT_TRANSITIONS",
     "PAYLOADS",
     "PROCESS_FACTS_TOPIC",
+    "SEVERITY_ALIASES",
     "TOPICS",
     "ContractError",
     "DecodeError",
@@ -62,16 +71,19 @@ __all__ = [
     "VersionCheck",
     "Violation",
     "__version__",
+    "can_transition",
     "check_version",
     "decode",
     "encode",
     "envelope_type",
     "from_json",
+    "incident_transitions",
     "new_fact",
     "new_intent",
     "new_process_fact",
     "payload_info",
     "payload_of",
+    "severity_from_label",
     "to_json",
     "topic_of",
     "validate",

@@ -55,7 +55,7 @@ ATTRIBUTES: Final[tuple[Attribute, ...]] = (
     Attribute("datacontenttype", f"always `{DATA_CONTENT_TYPE}`"),
     Attribute("dataschema", f"`{TYPE_URL_PREFIX}` + the envelope's full name"),
     Attribute("tenantid", "`meta.tenant_id`", required=True),
-    Attribute("partitionkey", "the envelope's partition key"),
+    Attribute("partitionkey", "the envelope's partition key (the Kafka record key)"),
     Attribute("correlationid", "`meta.correlation_id`, when set"),
     Attribute("causationid", "`meta.causation_id`, when set"),
     Attribute("traceparent", "`meta.traceparent`, when set"),
@@ -69,17 +69,24 @@ _BY_SCHEMA: Final[Mapping[str, Topic]] = {
 
 
 def partition_key(envelope: Envelope) -> str:
-    """`{tenant_id}/{aggregate_id}`, or `{tenant_id}/{incident_id}` for process facts: one aggregate, one partition."""
+    """`{tenant_id}/{aggregate_id}`: one aggregate, one partition, in order.
+
+    Process facts are keyed by the incident their workflow serves, so a
+    triage's facts stay in order with each other; those of a workflow that
+    serves no incident, by the workflow.
+    """
     if isinstance(envelope, SreProcessFact):
-        return f"{envelope.meta.tenant_id}/{envelope.subject.incident_id}"
+        subject = envelope.subject
+        return f"{envelope.meta.tenant_id}/{subject.incident_id or subject.workflow_id}"
     return f"{envelope.meta.tenant_id}/{envelope.subject.aggregate_id}"
 
 
 def partition_key_words(topic: Topic) -> str:
     """The partition key of a topic's envelopes, spelled with field paths: `{tenant_id}/{subject.aggregate_id}`."""
     subject: Any = topic.envelope_type.DESCRIPTOR.fields_by_name["subject"].message_type
-    keyed_by = "incident_id" if "incident_id" in subject.fields_by_name else "aggregate_id"
-    return f"{{tenant_id}}/{{subject.{keyed_by}}}"
+    if "incident_id" in subject.fields_by_name:
+        return "{tenant_id}/{subject.incident_id, or subject.workflow_id without an incident}"
+    return "{tenant_id}/{subject.aggregate_id}"
 
 
 def attributes(envelope: Envelope) -> dict[str, str]:

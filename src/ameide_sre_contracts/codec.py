@@ -13,14 +13,16 @@ from ameide_sre_contracts.validation import violations_of_case
 
 M = TypeVar("M", bound=Message)
 
-DEFAULT_MAX_BYTES: Final[int] = 1024 * 1024
-"""The largest input `decode` and `from_json` accept unless told otherwise: 1 MiB.
+DEFAULT_MAX_BYTES: Final[int] = 4 * 1024 * 1024
+"""The largest input `decode` and `from_json` accept unless told otherwise: 4 MiB.
 
 Twice the largest envelope the contract's size rules allow
-(`sizes.max_encoded_size`, about 480 KB; see docs/reliability.md), so no valid
-message is refused even with unknown fields from a newer producer, and equal
-to Kafka's default message size limit. A hostile producer cannot make a
-consumer parse more.
+(`sizes.max_encoded_size`, about 1.9 MB: an ingested alert with every label,
+annotation and notification map full; see docs/reliability.md), so no valid
+message is refused even with unknown fields from a newer producer. Realistic
+envelopes take a few kilobytes; a broker that carries the worst case needs
+a message limit above Kafka's default of 1 MB. A hostile producer cannot make
+a consumer parse more.
 """
 
 MAX_JSON_DEPTH: Final[int] = 64

@@ -151,14 +151,17 @@ def new_process_fact(
     tenant_id: str,
     producer: str,
     workflow_id: str,
-    incident_id: str,
+    incident_id: str = "",
     workflow_type: str = "IncidentTriageProcess",
     run_id: str | None = None,
     **options: Unpack[MetaOptions],
 ) -> SreProcessFact:
-    """A process fact carrying `payload` for one workflow instance serving one incident.
+    """A process fact carrying `payload` for one workflow instance.
 
-    Metadata defaults as for `new_intent`.
+    `incident_id` is the incident the workflow serves: required for the
+    `IncidentTriageProcess` (the default), empty for a workflow that serves
+    none (change verification, SLO burn). Metadata defaults as for
+    `new_intent`.
 
     Raises:
         PayloadTypeError: `payload` is not a process fact payload.

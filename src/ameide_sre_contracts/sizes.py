@@ -2,7 +2,7 @@
 
 Computed from the descriptors and their protovalidate bounds: a string counts
 its `max_len` characters at 4 bytes each (the UTF-8 worst case; 1 when a URI
-rule or an ASCII-only pattern applies), a repeated
+rule or an ASCII-only pattern applies) or its `max_bytes`, a repeated
 field its `max_items` elements, a map its `max_pairs` entries, a oneof its
 largest member, a number its longest varint. Unknown fields from newer
 producers are not bounded by the schema and are not counted.
@@ -66,6 +66,9 @@ def _string_bound(field: Any, rules: Any) -> int:
     if typed is not None:
         if typed.HasField("len"):
             return int(typed.len) * unit
+        if typed.HasField("max_bytes"):
+            by_chars = int(typed.max_len) * unit if typed.HasField("max_len") else int(typed.max_bytes)
+            return min(int(typed.max_bytes), by_chars)
         if typed.HasField("max_len"):
             return int(typed.max_len) * unit
         if kind == "string" and typed.uuid:
@@ -101,8 +104,24 @@ def _scalar_bound(field: Any, rules: Any) -> int:
     return _FIXED.get(field.type, _VARINT_MAX)
 
 
+UNIQUE_PATHS_RULE = "field_mask.unique_paths"
+"""The CEL rule that, with `field_mask.in`, bounds a FieldMask: listed paths only, each at most once."""
+
+
+def _field_mask_bound(field: Any, rules: Any) -> int:
+    """A FieldMask names each of its `in` paths at most once (rule `field_mask.unique_paths`)."""
+    typed = rules.field_mask if rules is not None and rules.WhichOneof("type") == "field_mask" else None
+    unique = rules is not None and any(cel.id == UNIQUE_PATHS_RULE for cel in rules.cel)
+    if typed is None or not len(getattr(typed, "in")) or not unique:
+        raise UnboundedFieldError(f"{field.full_name} needs field_mask.in and the {UNIQUE_PATHS_RULE} rule")
+    paths = sum(1 + _varint_size(len(path)) + len(path.encode("utf-8")) for path in getattr(typed, "in"))
+    return _varint_size(field.number << 3) + _varint_size(paths) + paths
+
+
 def _field_bound(field: Any) -> int:
     rules = field_rules(field)
+    if field.message_type is not None and field.message_type.full_name == "google.protobuf.FieldMask":
+        return _field_mask_bound(field, rules)
     key_size = _varint_size(field.number << 3)
     if is_map(field):
         typed = rules.map if rules is not None and rules.WhichOneof("type") == "map" else None

@@ -1,9 +1,9 @@
 """Tables derived once, at import, from the contract's descriptors and custom options.
 
-Nothing here is kept by hand: topics come from each envelope's `(topic)`
+Nothing here is kept by hand: topics come from each envelope's `(sre).topic`
 option, payload types and oneof cases from the envelopes' oneofs, CloudEvents
-types from each payload's `(event_type)` option, and aggregates from its
-`(aggregate_type)`, `(creates_aggregate)` and `(aggregate_id_field)` options.
+types from each payload's `(sre).event_type`, and aggregates from its
+`(sre).aggregate_type`, `creates_aggregate` and `aggregate_id_field`.
 A case added to the proto appears here without a code change.
 """
 
@@ -54,9 +54,11 @@ class PayloadInfo:
     """The path of the payload field holding the aggregate's id (empty when the payload names none)."""
 
 
-def _option(descriptor: Any, extension: Any) -> str:
+def sre_options(descriptor: Any) -> sre_pb2.SreMessageOptions:
+    """A message's `(sre)` option (empty when it declares none)."""
     options = descriptor.GetOptions()
-    return str(options.Extensions[extension]) if options.HasExtension(extension) else ""
+    declared: sre_pb2.SreMessageOptions = options.Extensions[sre_pb2.sre]
+    return declared
 
 
 def _field_path(descriptor: Any, dotted: str) -> tuple[str, ...]:
@@ -102,7 +104,8 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
     topics: dict[str, Topic] = {}
     payloads: dict[type[Message], PayloadInfo] = {}
     for full_name, envelope in classes.items():
-        topic_name = _option(envelope.DESCRIPTOR, sre_pb2.topic)
+        envelope_options = sre_options(envelope.DESCRIPTOR)
+        topic_name = envelope_options.topic
         if not topic_name:
             continue
         oneof = _payload_oneof(envelope.DESCRIPTOR)
@@ -112,23 +115,22 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
             envelope,
             payload_types,
             oneof.name,
-            int(envelope.DESCRIPTOR.GetOptions().Extensions[sre_pb2.min_aggregate_version]),
+            envelope_options.min_aggregate_version,
         )
         if topic_name in topics:
             raise ContractDefinitionError(f"topic {topic_name} is declared by two envelopes, the second is {full_name}")
         topics[topic_name] = topic
         for field, payload in zip(oneof.fields, payload_types, strict=True):
+            declared = sre_options(payload.DESCRIPTOR)
             payloads[payload] = PayloadInfo(
                 topic=topic,
                 payload_type=payload,
                 case=field.name,
                 field_number=field.number,
-                event_type=_option(payload.DESCRIPTOR, sre_pb2.event_type),
-                aggregate_type=_option(payload.DESCRIPTOR, sre_pb2.aggregate_type),
-                creates_aggregate=bool(payload.DESCRIPTOR.GetOptions().Extensions[sre_pb2.creates_aggregate]),
-                aggregate_id_field=_field_path(
-                    payload.DESCRIPTOR, _option(payload.DESCRIPTOR, sre_pb2.aggregate_id_field)
-                ),
+                event_type=declared.event_type,
+                aggregate_type=declared.aggregate_type,
+                creates_aggregate=declared.creates_aggregate,
+                aggregate_id_field=_field_path(payload.DESCRIPTOR, declared.aggregate_id_field),
             )
     return topics, payloads
 
@@ -149,11 +151,11 @@ ENVELOPE_TOPICS: Final[Mapping[type[Message], Topic]] = MappingProxyType(
 EVENT_TYPES: Final[Mapping[str, PayloadInfo]] = MappingProxyType({info.event_type: info for info in _PAYLOADS.values()})
 """Every payload's CloudEvents type, with what the contract says about it."""
 
-DOMAIN_INTENTS_TOPIC: Final[str] = _option(intents_pb2.SreDomainIntent.DESCRIPTOR, sre_pb2.topic)
-DOMAIN_FACTS_TOPIC: Final[str] = _option(facts_pb2.SreDomainFact.DESCRIPTOR, sre_pb2.topic)
-PROCESS_FACTS_TOPIC: Final[str] = _option(process_facts_pb2.SreProcessFact.DESCRIPTOR, sre_pb2.topic)
+DOMAIN_INTENTS_TOPIC: Final[str] = sre_options(intents_pb2.SreDomainIntent.DESCRIPTOR).topic
+DOMAIN_FACTS_TOPIC: Final[str] = sre_options(facts_pb2.SreDomainFact.DESCRIPTOR).topic
+PROCESS_FACTS_TOPIC: Final[str] = sre_options(process_facts_pb2.SreProcessFact.DESCRIPTOR).topic
 
-CONTRACT_VERSION: Final[str] = str(sre_pb2.DESCRIPTOR.GetOptions().Extensions[sre_pb2.contract_version])
+CONTRACT_VERSION: Final[str] = sre_pb2.DESCRIPTOR.GetOptions().Extensions[sre_pb2.sre_file].contract_version
 """The contract's semantic version; builders put it in `meta.schema_version`."""
 
 

@@ -22,6 +22,19 @@ class Change:
     find: str
     replace: str
     breaking: bool
+    after: tuple[str, str] | None = None
+    """Optionally, a second anchor and the text inserted right after it (a field moved elsewhere)."""
+
+    def apply(self, text: str) -> str:
+        """The file's text with the change applied; each anchor must occur exactly once."""
+        for anchor in (self.find, *(self.after[:1] if self.after else ())):
+            if text.count(anchor) != 1:
+                raise AssertionError(f"{self.kind}: anchor {anchor!r} is not in {self.path} exactly once")
+        text = text.replace(self.find, self.replace)
+        if self.after is not None:
+            anchor, inserted = self.after
+            text = text.replace(anchor, anchor + inserted)
+        return text
 
 
 CHANGES = [
@@ -51,11 +64,21 @@ CHANGES = [
     Change(
         "move a field out of a oneof",
         PROCESS,
-        "    IncidentTriageCompleted incident_triage_completed = 18;\n  }",
-        "  }\n  // Moved out.\n  IncidentTriageCompleted incident_triage_completed = 18;",
+        "    IncidentTriageCompleted incident_triage_completed = 18;\n",
+        "",
+        True,
+        after=(
+            "    TriageCancelled triage_cancelled = 23;\n  }\n",
+            "  IncidentTriageCompleted incident_triage_completed = 18;\n",
+        ),
+    ),
+    Change(
+        "delete an enum value",
+        CORE + "sre.proto",
+        "  SEVERITY_LOW = 4 [",
+        "  reserved 4;\n  SEVERITY_LOWER = 40 [",
         True,
     ),
-    Change("delete an enum value", CORE + "sre.proto", "  SEVERITY_LOW = 4;\n", "", True),
     Change(
         "rename a package",
         PROCESS,
@@ -74,14 +97,14 @@ CHANGES = [
         "add a oneof case",
         CORE + "facts.proto",
         "    FleetStateRecorded fleet_state_recorded = 51;",
-        "    FleetStateRecorded fleet_state_recorded = 51;\n    // Newer.\n    IncidentClosed incident_archived = 60;",
+        "    FleetStateRecorded fleet_state_recorded = 51;\n    // Newer.\n    IncidentClosed incident_archived = 90;",
         False,
     ),
     Change(
         "add an enum value",
-        CORE + "sre.proto",
-        "  SEVERITY_LOW = 4;",
-        "  SEVERITY_LOW = 4;\n  // Informational.\n  SEVERITY_INFO = 5;",
+        CORE + "alert.proto",
+        "  ALERT_SOURCE_KUBERNETES = 5;",
+        "  ALERT_SOURCE_KUBERNETES = 5;\n  // Datadog monitors.\n  ALERT_SOURCE_DATADOG = 6;",
         False,
     ),
     Change(
@@ -103,10 +126,7 @@ def apply_and_check(change: Change, workspace_dir: Path) -> tuple[bool, str]:
     """
     workspace = copy_workspace(workspace_dir, "requirements", "pyproject.toml")
     proto = workspace / change.path
-    text = proto.read_text(encoding="utf-8")
-    if text.count(change.find) != 1:
-        raise AssertionError(f"{change.kind}: anchor {change.find!r} is not in {change.path} exactly once")
-    proto.write_text(text.replace(change.find, change.replace), encoding="utf-8")
+    proto.write_text(change.apply(proto.read_text(encoding="utf-8")), encoding="utf-8")
     compiled = run(["buf", "build", "proto", "-o", "/dev/null"], cwd=workspace)
     if compiled.returncode != 0:
         raise AssertionError(f"{change.kind}: the mutated protos do not compile:\n{compiled.stderr}")

@@ -1,4 +1,4 @@
-"""A newer minor version of the contract, built in memory, as a v1.1 producer would have it.
+"""A newer minor version of the contract, built in memory, as a producer of the next minor version would have it.
 
 It adds a field to `SreMessageMeta`, a field to every payload, and a new oneof
 case (field 90, a message this version does not know) to every envelope.
@@ -19,7 +19,9 @@ from ameide_core_proto.sre.core.v1 import (
     health_pb2,
     incident_pb2,
     intents_pb2,
+    postmortem_pb2,
     runbook_pb2,
+    service_pb2,
     slo_pb2,
     sre_pb2,
 )
@@ -36,6 +38,8 @@ _MODULES = [
     runbook_pb2,
     slo_pb2,
     health_pb2,
+    service_pb2,
+    postmortem_pb2,
     intents_pb2,
     facts_pb2,
     process_facts_pb2,

@@ -61,6 +61,8 @@ def _string_words(kind: str, typed: Any) -> list[str]:
         words.append(f"at most {typed.max_len:,} {unit}")
     elif typed.HasField("min_len"):
         words.append(f"at least {typed.min_len} {unit}")
+    if kind == "string" and typed.HasField("max_bytes"):
+        words.append(f"at most {typed.max_bytes:,} bytes of UTF-8")
     if kind == "string":
         if typed.uuid:
             words.append("a UUID")
@@ -73,7 +75,12 @@ def _string_words(kind: str, typed: Any) -> list[str]:
     return words
 
 
-def _typed_words(kind: str, typed: Any) -> list[str]:
+def _enum_names(numbers: Any, enum: Any) -> str:
+    named = {value.number: value.name for value in enum.values} if enum is not None else {}
+    return ", ".join(f"`{named.get(number, number)}`" for number in numbers)
+
+
+def _typed_words(kind: str, typed: Any, enum: Any) -> list[str]:
     words: list[str] = []
     if kind in ("string", "bytes"):
         words += _string_words(kind, typed)
@@ -82,6 +89,11 @@ def _typed_words(kind: str, typed: Any) -> list[str]:
             words.append("a defined value")
         if list(typed.not_in) == [0]:
             words.append("not unspecified")
+        if len(getattr(typed, "in")):
+            words.append("one of " + _enum_names(getattr(typed, "in"), enum))
+    elif kind == "field_mask":
+        if len(getattr(typed, "in")):
+            words.append("only paths among " + ", ".join(f"`{path}`" for path in getattr(typed, "in")))
     elif kind == "repeated":
         if typed.HasField("min_items") and typed.HasField("max_items"):
             words.append(f"{typed.min_items} to {typed.max_items:,} items")
@@ -90,7 +102,7 @@ def _typed_words(kind: str, typed: Any) -> list[str]:
         if typed.unique:
             words.append("unique")
         if typed.HasField("items"):
-            words.append("each " + ", ".join(_words(typed.items)))
+            words.append("each " + ", ".join(_words(typed.items, enum)))
     elif kind == "map":
         if typed.HasField("max_pairs"):
             words.append(f"at most {typed.max_pairs:,} pairs")
@@ -98,6 +110,9 @@ def _typed_words(kind: str, typed: Any) -> list[str]:
             words.append("keys " + ", ".join(_words(typed.keys)))
         if typed.HasField("values"):
             words.append("values " + ", ".join(_words(typed.values)))
+    elif kind == "bool":
+        if typed.HasField("const"):
+            words.append(f"always {'true' if typed.const else 'false'}")
     else:
         if getattr(typed, "finite", False):
             words.append("finite")
@@ -105,13 +120,13 @@ def _typed_words(kind: str, typed: Any) -> list[str]:
     return words
 
 
-def _words(rules: Any) -> list[str]:
+def _words(rules: Any, enum: Any = None) -> list[str]:
     words: list[str] = []
     if rules.required:
         words.append("must be set")
     kind = rules.WhichOneof("type")
     if kind is not None:
-        words += _typed_words(kind, getattr(rules, kind))
+        words += _typed_words(kind, getattr(rules, kind), enum)
     words += [f"{cel.message} (`{cel.id}`)" for cel in rules.cel]
     if ignores_zero(rules):
         words.append("checked only when set")
@@ -121,7 +136,7 @@ def _words(rules: Any) -> list[str]:
 def rules_in_words(field: Any) -> str:
     """A field's protovalidate rules as a short phrase ("" when it has none)."""
     rules = field_rules(field)
-    return "; ".join(_words(rules)) if rules is not None else ""
+    return "; ".join(_words(rules, field.enum_type)) if rules is not None else ""
 
 
 def message_rules(descriptor: Any) -> list[tuple[str, str]]:
@@ -144,6 +159,7 @@ def presence(field: Any) -> str:
             (kind == "string" and (typed.min_len > 0 or typed.len > 0 or typed.uuid or typed.HasField("pattern")))
             or (kind == "string" and len(getattr(typed, "in")) > 0)
             or (kind == "enum" and 0 in typed.not_in)
+            or (kind == "enum" and len(getattr(typed, "in")) > 0 and 0 not in getattr(typed, "in"))
             or (kind == "repeated" and typed.min_items > 0)
         )
     )

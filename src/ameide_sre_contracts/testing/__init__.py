@@ -16,10 +16,14 @@ from typing import TypeVar
 from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
+from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts.envelopes import Envelope, MetaOptions, new_fact, new_intent, new_process_fact
 from ameide_sre_contracts.errors import ContractDefinitionError, UnknownTopicError
-from ameide_sre_contracts.testing._payloads import FACTORIES
+from ameide_sre_contracts.testing._facts import FACTS
+from ameide_sre_contracts.testing._intents import INTENTS
+from ameide_sre_contracts.testing._process import PROCESS_FACTS
 from ameide_sre_contracts.testing._queries import QUERY_FACTORIES
+from ameide_sre_contracts.testing._slo import slo_variants
 from ameide_sre_contracts.testing._values import (
     AGGREGATE_IDS,
     CORRELATION_ID,
@@ -47,9 +51,12 @@ __all__ = [
     "example_envelope",
     "examples",
     "query_example",
+    "variants",
 ]
 
 M = TypeVar("M", bound=Message)
+
+_FACTORIES: Mapping[type[Message], Callable[[], Message]] = {**INTENTS, **FACTS, **PROCESS_FACTS}
 
 
 def _built(factories: Mapping[type[Message], Callable[[], Message]], message_type: type[M], what: str) -> M:
@@ -77,7 +84,7 @@ def example(payload_type: type[M]) -> M:
     Raises:
         UnknownTopicError: `payload_type` is not a payload of the contract (a `KeyError`).
     """
-    return _built(FACTORIES, payload_type, "example")
+    return _built(_FACTORIES, payload_type, "example")
 
 
 def example_envelope(payload: Message) -> Envelope:
@@ -133,4 +140,20 @@ def examples(envelope_type: type[M]) -> list[M]:
         if not isinstance(envelope, envelope_type):
             raise UnknownTopicError(f"{envelope_type.__name__} is a payload type, not an envelope type")
         built.append(envelope)
+    return built
+
+
+def variants() -> list[Envelope]:
+    """Valid envelopes that set what `examples` leaves unset: every other member of each oneof.
+
+    SLO windows and indicators in all their shapes, and a process fact of a
+    workflow that serves no incident. Together with `examples` and
+    `query_example`, every field of the contract is set somewhere.
+    """
+    built: list[Envelope] = [example_envelope(intents_pb2.CreateSLORequested(slo=slo)) for slo in slo_variants()]
+    change_verification = example_envelope(example(process_facts_pb2.VerificationStarted))
+    if isinstance(change_verification, process_facts_pb2.SreProcessFact):
+        change_verification.subject.workflow_type = "ChangeVerificationProcess"
+        change_verification.subject.ClearField("incident_id")
+    built.append(change_verification)
     return built

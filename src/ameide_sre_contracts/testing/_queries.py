@@ -6,18 +6,23 @@ from collections.abc import Callable
 
 from google.protobuf.message import Message
 
-from ameide_core_proto.sre.core.v1 import query_pb2, runbook_pb2, sre_pb2
-from ameide_sre_contracts.testing._domain import (
-    alert,
-    error_budget_status,
-    fleet_state,
-    health_check,
-    incident,
-    runbook,
-    slo,
+from ameide_core_proto.sre.core.v1 import postmortem_pb2, query_pb2, runbook_pb2, service_pb2, sre_pb2
+from ameide_sre_contracts.testing._alert import alert
+from ameide_sre_contracts.testing._catalog import runbook, service
+from ameide_sre_contracts.testing._health import fleet_state, health_check
+from ameide_sre_contracts.testing._incident import incident, postmortem
+from ameide_sre_contracts.testing._slo import error_budget_status, slo
+from ameide_sre_contracts.testing._values import (
+    ALERT_ID,
+    INCIDENT_ID,
+    POSTMORTEM_ID,
+    RUNBOOK_ID,
+    SERVICE_ID,
+    SLO_ID,
+    TENANT_ID,
     time_range,
+    timeline_entry,
 )
-from ameide_sre_contracts.testing._values import ALERT_ID, INCIDENT_ID, RUNBOOK_ID, SLO_ID, TENANT_ID, timeline_entry
 
 PAGE_SIZE = 50
 PAGE_TOKEN = "eyJvZmZzZXQiOjUwfQ"
@@ -118,5 +123,29 @@ QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     ),
     query_pb2.GetHealthHistoryResponse: lambda: query_pb2.GetHealthHistoryResponse(
         health_checks=[health_check()], next_page_token="p2"
+    ),
+    query_pb2.GetServiceRequest: lambda: query_pb2.GetServiceRequest(tenant_id=TENANT_ID, service_id=SERVICE_ID),
+    query_pb2.GetServiceResponse: lambda: query_pb2.GetServiceResponse(service=service()),
+    query_pb2.ListServicesRequest: lambda: query_pb2.ListServicesRequest(
+        tenant_id=TENANT_ID,
+        tiers=[service_pb2.SERVICE_TIER_CRITICAL],
+        owner="team-checkout",
+        page_size=PAGE_SIZE,
+        page_token=PAGE_TOKEN,
+    ),
+    query_pb2.ListServicesResponse: lambda: query_pb2.ListServicesResponse(services=[service()], next_page_token="p2"),
+    query_pb2.GetPostmortemRequest: lambda: query_pb2.GetPostmortemRequest(
+        tenant_id=TENANT_ID, postmortem_id=POSTMORTEM_ID
+    ),
+    query_pb2.GetPostmortemResponse: lambda: query_pb2.GetPostmortemResponse(postmortem=postmortem()),
+    query_pb2.ListPostmortemsRequest: lambda: query_pb2.ListPostmortemsRequest(
+        tenant_id=TENANT_ID,
+        incident_id=INCIDENT_ID,
+        statuses=[postmortem_pb2.POSTMORTEM_STATUS_PUBLISHED],
+        page_size=20,
+        page_token=PAGE_TOKEN,
+    ),
+    query_pb2.ListPostmortemsResponse: lambda: query_pb2.ListPostmortemsResponse(
+        postmortems=[postmortem()], next_page_token="p2"
     ),
 }

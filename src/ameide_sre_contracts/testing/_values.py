@@ -18,6 +18,8 @@ RUNBOOK_ID = "restart-crashlooping-deployment"
 SLO_ID = "checkout-availability"
 HEALTHCHECK_ID = "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4"
 FLEETSTATE_ID = "0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f"
+SERVICE_ID = "checkout"
+POSTMORTEM_ID = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d"
 WORKFLOW_ID = "incident-triage-3f1c2a9e"
 PARENT_MESSAGE_ID = "7e8f9a0b-1c2d-4e3f-8a5b-6c7d8e9f0a1b"
 CORRELATION_ID = "corr-3f1c2a9e"
@@ -33,6 +35,8 @@ AGGREGATE_IDS = {
     "SLO": SLO_ID,
     "HealthCheck": HEALTHCHECK_ID,
     "FleetState": FLEETSTATE_ID,
+    "Service": SERVICE_ID,
+    "Postmortem": POSTMORTEM_ID,
 }
 
 
@@ -64,13 +68,32 @@ def agent() -> sre_pb2.SreActor:
 
 
 def resource(index: int = 0) -> sre_pb2.ResourceRef:
-    """A deployment of the checkout service; `index` tells several apart."""
+    """A Kubernetes deployment of the checkout service; `index` tells several apart."""
     return sre_pb2.ResourceRef(
         type="deployment",
         id=f"checkout-api-{index}" if index else "checkout-api",
         namespace="checkout",
         cluster="prod-eu-1",
         environment="production",
+        api_group="apps",
+        api_version="v1",
+        kind="Deployment",
+        uid=stable_uuid(f"deployment-{index}"),
+    )
+
+
+def application() -> sre_pb2.ResourceRef:
+    """The Argo CD application that deploys the checkout service."""
+    return sre_pb2.ResourceRef(
+        type="application",
+        id="checkout",
+        namespace="argocd",
+        cluster="prod-eu-1",
+        environment="production",
+        api_group="argoproj.io",
+        api_version="v1alpha1",
+        kind="Application",
+        uid=stable_uuid("application"),
     )
 
 
@@ -93,3 +116,8 @@ def timeline_entry(index: int) -> incident_pb2.IncidentTimelineEntry:
         author=person(),
         text=f"Step {index}: checked rollout history; config map checkout-config changed at 09:20.",
     )
+
+
+def time_range() -> sre_pb2.TimeRange:
+    """The week before `T0`."""
+    return sre_pb2.TimeRange(start_time=at(-7 * 86400), end_time=at(0))

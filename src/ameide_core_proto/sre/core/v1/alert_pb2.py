@@ -27,7 +27,7 @@ from ameide_core_proto.sre import _buf_validate_pb2 as buf_dot_validate_dot_vali
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)ameide_core_proto/sre/core/v1/alert.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\t\n\x05\x41lert\x12\x44\n\x08\x61lert_id\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x07\x61lertId\x12\x37\n\x0b\x66ingerprint\x18\x02 \x01(\tB\x15\xbaH\x12r\x10\x32\x0e^[0-9a-f]{16}$R\x0b\x66ingerprint\x12\x1e\n\x04name\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x04name\x12O\n\x08severity\x18\x04 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12N\n\x06status\x18\x05 \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12\x62\n\x06labels\x18\x06 \x03(\x0b\x32\x30.ameide_core_proto.sre.core.v1.Alert.LabelsEntryB\x18\xbaH\x15\x9a\x01\x12\x10@\"\x07r\x05\x10\x01\x18\x80\x01*\x05r\x03\x18\x80\x04R\x06labels\x12q\n\x0b\x61nnotations\x18\x07 \x03(\x0b\x32\x35.ameide_core_proto.sre.core.v1.Alert.AnnotationsEntryB\x18\xbaH\x15\x9a\x01\x12\x10\x10\"\x07r\x05\x10\x01\x18\x80\x01*\x05r\x03\x18\x80 R\x0b\x61nnotations\x12?\n\tstarts_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x08startsAt\x12\x33\n\x07\x65nds_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x06\x65ndsAt\x12\x33\n\rgenerator_url\x18\n \x01(\tB\x0e\xbaH\x0br\x06\x18\x80\x10\x88\x01\x01\xd8\x01\x01R\x0cgeneratorUrl\x12N\n\x06source\x18\x0b \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12,\n\x0bincident_id\x18\x0c \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x1a\x39\n\x0bLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a>\n\x10\x41nnotationsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01:\x8b\x02\xbaH\x87\x02\x1au\n\x17\x61lert.ends_after_starts\x12$ends_at must not be before starts_at\x1a\x34!has(this.ends_at) || this.ends_at >= this.starts_at\x1a\x8d\x01\n\x1b\x61lert.firing_has_no_ends_at\x12\x46\x61 firing alert has no ends_at (Alertmanager\'s zero time maps to unset)\x1a&this.status != 1 || !has(this.ends_at)*a\n\x0b\x41lertSource\x12\x1c\n\x18\x41LERT_SOURCE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41LERT_SOURCE_PROMETHEUS\x10\x01\x12\x17\n\x13\x41LERT_SOURCE_CUSTOM\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)ameide_core_proto/sre/core/v1/alert.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\x0c\n\x05\x41lert\x12\x44\n\x08\x61lert_id\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x07\x61lertId\x12,\n\x0b\x66ingerprint\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01R\x0b\x66ingerprint\x12\x1e\n\x04name\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x04name\x12M\n\x08severity\x18\x04 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\x08\xbaH\x05\x82\x01\x02\x10\x01R\x08severity\x12N\n\x06status\x18\x05 \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12\x62\n\x06labels\x18\x06 \x03(\x0b\x32\x30.ameide_core_proto.sre.core.v1.Alert.LabelsEntryB\x18\xbaH\x15\x9a\x01\x12\x10`\"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03(\x80\x08R\x06labels\x12q\n\x0b\x61nnotations\x18\x07 \x03(\x0b\x32\x35.ameide_core_proto.sre.core.v1.Alert.AnnotationsEntryB\x18\xbaH\x15\x9a\x01\x12\x10\x30\"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03(\x80@R\x0b\x61nnotations\x12?\n\tstarts_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x08startsAt\x12\x33\n\x07\x65nds_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x06\x65ndsAt\x12-\n\rgenerator_url\x18\n \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x10R\x0cgeneratorUrl\x12N\n\x06source\x18\x0b \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12,\n\x0bincident_id\x18\x0c \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x12+\n\x0craw_severity\x18\r \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02R\x0brawSeverity\x12T\n\x0cnotification\x18\x0e \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.AlertNotificationR\x0cnotification\x12L\n\x07grafana\x18\x0f \x01(\x0b\x32\x32.ameide_core_proto.sre.core.v1.GrafanaAlertDetailsR\x07grafana\x12Y\n\x0c\x61lertmanager\x18\x10 \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.AlertmanagerAlertStateR\x0c\x61lertmanager\x12\x46\n\x08resource\x18\x11 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.ResourceRefR\x08resource\x1a\x39\n\x0bLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a>\n\x10\x41nnotationsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01:\xaa\x02\xbaH\xa6\x02\x1au\n\x17\x61lert.ends_after_starts\x12$ends_at must not be before starts_at\x1a\x34!has(this.ends_at) || this.ends_at >= this.starts_at\x1a\xac\x01\n\x18\x61lert.fingerprint_format\x12\x45Prometheus, Loki and Grafana fingerprints are 16 lowercase hex digits\x1aI!(this.source in [1, 3, 4]) || this.fingerprint.matches(\'^[0-9a-f]{16}$\')\"\xc5\x08\n\x11\x41lertNotification\x12$\n\x08receiver\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02R\x08receiver\x12R\n\x06status\x18\x02 \x01(\x0e\x32*.ameide_core_proto.sre.core.v1.AlertStatusB\x0e\xbaH\x0b\x82\x01\x08\x10\x01\x18\x00\x18\x01\x18\x02R\x06status\x12%\n\tgroup_key\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x08groupKey\x12~\n\x0cgroup_labels\x18\x04 \x03(\x0b\x32\x41.ameide_core_proto.sre.core.v1.AlertNotification.GroupLabelsEntryB\x18\xbaH\x15\x9a\x01\x12\x10`\"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03(\x80\x08R\x0bgroupLabels\x12\x81\x01\n\rcommon_labels\x18\x05 \x03(\x0b\x32\x42.ameide_core_proto.sre.core.v1.AlertNotification.CommonLabelsEntryB\x18\xbaH\x15\x9a\x01\x12\x10`\"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03(\x80\x08R\x0c\x63ommonLabels\x12\x90\x01\n\x12\x63ommon_annotations\x18\x06 \x03(\x0b\x32G.ameide_core_proto.sre.core.v1.AlertNotification.CommonAnnotationsEntryB\x18\xbaH\x15\x9a\x01\x12\x10\x30\"\x07r\x05\x10\x01\x18\x80\x02*\x05r\x03(\x80@R\x11\x63ommonAnnotations\x12+\n\x0c\x65xternal_url\x18\x07 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x10R\x0b\x65xternalUrl\x12\x34\n\x10truncated_alerts\x18\x08 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0ftruncatedAlerts\x12!\n\x07version\x18\t \x01(\tB\x07\xbaH\x04r\x02\x18\x10R\x07version\x12S\n\x07grafana\x18\n \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.GrafanaNotificationDetailsR\x07grafana\x12*\n\x0b\x61lert_index\x18\x0b \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\nalertIndex\x12*\n\x0b\x61lert_count\x18\x0c \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\nalertCount\x1a>\n\x10GroupLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a?\n\x11\x43ommonLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a\x44\n\x16\x43ommonAnnotationsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\xa0\x01\n\x1aGrafanaNotificationDetails\x12\x1e\n\x06org_id\x18\x01 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\x05orgId\x12\x1e\n\x05title\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x05title\x12\x1d\n\x05state\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@R\x05state\x12#\n\x07message\x18\x04 \x01(\tB\t\xbaH\x06r\x04(\x80\x80\x02R\x07message\"\xb6\x03\n\x13GrafanaAlertDetails\x12)\n\x0bsilence_url\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\nsilenceUrl\x12-\n\rdashboard_url\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0c\x64\x61shboardUrl\x12%\n\tpanel_url\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x08panelUrl\x12%\n\timage_url\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x08imageUrl\x12o\n\x06values\x18\x05 \x03(\x0b\x32>.ameide_core_proto.sre.core.v1.GrafanaAlertDetails.ValuesEntryB\x17\xbaH\x14\x9a\x01\x11\x10@\"\x07r\x05\x10\x01\x18\x80\x02*\x04\x12\x02@\x01R\x06values\x12,\n\x0cvalue_string\x18\x06 \x01(\tB\t\xbaH\x06r\x04(\x80\x80\x01R\x0bvalueString\x12\x1d\n\nhas_values\x18\x07 \x01(\x08R\thasValues\x1a\x39\n\x0bValuesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x01R\x05value:\x02\x38\x01\"\xda\x02\n\x16\x41lertmanagerAlertState\x12<\n\x05state\x18\x01 \x01(\tB&\xbaH#r!R\x06\x61\x63tiveR\nsuppressedR\x0bunprocessedR\x05state\x12\x32\n\x0bsilenced_by\x18\x02 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10@\"\x07r\x05\x10\x01\x18\x80\x01R\nsilencedBy\x12\x34\n\x0cinhibited_by\x18\x03 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10@\"\x07r\x05\x10\x01\x18\x80\x01R\x0binhibitedBy\x12,\n\x08muted_by\x18\x04 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10@\"\x07r\x05\x10\x01\x18\x80\x02R\x07mutedBy\x12/\n\treceivers\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10@\"\x07r\x05\x10\x01\x18\x80\x02R\treceivers\x12\x39\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tupdatedAt*\xaf\x01\n\x0b\x41lertSource\x12\x1c\n\x18\x41LERT_SOURCE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41LERT_SOURCE_PROMETHEUS\x10\x01\x12\x17\n\x13\x41LERT_SOURCE_CUSTOM\x10\x02\x12\x18\n\x14\x41LERT_SOURCE_GRAFANA\x10\x03\x12\x15\n\x11\x41LERT_SOURCE_LOKI\x10\x04\x12\x1b\n\x17\x41LERT_SOURCE_KUBERNETES\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,33 +41,111 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERT'].fields_by_name['alert_id']._loaded_options = None
   _globals['_ALERT'].fields_by_name['alert_id']._serialized_options = b'\272H&r$\020\001\030\200\0012\035^[A-Za-z0-9][A-Za-z0-9._:-]*$'
   _globals['_ALERT'].fields_by_name['fingerprint']._loaded_options = None
-  _globals['_ALERT'].fields_by_name['fingerprint']._serialized_options = b'\272H\022r\0202\016^[0-9a-f]{16}$'
+  _globals['_ALERT'].fields_by_name['fingerprint']._serialized_options = b'\272H\007r\005\020\001\030\200\001'
   _globals['_ALERT'].fields_by_name['name']._loaded_options = None
   _globals['_ALERT'].fields_by_name['name']._serialized_options = b'\272H\007r\005\020\001\030\200\002'
   _globals['_ALERT'].fields_by_name['severity']._loaded_options = None
-  _globals['_ALERT'].fields_by_name['severity']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
+  _globals['_ALERT'].fields_by_name['severity']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_ALERT'].fields_by_name['status']._loaded_options = None
   _globals['_ALERT'].fields_by_name['status']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_ALERT'].fields_by_name['labels']._loaded_options = None
-  _globals['_ALERT'].fields_by_name['labels']._serialized_options = b'\272H\025\232\001\022\020@\"\007r\005\020\001\030\200\001*\005r\003\030\200\004'
+  _globals['_ALERT'].fields_by_name['labels']._serialized_options = b'\272H\025\232\001\022\020`\"\007r\005\020\001\030\200\002*\005r\003(\200\010'
   _globals['_ALERT'].fields_by_name['annotations']._loaded_options = None
-  _globals['_ALERT'].fields_by_name['annotations']._serialized_options = b'\272H\025\232\001\022\020\020\"\007r\005\020\001\030\200\001*\005r\003\030\200 '
+  _globals['_ALERT'].fields_by_name['annotations']._serialized_options = b'\272H\025\232\001\022\0200\"\007r\005\020\001\030\200\002*\005r\003(\200@'
   _globals['_ALERT'].fields_by_name['starts_at']._loaded_options = None
   _globals['_ALERT'].fields_by_name['starts_at']._serialized_options = b'\272H\003\310\001\001'
   _globals['_ALERT'].fields_by_name['generator_url']._loaded_options = None
-  _globals['_ALERT'].fields_by_name['generator_url']._serialized_options = b'\272H\013r\006\030\200\020\210\001\001\330\001\001'
+  _globals['_ALERT'].fields_by_name['generator_url']._serialized_options = b'\272H\005r\003\030\200\020'
   _globals['_ALERT'].fields_by_name['source']._loaded_options = None
   _globals['_ALERT'].fields_by_name['source']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_ALERT'].fields_by_name['incident_id']._loaded_options = None
   _globals['_ALERT'].fields_by_name['incident_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_ALERT'].fields_by_name['raw_severity']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['raw_severity']._serialized_options = b'\272H\005r\003\030\200\002'
   _globals['_ALERT']._loaded_options = None
-  _globals['_ALERT']._serialized_options = b'\272H\207\002\032u\n\027alert.ends_after_starts\022$ends_at must not be before starts_at\0324!has(this.ends_at) || this.ends_at >= this.starts_at\032\215\001\n\033alert.firing_has_no_ends_at\022Fa firing alert has no ends_at (Alertmanager\'s zero time maps to unset)\032&this.status != 1 || !has(this.ends_at)'
-  _globals['_ALERTSOURCE']._serialized_start=1414
-  _globals['_ALERTSOURCE']._serialized_end=1511
+  _globals['_ALERT']._serialized_options = b'\272H\246\002\032u\n\027alert.ends_after_starts\022$ends_at must not be before starts_at\0324!has(this.ends_at) || this.ends_at >= this.starts_at\032\254\001\n\030alert.fingerprint_format\022EPrometheus, Loki and Grafana fingerprints are 16 lowercase hex digits\032I!(this.source in [1, 3, 4]) || this.fingerprint.matches(\'^[0-9a-f]{16}$\')'
+  _globals['_ALERTNOTIFICATION_GROUPLABELSENTRY']._loaded_options = None
+  _globals['_ALERTNOTIFICATION_GROUPLABELSENTRY']._serialized_options = b'8\001'
+  _globals['_ALERTNOTIFICATION_COMMONLABELSENTRY']._loaded_options = None
+  _globals['_ALERTNOTIFICATION_COMMONLABELSENTRY']._serialized_options = b'8\001'
+  _globals['_ALERTNOTIFICATION_COMMONANNOTATIONSENTRY']._loaded_options = None
+  _globals['_ALERTNOTIFICATION_COMMONANNOTATIONSENTRY']._serialized_options = b'8\001'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['receiver']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['receiver']._serialized_options = b'\272H\005r\003\030\200\002'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['status']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['status']._serialized_options = b'\272H\013\202\001\010\020\001\030\000\030\001\030\002'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['group_key']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['group_key']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_ALERTNOTIFICATION'].fields_by_name['group_labels']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['group_labels']._serialized_options = b'\272H\025\232\001\022\020`\"\007r\005\020\001\030\200\002*\005r\003(\200\010'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['common_labels']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['common_labels']._serialized_options = b'\272H\025\232\001\022\020`\"\007r\005\020\001\030\200\002*\005r\003(\200\010'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['common_annotations']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['common_annotations']._serialized_options = b'\272H\025\232\001\022\0200\"\007r\005\020\001\030\200\002*\005r\003(\200@'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['external_url']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['external_url']._serialized_options = b'\272H\005r\003\030\200\020'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['truncated_alerts']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['truncated_alerts']._serialized_options = b'\272H\006*\004\030\300\204='
+  _globals['_ALERTNOTIFICATION'].fields_by_name['version']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['version']._serialized_options = b'\272H\004r\002\030\020'
+  _globals['_ALERTNOTIFICATION'].fields_by_name['alert_index']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['alert_index']._serialized_options = b'\272H\006*\004\030\300\204='
+  _globals['_ALERTNOTIFICATION'].fields_by_name['alert_count']._loaded_options = None
+  _globals['_ALERTNOTIFICATION'].fields_by_name['alert_count']._serialized_options = b'\272H\006*\004\030\300\204='
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['org_id']._loaded_options = None
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['org_id']._serialized_options = b'\272H\004\"\002(\000'
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['title']._loaded_options = None
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['title']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['state']._loaded_options = None
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['state']._serialized_options = b'\272H\004r\002\030@'
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['message']._loaded_options = None
+  _globals['_GRAFANANOTIFICATIONDETAILS'].fields_by_name['message']._serialized_options = b'\272H\006r\004(\200\200\002'
+  _globals['_GRAFANAALERTDETAILS_VALUESENTRY']._loaded_options = None
+  _globals['_GRAFANAALERTDETAILS_VALUESENTRY']._serialized_options = b'8\001'
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['silence_url']._loaded_options = None
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['silence_url']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['dashboard_url']._loaded_options = None
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['dashboard_url']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['panel_url']._loaded_options = None
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['panel_url']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['image_url']._loaded_options = None
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['image_url']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['values']._loaded_options = None
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['values']._serialized_options = b'\272H\024\232\001\021\020@\"\007r\005\020\001\030\200\002*\004\022\002@\001'
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['value_string']._loaded_options = None
+  _globals['_GRAFANAALERTDETAILS'].fields_by_name['value_string']._serialized_options = b'\272H\006r\004(\200\200\001'
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['state']._loaded_options = None
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['state']._serialized_options = b'\272H#r!R\006activeR\nsuppressedR\013unprocessed'
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['silenced_by']._loaded_options = None
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['silenced_by']._serialized_options = b'\272H\016\222\001\013\020@\"\007r\005\020\001\030\200\001'
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['inhibited_by']._loaded_options = None
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['inhibited_by']._serialized_options = b'\272H\016\222\001\013\020@\"\007r\005\020\001\030\200\001'
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['muted_by']._loaded_options = None
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['muted_by']._serialized_options = b'\272H\016\222\001\013\020@\"\007r\005\020\001\030\200\002'
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['receivers']._loaded_options = None
+  _globals['_ALERTMANAGERALERTSTATE'].fields_by_name['receivers']._serialized_options = b'\272H\016\222\001\013\020@\"\007r\005\020\001\030\200\002'
+  _globals['_ALERTSOURCE']._serialized_start=3848
+  _globals['_ALERTSOURCE']._serialized_end=4023
   _globals['_ALERT']._serialized_start=180
-  _globals['_ALERT']._serialized_end=1412
-  _globals['_ALERT_LABELSENTRY']._serialized_start=1021
-  _globals['_ALERT_LABELSENTRY']._serialized_end=1078
-  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_start=1080
-  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_end=1142
+  _globals['_ALERT']._serialized_end=1796
+  _globals['_ALERT_LABELSENTRY']._serialized_start=1374
+  _globals['_ALERT_LABELSENTRY']._serialized_end=1431
+  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_start=1433
+  _globals['_ALERT_ANNOTATIONSENTRY']._serialized_end=1495
+  _globals['_ALERTNOTIFICATION']._serialized_start=1799
+  _globals['_ALERTNOTIFICATION']._serialized_end=2892
+  _globals['_ALERTNOTIFICATION_GROUPLABELSENTRY']._serialized_start=2695
+  _globals['_ALERTNOTIFICATION_GROUPLABELSENTRY']._serialized_end=2757
+  _globals['_ALERTNOTIFICATION_COMMONLABELSENTRY']._serialized_start=2759
+  _globals['_ALERTNOTIFICATION_COMMONLABELSENTRY']._serialized_end=2822
+  _globals['_ALERTNOTIFICATION_COMMONANNOTATIONSENTRY']._serialized_start=2824
+  _globals['_ALERTNOTIFICATION_COMMONANNOTATIONSENTRY']._serialized_end=2892
+  _globals['_GRAFANANOTIFICATIONDETAILS']._serialized_start=2895
+  _globals['_GRAFANANOTIFICATIONDETAILS']._serialized_end=3055
+  _globals['_GRAFANAALERTDETAILS']._serialized_start=3058
+  _globals['_GRAFANAALERTDETAILS']._serialized_end=3496
+  _globals['_GRAFANAALERTDETAILS_VALUESENTRY']._serialized_start=3439
+  _globals['_GRAFANAALERTDETAILS_VALUESENTRY']._serialized_end=3496
+  _globals['_ALERTMANAGERALERTSTATE']._serialized_start=3499
+  _globals['_ALERTMANAGERALERTSTATE']._serialized_end=3845
 # @@protoc_insertion_point(module_scope)

@@ -30,9 +30,15 @@ class _AlertSourceEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AlertSour
     ALERT_SOURCE_UNSPECIFIED: _AlertSource.ValueType  # 0
     """Not set; never a valid source."""
     ALERT_SOURCE_PROMETHEUS: _AlertSource.ValueType  # 1
-    """Prometheus through Alertmanager's webhook."""
+    """Prometheus through Alertmanager's webhook or API."""
     ALERT_SOURCE_CUSTOM: _AlertSource.ValueType  # 2
     """Any other producer that follows the same shape."""
+    ALERT_SOURCE_GRAFANA: _AlertSource.ValueType  # 3
+    """Grafana Alerting through its webhook contact point."""
+    ALERT_SOURCE_LOKI: _AlertSource.ValueType  # 4
+    """Loki's ruler through Alertmanager."""
+    ALERT_SOURCE_KUBERNETES: _AlertSource.ValueType  # 5
+    """A Kubernetes `Warning` event."""
 
 class AlertSource(_AlertSource, metaclass=_AlertSourceEnumTypeWrapper):
     """The monitoring system an alert comes from."""
@@ -40,16 +46,30 @@ class AlertSource(_AlertSource, metaclass=_AlertSourceEnumTypeWrapper):
 ALERT_SOURCE_UNSPECIFIED: AlertSource.ValueType  # 0
 """Not set; never a valid source."""
 ALERT_SOURCE_PROMETHEUS: AlertSource.ValueType  # 1
-"""Prometheus through Alertmanager's webhook."""
+"""Prometheus through Alertmanager's webhook or API."""
 ALERT_SOURCE_CUSTOM: AlertSource.ValueType  # 2
 """Any other producer that follows the same shape."""
+ALERT_SOURCE_GRAFANA: AlertSource.ValueType  # 3
+"""Grafana Alerting through its webhook contact point."""
+ALERT_SOURCE_LOKI: AlertSource.ValueType  # 4
+"""Loki's ruler through Alertmanager."""
+ALERT_SOURCE_KUBERNETES: AlertSource.ValueType  # 5
+"""A Kubernetes `Warning` event."""
 Global___AlertSource: _TypeAlias = AlertSource  # noqa: Y015
 
 @_typing.final
 class Alert(_message.Message):
     """A monitoring signal that may trigger an incident. Carries one alert of an
-    Alertmanager (v4) webhook without loss: `fingerprint`, `status`, `labels`,
-    `annotations`, `startsAt`, `endsAt` and `generatorURL` map field for field.
+    Alertmanager (v4) or Grafana webhook, or of Alertmanager's API v2, without
+    loss: `fingerprint`, `status`, `labels`, `annotations`, `startsAt`,
+    `endsAt` and `generatorURL` map field for field, the notification that
+    delivered it travels in `notification`, Grafana's extra fields in
+    `grafana`, and Alertmanager's silence and inhibition state in
+    `alertmanager`.
+
+    Bounds: Prometheus, Alertmanager and Grafana set no limit on labels or
+    annotations; the bounds below are several times what real alerting rules
+    carry, and keep the largest valid alert within the decode limit.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -106,45 +126,60 @@ class Alert(_message.Message):
     GENERATOR_URL_FIELD_NUMBER: _builtins.int
     SOURCE_FIELD_NUMBER: _builtins.int
     INCIDENT_ID_FIELD_NUMBER: _builtins.int
+    RAW_SEVERITY_FIELD_NUMBER: _builtins.int
+    NOTIFICATION_FIELD_NUMBER: _builtins.int
+    GRAFANA_FIELD_NUMBER: _builtins.int
+    ALERTMANAGER_FIELD_NUMBER: _builtins.int
+    RESOURCE_FIELD_NUMBER: _builtins.int
     alert_id: _builtins.str
-    """Required. The alert's identifier, derived from its fingerprint, for
-    example `<fingerprint>-<starts_at in Unix seconds>` so that each firing of
-    a rule is a distinct alert; at most 128 letters, digits, `.`, `_`, `:` and
-    `-`.
+    """Required. The alert's identifier, derived from its fingerprint and start:
+    `<fingerprint>-<starts_at in Unix seconds>`, so that each firing of a
+    rule is a distinct alert (see the adapters for other sources); at most
+    128 letters, digits, `.`, `_`, `:` and `-`.
     """
     fingerprint: _builtins.str
-    """Required. Alertmanager's fingerprint of the label set: 16 lowercase hex
-    digits.
+    """Required. The source's identity of the alert's label set: for
+    Prometheus, Loki and Grafana their fingerprint, 16 lowercase hex digits
+    (rule `alert.fingerprint_format`); for other sources their own stable
+    identifier, for example a Kubernetes event's uid. 1 to 128 characters.
     """
     name: _builtins.str
     """Required. The alerting rule's name (the `alertname` label); 1 to 256
     characters.
     """
     severity: _sre_pb2.Severity.ValueType
-    """Required. The severity, mapped from the `severity` label."""
+    """Optional. The severity, mapped from `raw_severity` through the
+    `Severity` aliases; unspecified when the alert carries no severity, or
+    one no alias covers.
+    """
     status: _sre_pb2.AlertStatus.ValueType
-    """Required. Whether the alert fires, has resolved, is silenced or has been
-    acknowledged.
+    """Required. Whether the alert fires, has resolved, is silenced, inhibited
+    or has been acknowledged.
     """
     generator_url: _builtins.str
-    """Optional. The link back to the expression that fired; an absolute URI of
-    at most 2048 characters.
+    """Optional. The link back to the expression or rule that fired, as sent;
+    at most 2048 characters. Not checked as a URI: Grafana sends it without
+    a scheme when its root URL is not set.
     """
     source: Global___AlertSource.ValueType
     """Required. The monitoring system the alert comes from."""
     incident_id: _builtins.str
     """Optional. The incident the alert is correlated to; a UUID."""
+    raw_severity: _builtins.str
+    """Optional. The severity as the source spelled it, before mapping (for
+    Alertmanager and Grafana the `severity` label); at most 256 characters.
+    """
     @_builtins.property
     def labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
-        """Optional. The alert's labels as sent; at most 64 pairs, names of 1 to 128
-        characters, values of at most 512.
+        """Optional. The alert's labels as sent; at most 96 pairs, names of 1 to
+        256 characters, values of at most 1024 bytes.
         """
 
     @_builtins.property
     def annotations(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
         """Optional. The alert's annotations (summary, description, runbook URL) as
-        sent; at most 16 pairs, names of 1 to 128 characters, values of at most
-        4096.
+        sent; at most 48 pairs, names of 1 to 256 characters, values of at most
+        8192 bytes.
         """
 
     @_builtins.property
@@ -153,7 +188,33 @@ class Alert(_message.Message):
 
     @_builtins.property
     def ends_at(self) -> _timestamp_pb2.Timestamp:
-        """Optional. When the alert stopped firing; unset while it fires."""
+        """Optional. When the alert stopped firing, or, for a firing alert read from
+        Alertmanager's API, when it will be considered resolved unless it fires
+        again (a time in the future). Unset while the source gives no end
+        (Alertmanager's zero time).
+        """
+
+    @_builtins.property
+    def notification(self) -> Global___AlertNotification:
+        """Optional. The notification that delivered the alert: receiver, group,
+        common labels and annotations.
+        """
+
+    @_builtins.property
+    def grafana(self) -> Global___GrafanaAlertDetails:
+        """Optional. What Grafana adds to each alert of its webhook."""
+
+    @_builtins.property
+    def alertmanager(self) -> Global___AlertmanagerAlertState:
+        """Optional. Alertmanager's own state of the alert, as its API v2 reports
+        it: silences, inhibitions, receivers.
+        """
+
+    @_builtins.property
+    def resource(self) -> _sre_pb2.ResourceRef:
+        """Optional. The object the alert is about, when the source names one (a
+        Kubernetes event's `involvedObject`).
+        """
 
     def __init__(
         self,
@@ -170,11 +231,347 @@ class Alert(_message.Message):
         generator_url: _builtins.str = ...,
         source: Global___AlertSource.ValueType = ...,
         incident_id: _builtins.str = ...,
+        raw_severity: _builtins.str = ...,
+        notification: Global___AlertNotification | None = ...,
+        grafana: Global___GrafanaAlertDetails | None = ...,
+        alertmanager: Global___AlertmanagerAlertState | None = ...,
+        resource: _sre_pb2.ResourceRef | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["alertmanager", b"alertmanager", "ends_at", b"ends_at", "grafana", b"grafana", "notification", b"notification", "resource", b"resource", "starts_at", b"starts_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_id", b"alert_id", "annotations", b"annotations", "ends_at", b"ends_at", "fingerprint", b"fingerprint", "generator_url", b"generator_url", "incident_id", b"incident_id", "labels", b"labels", "name", b"name", "severity", b"severity", "source", b"source", "starts_at", b"starts_at", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_id", b"alert_id", "alertmanager", b"alertmanager", "annotations", b"annotations", "ends_at", b"ends_at", "fingerprint", b"fingerprint", "generator_url", b"generator_url", "grafana", b"grafana", "incident_id", b"incident_id", "labels", b"labels", "name", b"name", "notification", b"notification", "raw_severity", b"raw_severity", "resource", b"resource", "severity", b"severity", "source", b"source", "starts_at", b"starts_at", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Alert: _TypeAlias = Alert  # noqa: Y015
+
+@_typing.final
+class AlertNotification(_message.Message):
+    """The webhook notification an alert arrived in: Alertmanager's webhook
+    (version 4) and Grafana's (version 1) share this shape. Every alert of a
+    notification carries the same context.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class GroupLabelsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    @_typing.final
+    class CommonLabelsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    @_typing.final
+    class CommonAnnotationsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    RECEIVER_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    GROUP_KEY_FIELD_NUMBER: _builtins.int
+    GROUP_LABELS_FIELD_NUMBER: _builtins.int
+    COMMON_LABELS_FIELD_NUMBER: _builtins.int
+    COMMON_ANNOTATIONS_FIELD_NUMBER: _builtins.int
+    EXTERNAL_URL_FIELD_NUMBER: _builtins.int
+    TRUNCATED_ALERTS_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    GRAFANA_FIELD_NUMBER: _builtins.int
+    ALERT_INDEX_FIELD_NUMBER: _builtins.int
+    ALERT_COUNT_FIELD_NUMBER: _builtins.int
+    receiver: _builtins.str
+    """Optional. The receiver the notification was sent to; at most 256
+    characters.
+    """
+    status: _sre_pb2.AlertStatus.ValueType
+    """Optional. The group's status, `firing` while any alert of the group
+    fires.
+    """
+    group_key: _builtins.str
+    """Optional. The key identifying the group of alerts, for deduplication;
+    at most 4096 characters.
+    """
+    external_url: _builtins.str
+    """Optional. The link back to the sending Alertmanager or Grafana, as sent;
+    at most 2048 characters.
+    """
+    truncated_alerts: _builtins.int
+    """Optional. How many alerts the sender left out of the notification
+    (`max_alerts`); at most 1000000.
+    """
+    version: _builtins.str
+    """Optional. The webhook format's version as sent: `4` for Alertmanager,
+    `1` for Grafana; at most 16 characters.
+    """
+    alert_index: _builtins.int
+    """Optional. The index of this alert in the notification's `alerts`, from
+    0, so the notification can be rebuilt in order.
+    """
+    alert_count: _builtins.int
+    """Optional. How many alerts the notification carried; at most 1000000."""
+    @_builtins.property
+    def group_labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Optional. The labels the group is formed by; bounded as `Alert.labels`."""
+
+    @_builtins.property
+    def common_labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Optional. The labels every alert of the notification shares; bounded as
+        `Alert.labels`.
+        """
+
+    @_builtins.property
+    def common_annotations(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Optional. The annotations every alert of the notification shares;
+        bounded as `Alert.annotations`.
+        """
+
+    @_builtins.property
+    def grafana(self) -> Global___GrafanaNotificationDetails:
+        """Optional. What Grafana adds to its notifications."""
+
+    def __init__(
+        self,
+        *,
+        receiver: _builtins.str = ...,
+        status: _sre_pb2.AlertStatus.ValueType = ...,
+        group_key: _builtins.str = ...,
+        group_labels: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        common_labels: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        common_annotations: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        external_url: _builtins.str = ...,
+        truncated_alerts: _builtins.int = ...,
+        version: _builtins.str = ...,
+        grafana: Global___GrafanaNotificationDetails | None = ...,
+        alert_index: _builtins.int = ...,
+        alert_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["grafana", b"grafana"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_count", b"alert_count", "alert_index", b"alert_index", "common_annotations", b"common_annotations", "common_labels", b"common_labels", "external_url", b"external_url", "grafana", b"grafana", "group_key", b"group_key", "group_labels", b"group_labels", "receiver", b"receiver", "status", b"status", "truncated_alerts", b"truncated_alerts", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AlertNotification: _TypeAlias = AlertNotification  # noqa: Y015
+
+@_typing.final
+class GrafanaNotificationDetails(_message.Message):
+    """What Grafana adds to a webhook notification (its deprecated fields
+    included, kept because senders still send them).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    org_id: _builtins.int
+    """Optional. The Grafana organisation; not negative."""
+    title: _builtins.str
+    """Optional. The rendered title; at most 4096 characters."""
+    state: _builtins.str
+    """Optional. Grafana's state word, for example `alerting` or `ok`; at most
+    64 characters.
+    """
+    message: _builtins.str
+    """Optional. The rendered message; at most 32768 bytes."""
+    def __init__(
+        self,
+        *,
+        org_id: _builtins.int = ...,
+        title: _builtins.str = ...,
+        state: _builtins.str = ...,
+        message: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["message", b"message", "org_id", b"org_id", "state", b"state", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GrafanaNotificationDetails: _TypeAlias = GrafanaNotificationDetails  # noqa: Y015
+
+@_typing.final
+class GrafanaAlertDetails(_message.Message):
+    """What Grafana adds to each alert of its webhook."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.float
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.float = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    SILENCE_URL_FIELD_NUMBER: _builtins.int
+    DASHBOARD_URL_FIELD_NUMBER: _builtins.int
+    PANEL_URL_FIELD_NUMBER: _builtins.int
+    IMAGE_URL_FIELD_NUMBER: _builtins.int
+    VALUES_FIELD_NUMBER: _builtins.int
+    VALUE_STRING_FIELD_NUMBER: _builtins.int
+    HAS_VALUES_FIELD_NUMBER: _builtins.int
+    silence_url: _builtins.str
+    """Optional. The link to silence the alert, as sent; at most 4096
+    characters.
+    """
+    dashboard_url: _builtins.str
+    """Optional. The link to the dashboard, as sent (may be empty); at most
+    4096 characters.
+    """
+    panel_url: _builtins.str
+    """Optional. The link to the panel, as sent (may be empty); at most 4096
+    characters.
+    """
+    image_url: _builtins.str
+    """Optional. The link to a screenshot of the panel; at most 4096
+    characters.
+    """
+    value_string: _builtins.str
+    """Optional. The values with their labels, as Grafana renders them; at most
+    16384 bytes.
+    """
+    has_values: _builtins.bool
+    """Optional. Whether the webhook carried `values` (Grafana sends `{}` for a
+    rule without expressions, older releases leave it out).
+    """
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]:
+        """Optional. The values of the rule's expressions that set the state, by
+        reference id (`A`, `B`); at most 64, finite.
+        """
+
+    def __init__(
+        self,
+        *,
+        silence_url: _builtins.str = ...,
+        dashboard_url: _builtins.str = ...,
+        panel_url: _builtins.str = ...,
+        image_url: _builtins.str = ...,
+        values: _abc.Mapping[_builtins.str, _builtins.float] | None = ...,
+        value_string: _builtins.str = ...,
+        has_values: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dashboard_url", b"dashboard_url", "has_values", b"has_values", "image_url", b"image_url", "panel_url", b"panel_url", "silence_url", b"silence_url", "value_string", b"value_string", "values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GrafanaAlertDetails: _TypeAlias = GrafanaAlertDetails  # noqa: Y015
+
+@_typing.final
+class AlertmanagerAlertState(_message.Message):
+    """Alertmanager's state of one alert, as `GET /api/v2/alerts` returns it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATE_FIELD_NUMBER: _builtins.int
+    SILENCED_BY_FIELD_NUMBER: _builtins.int
+    INHIBITED_BY_FIELD_NUMBER: _builtins.int
+    MUTED_BY_FIELD_NUMBER: _builtins.int
+    RECEIVERS_FIELD_NUMBER: _builtins.int
+    UPDATED_AT_FIELD_NUMBER: _builtins.int
+    state: _builtins.str
+    """Required. Alertmanager's state word: `active`, `suppressed` or
+    `unprocessed`.
+    """
+    @_builtins.property
+    def silenced_by(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Optional. The ids of the silences that mute the alert; at most 64."""
+
+    @_builtins.property
+    def inhibited_by(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Optional. The fingerprints of the alerts that inhibit this one; at most
+        64.
+        """
+
+    @_builtins.property
+    def muted_by(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Optional. The time intervals that mute the alert; at most 64."""
+
+    @_builtins.property
+    def receivers(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Optional. The receivers the alert is routed to; at most 64."""
+
+    @_builtins.property
+    def updated_at(self) -> _timestamp_pb2.Timestamp:
+        """Optional. When Alertmanager last updated the alert."""
+
+    def __init__(
+        self,
+        *,
+        state: _builtins.str = ...,
+        silenced_by: _abc.Iterable[_builtins.str] | None = ...,
+        inhibited_by: _abc.Iterable[_builtins.str] | None = ...,
+        muted_by: _abc.Iterable[_builtins.str] | None = ...,
+        receivers: _abc.Iterable[_builtins.str] | None = ...,
+        updated_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["updated_at", b"updated_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inhibited_by", b"inhibited_by", "muted_by", b"muted_by", "receivers", b"receivers", "silenced_by", b"silenced_by", "state", b"state", "updated_at", b"updated_at"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AlertmanagerAlertState: _TypeAlias = AlertmanagerAlertState  # noqa: Y015

@@ -25,15 +25,18 @@ _sym_db = _symbol_database.Default()
 from ameide_core_proto.sre.core.v1 import alert_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_alert__pb2
 from ameide_core_proto.sre.core.v1 import health_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_health__pb2
 from ameide_core_proto.sre.core.v1 import incident_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_incident__pb2
+from ameide_core_proto.sre.core.v1 import postmortem_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_postmortem__pb2
 from ameide_core_proto.sre.core.v1 import runbook_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_runbook__pb2
+from ameide_core_proto.sre.core.v1 import service_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_service__pb2
 from ameide_core_proto.sre.core.v1 import slo_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_slo__pb2
 from ameide_core_proto.sre.core.v1 import sre_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_sre__pb2
 from ameide_core_proto.sre import _buf_validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)ameide_core_proto/sre/core/v1/facts.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a)ameide_core_proto/sre/core/v1/alert.proto\x1a*ameide_core_proto/sre/core/v1/health.proto\x1a,ameide_core_proto/sre/core/v1/incident.proto\x1a+ameide_core_proto/sre/core/v1/runbook.proto\x1a\'ameide_core_proto/sre/core/v1/slo.proto\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x0e\n\rSreDomainFact\x12I\n\x04meta\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SreMessageMetaB\x06\xbaH\x03\xc8\x01\x01R\x04meta\x12K\n\x07subject\x18\x02 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.SreSubjectB\x06\xbaH\x03\xc8\x01\x01R\x07subject\x12[\n\x10incident_created\x18\n \x01(\x0b\x32..ameide_core_proto.sre.core.v1.IncidentCreatedH\x00R\x0fincidentCreated\x12t\n\x19incident_severity_changed\x18\x0b \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.IncidentSeverityChangedH\x00R\x17incidentSeverityChanged\x12^\n\x11incident_assigned\x18\x0c \x01(\x0b\x32/.ameide_core_proto.sre.core.v1.IncidentAssignedH\x00R\x10incidentAssigned\x12~\n\x1dincident_timeline_entry_added\x18\r \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.IncidentTimelineEntryAddedH\x00R\x1aincidentTimelineEntryAdded\x12^\n\x11incident_resolved\x18\x0e \x01(\x0b\x32/.ameide_core_proto.sre.core.v1.IncidentResolvedH\x00R\x10incidentResolved\x12X\n\x0fincident_closed\x18\x0f \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.IncidentClosedH\x00R\x0eincidentClosed\x12U\n\x0e\x61lert_ingested\x18\x14 \x01(\x0b\x32,.ameide_core_proto.sre.core.v1.AlertIngestedH\x00R\ralertIngested\x12\x61\n\x12\x61lert_acknowledged\x18\x15 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.AlertAcknowledgedH\x00R\x11\x61lertAcknowledged\x12h\n\x11\x61lerts_correlated\x18\x16 \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncidentH\x00R\x10\x61lertsCorrelated\x12X\n\x0frunbook_created\x18\x1e \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.RunbookCreatedH\x00R\x0erunbookCreated\x12z\n\x1brunbook_execution_completed\x18\x1f \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.RunbookExecutionCompletedH\x00R\x19runbookExecutionCompleted\x12L\n\x0bslo_created\x18( \x01(\x0b\x32).ameide_core_proto.sre.core.v1.SLOCreatedH\x00R\nsloCreated\x12q\n\x18sli_measurement_recorded\x18) \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.SLIMeasurementRecordedH\x00R\x16sliMeasurementRecorded\x12\x65\n\x14slo_budget_exhausted\x18* \x01(\x0b\x32\x31.ameide_core_proto.sre.core.v1.SLOBudgetExhaustedH\x00R\x12sloBudgetExhausted\x12h\n\x15health_check_recorded\x18\x32 \x01(\x0b\x32\x32.ameide_core_proto.sre.core.v1.HealthCheckRecordedH\x00R\x13healthCheckRecorded\x12\x65\n\x14\x66leet_state_recorded\x18\x33 \x01(\x0b\x32\x31.ameide_core_proto.sre.core.v1.FleetStateRecordedH\x00R\x12\x66leetStateRecorded:\x1b\xca\xda\x18\x13sre.domain.facts.v1\xf0\xda\x18\x01\x42\r\n\x04\x66\x61\x63t\x12\x05\xbaH\x02\x08\x01\"\xb9\x01\n\x0fIncidentCreated\x12K\n\x08incident\x18\x01 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.IncidentB\x06\xbaH\x03\xc8\x01\x01R\x08incident:Y\xd2\xda\x18-io.ameide.sre.domain.fact.incident_created.v1\xda\xda\x18\x08Incident\xe8\xda\x18\x01\xfa\xda\x18\x14incident.incident_id\"\xfc\x03\n\x17IncidentSeverityChanged\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12`\n\x11previous_severity\x18\x02 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x10previousSeverity\x12O\n\x08severity\x18\x03 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12\"\n\x06reason\x18\x04 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x08R\x06reason:\xde\x01\xbaH\x85\x01\x1a\x82\x01\n*incident_severity_changed.severity_differs\x12+severity must differ from previous_severity\x1a\'this.severity != this.previous_severity\xd2\xda\x18\x36io.ameide.sre.domain.fact.incident_severity_changed.v1\xda\xda\x18\x08Incident\xfa\xda\x18\x0bincident_id\"\xd1\x02\n\x10IncidentAssigned\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12K\n\x08\x61ssignee\x18\x02 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x08\x61ssignee\x12T\n\x11previous_assignee\x18\x03 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorR\x10previousAssignee\x12 \n\x06reason\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x06reason:M\xd2\xda\x18.io.ameide.sre.domain.fact.incident_assigned.v1\xda\xda\x18\x08Incident\xfa\xda\x18\x0bincident_id\"\xf6\x01\n\x1aIncidentTimelineEntryAdded\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12R\n\x05\x65ntry\x18\x02 \x01(\x0b\x32\x34.ameide_core_proto.sre.core.v1.IncidentTimelineEntryB\x06\xbaH\x03\xc8\x01\x01R\x05\x65ntry:Y\xd2\xda\x18:io.ameide.sre.domain.fact.incident_timeline_entry_added.v1\xda\xda\x18\x08Incident\xfa\xda\x18\x0bincident_id\"\xd6\x03\n\x10IncidentResolved\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12\x43\n\x0bresolved_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\nresolvedAt\x12\x39\n\x12resolution_summary\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80 R\x11resolutionSummary\x12\'\n\nroot_cause\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\trootCause\x12O\n\x08severity\x18\x05 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12N\n\x0ftime_to_resolve\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationB\x0b\xbaH\x08\xaa\x01\x02\x32\x00\xc8\x01\x01R\rtimeToResolve:M\xd2\xda\x18.io.ameide.sre.domain.fact.incident_resolved.v1\xda\xda\x18\x08Incident\xfa\xda\x18\x0bincident_id\"\xce\x02\n\x0eIncidentClosed\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12?\n\tclosed_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x08\x63losedAt\x12+\n\x0c\x63losing_note\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0b\x63losingNote\x12V\n\x0c\x62\x61\x63klog_refs\x18\x04 \x03(\x0b\x32).ameide_core_proto.sre.core.v1.BacklogRefB\x08\xbaH\x05\x92\x01\x02\x10\x14R\x0b\x62\x61\x63klogRefs:K\xd2\xda\x18,io.ameide.sre.domain.fact.incident_closed.v1\xda\xda\x18\x08Incident\xfa\xda\x18\x0bincident_id\"\x9f\x01\n\rAlertIngested\x12\x42\n\x05\x61lert\x18\x01 \x01(\x0b\x32$.ameide_core_proto.sre.core.v1.AlertB\x06\xbaH\x03\xc8\x01\x01R\x05\x61lert:J\xd2\xda\x18+io.ameide.sre.domain.fact.alert_ingested.v1\xda\xda\x18\x05\x41lert\xfa\xda\x18\x0e\x61lert.alert_id\"\xe8\x02\n\x11\x41lertAcknowledged\x12\x44\n\x08\x61lert_id\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x07\x61lertId\x12X\n\x0f\x61\x63knowledged_by\x18\x02 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedBy\x12K\n\x0f\x61\x63knowledged_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedAt\x12\x1c\n\x04note\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x04note:H\xd2\xda\x18/io.ameide.sre.domain.fact.alert_acknowledged.v1\xda\xda\x18\x05\x41lert\xfa\xda\x18\x08\x61lert_id\"\xea\x01\n\x1a\x41lertsCorrelatedToIncident\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12R\n\talert_ids\x18\x02 \x03(\tB5\xbaH2\x92\x01/\x08\x01\x10\xf4\x03\x18\x01\"&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08\x61lertIds:M\xd2\xda\x18.io.ameide.sre.domain.fact.alerts_correlated.v1\xda\xda\x18\x08Incident\xfa\xda\x18\x0bincident_id\"\xb1\x01\n\x0eRunbookCreated\x12H\n\x07runbook\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.RunbookB\x06\xbaH\x03\xc8\x01\x01R\x07runbook:U\xd2\xda\x18,io.ameide.sre.domain.fact.runbook_created.v1\xda\xda\x18\x07Runbook\xe8\xda\x18\x01\xfa\xda\x18\x12runbook.runbook_id\"\xd3\x01\n\x19RunbookExecutionCompleted\x12U\n\texecution\x18\x01 \x01(\x0b\x32/.ameide_core_proto.sre.core.v1.RunbookExecutionB\x06\xbaH\x03\xc8\x01\x01R\texecution:_\xd2\xda\x18\x38io.ameide.sre.domain.fact.runbook_execution_completed.v1\xda\xda\x18\x07Runbook\xfa\xda\x18\x14\x65xecution.runbook_id\"\x91\x01\n\nSLOCreated\x12<\n\x03slo\x18\x01 \x01(\x0b\x32\".ameide_core_proto.sre.core.v1.SLOB\x06\xbaH\x03\xc8\x01\x01R\x03slo:E\xd2\xda\x18(io.ameide.sre.domain.fact.slo_created.v1\xda\xda\x18\x03SLO\xe8\xda\x18\x01\xfa\xda\x18\nslo.slo_id\"\x93\x02\n\x16SLIMeasurementRecorded\x12W\n\x0bmeasurement\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SLIMeasurementB\x06\xbaH\x03\xc8\x01\x01R\x0bmeasurement\x12H\n\x06\x62udget\x18\x02 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.ErrorBudgetStatusR\x06\x62udget:V\xd2\xda\x18\x35io.ameide.sre.domain.fact.sli_measurement_recorded.v1\xda\xda\x18\x03SLO\xfa\xda\x18\x12measurement.slo_id\"\xb5\x03\n\x12SLOBudgetExhausted\x12%\n\x08slo_name\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x07sloName\x12P\n\x06\x62udget\x18\x02 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.ErrorBudgetStatusB\x06\xbaH\x03\xc8\x01\x01R\x06\x62udget\x12>\n\x0etarget_percent\x18\x03 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x11\x00\x00\x00\x00\x00\x00Y@!\x00\x00\x00\x00\x00\x00\x00\x00R\rtargetPercent:\xe5\x01\xbaH\x94\x01\x1a\x91\x01\n!slo_budget_exhausted.budget_spent\x12\x34\x61n exhausted budget has consumed_ratio of at least 1\x1a\x36!has(this.budget) || this.budget.consumed_ratio >= 1.0\xd2\xda\x18\x31io.ameide.sre.domain.fact.slo_budget_exhausted.v1\xda\xda\x18\x03SLO\xfa\xda\x18\rbudget.slo_id\"\xb6\x02\n\x13HealthCheckRecorded\x12U\n\x0chealth_check\x18\x01 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.HealthCheckB\x06\xbaH\x03\xc8\x01\x01R\x0bhealthCheck\x12^\n\x0fprevious_status\x18\x02 \x01(\x0e\x32+.ameide_core_proto.sre.core.v1.HealthStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01R\x0epreviousStatus:h\xd2\xda\x18\x32io.ameide.sre.domain.fact.health_check_recorded.v1\xda\xda\x18\x0bHealthCheck\xe8\xda\x18\x01\xfa\xda\x18\x1bhealth_check.healthcheck_id\"\xce\x01\n\x12\x46leetStateRecorded\x12R\n\x0b\x66leet_state\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.FleetStateB\x06\xbaH\x03\xc8\x01\x01R\nfleetState:d\xd2\xda\x18\x31io.ameide.sre.domain.fact.fleet_state_recorded.v1\xda\xda\x18\nFleetState\xe8\xda\x18\x01\xfa\xda\x18\x19\x66leet_state.fleetstate_idb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)ameide_core_proto/sre/core/v1/facts.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a)ameide_core_proto/sre/core/v1/alert.proto\x1a*ameide_core_proto/sre/core/v1/health.proto\x1a,ameide_core_proto/sre/core/v1/incident.proto\x1a.ameide_core_proto/sre/core/v1/postmortem.proto\x1a+ameide_core_proto/sre/core/v1/runbook.proto\x1a+ameide_core_proto/sre/core/v1/service.proto\x1a\'ameide_core_proto/sre/core/v1/slo.proto\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf4\x15\n\rSreDomainFact\x12I\n\x04meta\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SreMessageMetaB\x06\xbaH\x03\xc8\x01\x01R\x04meta\x12K\n\x07subject\x18\x02 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.SreSubjectB\x06\xbaH\x03\xc8\x01\x01R\x07subject\x12[\n\x10incident_created\x18\n \x01(\x0b\x32..ameide_core_proto.sre.core.v1.IncidentCreatedH\x00R\x0fincidentCreated\x12t\n\x19incident_severity_changed\x18\x0b \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.IncidentSeverityChangedH\x00R\x17incidentSeverityChanged\x12^\n\x11incident_assigned\x18\x0c \x01(\x0b\x32/.ameide_core_proto.sre.core.v1.IncidentAssignedH\x00R\x10incidentAssigned\x12~\n\x1dincident_timeline_entry_added\x18\r \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.IncidentTimelineEntryAddedH\x00R\x1aincidentTimelineEntryAdded\x12^\n\x11incident_resolved\x18\x0e \x01(\x0b\x32/.ameide_core_proto.sre.core.v1.IncidentResolvedH\x00R\x10incidentResolved\x12X\n\x0fincident_closed\x18\x0f \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.IncidentClosedH\x00R\x0eincidentClosed\x12j\n\x15incident_acknowledged\x18\x10 \x01(\x0b\x32\x33.ameide_core_proto.sre.core.v1.IncidentAcknowledgedH\x00R\x14incidentAcknowledged\x12n\n\x17incident_status_changed\x18\x11 \x01(\x0b\x32\x34.ameide_core_proto.sre.core.v1.IncidentStatusChangedH\x00R\x15incidentStatusChanged\x12U\n\x0e\x61lert_ingested\x18\x14 \x01(\x0b\x32,.ameide_core_proto.sre.core.v1.AlertIngestedH\x00R\ralertIngested\x12\x61\n\x12\x61lert_acknowledged\x18\x15 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.AlertAcknowledgedH\x00R\x11\x61lertAcknowledged\x12h\n\x11\x61lerts_correlated\x18\x16 \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncidentH\x00R\x10\x61lertsCorrelated\x12X\n\x0frunbook_created\x18\x1e \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.RunbookCreatedH\x00R\x0erunbookCreated\x12z\n\x1brunbook_execution_completed\x18\x1f \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.RunbookExecutionCompletedH\x00R\x19runbookExecutionCompleted\x12X\n\x0frunbook_updated\x18  \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.RunbookUpdatedH\x00R\x0erunbookUpdated\x12L\n\x0bslo_created\x18( \x01(\x0b\x32).ameide_core_proto.sre.core.v1.SLOCreatedH\x00R\nsloCreated\x12q\n\x18sli_measurement_recorded\x18) \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.SLIMeasurementRecordedH\x00R\x16sliMeasurementRecorded\x12\x65\n\x14slo_budget_exhausted\x18* \x01(\x0b\x32\x31.ameide_core_proto.sre.core.v1.SLOBudgetExhaustedH\x00R\x12sloBudgetExhausted\x12L\n\x0bslo_updated\x18+ \x01(\x0b\x32).ameide_core_proto.sre.core.v1.SLOUpdatedH\x00R\nsloUpdated\x12h\n\x15health_check_recorded\x18\x32 \x01(\x0b\x32\x32.ameide_core_proto.sre.core.v1.HealthCheckRecordedH\x00R\x13healthCheckRecorded\x12\x65\n\x14\x66leet_state_recorded\x18\x33 \x01(\x0b\x32\x31.ameide_core_proto.sre.core.v1.FleetStateRecordedH\x00R\x12\x66leetStateRecorded\x12X\n\x0fservice_created\x18< \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.ServiceCreatedH\x00R\x0eserviceCreated\x12X\n\x0fservice_updated\x18= \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.ServiceUpdatedH\x00R\x0eserviceUpdated\x12X\n\x0fservice_deleted\x18> \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.ServiceDeletedH\x00R\x0eserviceDeleted\x12\x61\n\x12postmortem_created\x18\x46 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.PostmortemCreatedH\x00R\x11postmortemCreated\x12\x61\n\x12postmortem_updated\x18G \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.PostmortemUpdatedH\x00R\x11postmortemUpdated\x12g\n\x14postmortem_published\x18H \x01(\x0b\x32\x32.ameide_core_proto.sre.core.v1.PostmortemPublishedH\x00R\x13postmortemPublished:\x1b\x9a\xdb\x18\x17\n\x13sre.domain.facts.v1\x10\x01\x42\r\n\x04\x66\x61\x63t\x12\x05\xbaH\x02\x08\x01\"\xb5\x01\n\x0fIncidentCreated\x12K\n\x08incident\x18\x01 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.IncidentB\x06\xbaH\x03\xc8\x01\x01R\x08incident:U\x9a\xdb\x18Q\x1a-io.ameide.sre.domain.fact.incident_created.v1\"\x08Incident(\x01\x32\x14incident.incident_id\"\xfa\x03\n\x17IncidentSeverityChanged\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12`\n\x11previous_severity\x18\x02 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x10previousSeverity\x12O\n\x08severity\x18\x03 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12\"\n\x06reason\x18\x04 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x08R\x06reason:\xdc\x01\xbaH\x85\x01\x1a\x82\x01\n*incident_severity_changed.severity_differs\x12+severity must differ from previous_severity\x1a\'this.severity != this.previous_severity\x9a\xdb\x18O\x1a\x36io.ameide.sre.domain.fact.incident_severity_changed.v1\"\x08Incident2\x0bincident_id\"\xcf\x02\n\x10IncidentAssigned\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12K\n\x08\x61ssignee\x18\x02 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x08\x61ssignee\x12T\n\x11previous_assignee\x18\x03 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorR\x10previousAssignee\x12 \n\x06reason\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x06reason:K\x9a\xdb\x18G\x1a.io.ameide.sre.domain.fact.incident_assigned.v1\"\x08Incident2\x0bincident_id\"\xf4\x01\n\x1aIncidentTimelineEntryAdded\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12R\n\x05\x65ntry\x18\x02 \x01(\x0b\x32\x34.ameide_core_proto.sre.core.v1.IncidentTimelineEntryB\x06\xbaH\x03\xc8\x01\x01R\x05\x65ntry:W\x9a\xdb\x18S\x1a:io.ameide.sre.domain.fact.incident_timeline_entry_added.v1\"\x08Incident2\x0bincident_id\"\xd4\x03\n\x10IncidentResolved\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12\x43\n\x0bresolved_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\nresolvedAt\x12\x39\n\x12resolution_summary\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80 R\x11resolutionSummary\x12\'\n\nroot_cause\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\trootCause\x12O\n\x08severity\x18\x05 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12N\n\x0ftime_to_resolve\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationB\x0b\xbaH\x08\xaa\x01\x02\x32\x00\xc8\x01\x01R\rtimeToResolve:K\x9a\xdb\x18G\x1a.io.ameide.sre.domain.fact.incident_resolved.v1\"\x08Incident2\x0bincident_id\"\xcc\x02\n\x0eIncidentClosed\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12?\n\tclosed_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x08\x63losedAt\x12+\n\x0c\x63losing_note\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0b\x63losingNote\x12V\n\x0c\x62\x61\x63klog_refs\x18\x04 \x03(\x0b\x32).ameide_core_proto.sre.core.v1.BacklogRefB\x08\xbaH\x05\x92\x01\x02\x10\x14R\x0b\x62\x61\x63klogRefs:I\x9a\xdb\x18\x45\x1a,io.ameide.sre.domain.fact.incident_closed.v1\"\x08Incident2\x0bincident_id\"\x93\x04\n\x14IncidentAcknowledged\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12X\n\x0f\x61\x63knowledged_by\x18\x02 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedBy\x12K\n\x0f\x61\x63knowledged_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedAt\x12\x1c\n\x04note\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x04note\x12V\n\x13time_to_acknowledge\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationB\x0b\xbaH\x08\xaa\x01\x02\x32\x00\xc8\x01\x01R\x11timeToAcknowledge\x12\x62\n\x0fprevious_status\x18\x06 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.IncidentStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x0epreviousStatus:O\x9a\xdb\x18K\x1a\x32io.ameide.sre.domain.fact.incident_acknowledged.v1\"\x08Incident2\x0bincident_id\"\xf6\x05\n\x15IncidentStatusChanged\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12\x62\n\x0fprevious_status\x18\x02 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.IncidentStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x0epreviousStatus\x12Q\n\x06status\x18\x03 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.IncidentStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12\x41\n\nchanged_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tchangedAt\x12 \n\x06reason\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x06reason\x12\x46\n\nchanged_by\x18\x06 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorR\tchangedBy:\xcd\x02\xbaH\xf8\x01\x1a\xf5\x01\n*incident_status_changed.allowed_transition\x12\x35the incident lifecycle does not allow this transition\x1a\x8f\x01[this.previous_status, this.status] in [[1, 2], [1, 3], [1, 4], [1, 5], [2, 3], [2, 4], [2, 5], [3, 4], [3, 5], [4, 3], [4, 5], [5, 3], [5, 6]]\x9a\xdb\x18M\x1a\x34io.ameide.sre.domain.fact.incident_status_changed.v1\"\x08Incident2\x0bincident_id\"\x9d\x01\n\rAlertIngested\x12\x42\n\x05\x61lert\x18\x01 \x01(\x0b\x32$.ameide_core_proto.sre.core.v1.AlertB\x06\xbaH\x03\xc8\x01\x01R\x05\x61lert:H\x9a\xdb\x18\x44\x1a+io.ameide.sre.domain.fact.alert_ingested.v1\"\x05\x41lert2\x0e\x61lert.alert_id\"\xe6\x02\n\x11\x41lertAcknowledged\x12\x44\n\x08\x61lert_id\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x07\x61lertId\x12X\n\x0f\x61\x63knowledged_by\x18\x02 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedBy\x12K\n\x0f\x61\x63knowledged_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedAt\x12\x1c\n\x04note\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x04note:F\x9a\xdb\x18\x42\x1a/io.ameide.sre.domain.fact.alert_acknowledged.v1\"\x05\x41lert2\x08\x61lert_id\"\xe8\x01\n\x1a\x41lertsCorrelatedToIncident\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12R\n\talert_ids\x18\x02 \x03(\tB5\xbaH2\x92\x01/\x08\x01\x10\xf4\x03\x18\x01\"&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08\x61lertIds:K\x9a\xdb\x18G\x1a.io.ameide.sre.domain.fact.alerts_correlated.v1\"\x08Incident2\x0bincident_id\"\xad\x01\n\x0eRunbookCreated\x12H\n\x07runbook\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.RunbookB\x06\xbaH\x03\xc8\x01\x01R\x07runbook:Q\x9a\xdb\x18M\x1a,io.ameide.sre.domain.fact.runbook_created.v1\"\x07Runbook(\x01\x32\x12runbook.runbook_id\"\xd1\x01\n\x19RunbookExecutionCompleted\x12U\n\texecution\x18\x01 \x01(\x0b\x32/.ameide_core_proto.sre.core.v1.RunbookExecutionB\x06\xbaH\x03\xc8\x01\x01R\texecution:]\x9a\xdb\x18Y\x1a\x38io.ameide.sre.domain.fact.runbook_execution_completed.v1\"\x07Runbook2\x14\x65xecution.runbook_id\"\xbd\x03\n\x0eRunbookUpdated\x12H\n\x07runbook\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.RunbookB\x06\xbaH\x03\xc8\x01\x01R\x07runbook\x12\x8f\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xd1\x01\xbaH\xcd\x01\xba\x01i\n\x17\x66ield_mask.unique_paths\x12 at most 7 paths, each named once\x1a,size(this.paths) <= 7 && this.paths.unique()\xc8\x01\x01\xe2\x01[\x12\x05title\x12\x0b\x64\x65scription\x12\x12trigger_conditions\x12\x05steps\x12\x10\x61utomation_level\x12\x11\x61pproval_required\x12\x05ownerR\nupdateMask:O\x9a\xdb\x18K\x1a,io.ameide.sre.domain.fact.runbook_updated.v1\"\x07Runbook2\x12runbook.runbook_id\"\x8d\x01\n\nSLOCreated\x12<\n\x03slo\x18\x01 \x01(\x0b\x32\".ameide_core_proto.sre.core.v1.SLOB\x06\xbaH\x03\xc8\x01\x01R\x03slo:A\x9a\xdb\x18=\x1a(io.ameide.sre.domain.fact.slo_created.v1\"\x03SLO(\x01\x32\nslo.slo_id\"\x91\x02\n\x16SLIMeasurementRecorded\x12W\n\x0bmeasurement\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SLIMeasurementB\x06\xbaH\x03\xc8\x01\x01R\x0bmeasurement\x12H\n\x06\x62udget\x18\x02 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.ErrorBudgetStatusR\x06\x62udget:T\x9a\xdb\x18P\x1a\x35io.ameide.sre.domain.fact.sli_measurement_recorded.v1\"\x03SLO2\x12measurement.slo_id\"\xb3\x03\n\x12SLOBudgetExhausted\x12%\n\x08slo_name\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x07sloName\x12P\n\x06\x62udget\x18\x02 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.ErrorBudgetStatusB\x06\xbaH\x03\xc8\x01\x01R\x06\x62udget\x12>\n\x0etarget_percent\x18\x03 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x11\x00\x00\x00\x00\x00\x00Y@!\x00\x00\x00\x00\x00\x00\x00\x00R\rtargetPercent:\xe3\x01\xbaH\x94\x01\x1a\x91\x01\n!slo_budget_exhausted.budget_spent\x12\x34\x61n exhausted budget has consumed_ratio of at least 1\x1a\x36!has(this.budget) || this.budget.consumed_ratio >= 1.0\x9a\xdb\x18G\x1a\x31io.ameide.sre.domain.fact.slo_budget_exhausted.v1\"\x03SLO2\rbudget.slo_id\"\x81\x04\n\nSLOUpdated\x12<\n\x03slo\x18\x01 \x01(\x0b\x32\".ameide_core_proto.sre.core.v1.SLOB\x06\xbaH\x03\xc8\x01\x01R\x03slo\x12\xf3\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xb5\x02\xbaH\xb1\x02\xba\x01k\n\x17\x66ield_mask.unique_paths\x12!at most 15 paths, each named once\x1a-size(this.paths) <= 15 && this.paths.unique()\xc8\x01\x01\xe2\x01\xbc\x01\x12\x04name\x12\x0b\x64\x65scription\x12\x0etarget_percent\x12\x0erolling_window\x12\x0f\x63\x61lendar_period\x12\x0btime_window\x12\x03sli\x12\x13\x65rror_budget_policy\x12\x05owner\x12\x05scope\x12\x10\x62udgeting_method\x12\nobjectives\x12\x06labels\x12\x0b\x61nnotations\x12\x0e\x61lert_policiesR\nupdateMask:?\x9a\xdb\x18;\x1a(io.ameide.sre.domain.fact.slo_updated.v1\"\x03SLO2\nslo.slo_id\"\xb2\x02\n\x13HealthCheckRecorded\x12U\n\x0chealth_check\x18\x01 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.HealthCheckB\x06\xbaH\x03\xc8\x01\x01R\x0bhealthCheck\x12^\n\x0fprevious_status\x18\x02 \x01(\x0e\x32+.ameide_core_proto.sre.core.v1.HealthStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01R\x0epreviousStatus:d\x9a\xdb\x18`\x1a\x32io.ameide.sre.domain.fact.health_check_recorded.v1\"\x0bHealthCheck(\x01\x32\x1bhealth_check.healthcheck_id\"\xca\x01\n\x12\x46leetStateRecorded\x12R\n\x0b\x66leet_state\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.FleetStateB\x06\xbaH\x03\xc8\x01\x01R\nfleetState:`\x9a\xdb\x18\\\x1a\x31io.ameide.sre.domain.fact.fleet_state_recorded.v1\"\nFleetState(\x01\x32\x19\x66leet_state.fleetstate_id\"\xad\x01\n\x0eServiceCreated\x12H\n\x07service\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.ServiceB\x06\xbaH\x03\xc8\x01\x01R\x07service:Q\x9a\xdb\x18M\x1a,io.ameide.sre.domain.fact.service_created.v1\"\x07Service(\x01\x32\x12service.service_id\"\xc6\x03\n\x0eServiceUpdated\x12H\n\x07service\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.ServiceB\x06\xbaH\x03\xc8\x01\x01R\x07service\x12\x98\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xda\x01\xbaH\xd6\x01\xba\x01k\n\x17\x66ield_mask.unique_paths\x12!at most 10 paths, each named once\x1a-size(this.paths) <= 10 && this.paths.unique()\xc8\x01\x01\xe2\x01\x62\x12\x04name\x12\x0b\x64\x65scription\x12\x04tier\x12\x05owner\x12\tresources\x12\x07slo_ids\x12\x0brunbook_ids\x12\x0erepository_url\x12\x07on_call\x12\x06labelsR\nupdateMask:O\x9a\xdb\x18K\x1a,io.ameide.sre.domain.fact.service_updated.v1\"\x07Service2\x12service.service_id\"\x89\x02\n\x0eServiceDeleted\x12I\n\nservice_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\tserviceId\x12\x41\n\ndeleted_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tdeletedAt\x12 \n\x06reason\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x06reason:G\x9a\xdb\x18\x43\x1a,io.ameide.sre.domain.fact.service_deleted.v1\"\x07Service2\nservice_id\"\xc5\x01\n\x11PostmortemCreated\x12Q\n\npostmortem\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.PostmortemB\x06\xbaH\x03\xc8\x01\x01R\npostmortem:]\x9a\xdb\x18Y\x1a/io.ameide.sre.domain.fact.postmortem_created.v1\"\nPostmortem(\x01\x32\x18postmortem.postmortem_id\"\xda\x03\n\x11PostmortemUpdated\x12Q\n\npostmortem\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.PostmortemB\x06\xbaH\x03\xc8\x01\x01R\npostmortem\x12\x94\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xd6\x01\xbaH\xd2\x01\xba\x01i\n\x17\x66ield_mask.unique_paths\x12 at most 9 paths, each named once\x1a,size(this.paths) <= 9 && this.paths.unique()\xc8\x01\x01\xe2\x01`\x12\x05title\x12\x06status\x12\x07summary\x12\x06impact\x12\nroot_cause\x12\nresolution\x12\x0flessons_learned\x12\x0c\x61\x63tion_items\x12\x07\x61uthorsR\nupdateMask:[\x9a\xdb\x18W\x1a/io.ameide.sre.domain.fact.postmortem_updated.v1\"\nPostmortem2\x18postmortem.postmortem_id\"\xa3\x03\n\x13PostmortemPublished\x12Q\n\npostmortem\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.PostmortemB\x06\xbaH\x03\xc8\x01\x01R\npostmortem\x12H\n\x0b\x61pproved_by\x18\x02 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorR\napprovedBy:\xee\x01\xbaH\x8d\x01\x1a\x8a\x01\n%postmortem_published.status_published\x12+a published postmortem has status published\x1a\x34!has(this.postmortem) || this.postmortem.status == 3\x9a\xdb\x18Y\x1a\x31io.ameide.sre.domain.fact.postmortem_published.v1\"\nPostmortem2\x18postmortem.postmortem_idb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -47,11 +50,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SREDOMAINFACT'].fields_by_name['subject']._loaded_options = None
   _globals['_SREDOMAINFACT'].fields_by_name['subject']._serialized_options = b'\272H\003\310\001\001'
   _globals['_SREDOMAINFACT']._loaded_options = None
-  _globals['_SREDOMAINFACT']._serialized_options = b'\312\332\030\023sre.domain.facts.v1\360\332\030\001'
+  _globals['_SREDOMAINFACT']._serialized_options = b'\232\333\030\027\n\023sre.domain.facts.v1\020\001'
   _globals['_INCIDENTCREATED'].fields_by_name['incident']._loaded_options = None
   _globals['_INCIDENTCREATED'].fields_by_name['incident']._serialized_options = b'\272H\003\310\001\001'
   _globals['_INCIDENTCREATED']._loaded_options = None
-  _globals['_INCIDENTCREATED']._serialized_options = b'\322\332\030-io.ameide.sre.domain.fact.incident_created.v1\332\332\030\010Incident\350\332\030\001\372\332\030\024incident.incident_id'
+  _globals['_INCIDENTCREATED']._serialized_options = b'\232\333\030Q\032-io.ameide.sre.domain.fact.incident_created.v1\"\010Incident(\0012\024incident.incident_id'
   _globals['_INCIDENTSEVERITYCHANGED'].fields_by_name['incident_id']._loaded_options = None
   _globals['_INCIDENTSEVERITYCHANGED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_INCIDENTSEVERITYCHANGED'].fields_by_name['previous_severity']._loaded_options = None
@@ -61,7 +64,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INCIDENTSEVERITYCHANGED'].fields_by_name['reason']._loaded_options = None
   _globals['_INCIDENTSEVERITYCHANGED'].fields_by_name['reason']._serialized_options = b'\272H\007r\005\020\001\030\200\010'
   _globals['_INCIDENTSEVERITYCHANGED']._loaded_options = None
-  _globals['_INCIDENTSEVERITYCHANGED']._serialized_options = b'\272H\205\001\032\202\001\n*incident_severity_changed.severity_differs\022+severity must differ from previous_severity\032\'this.severity != this.previous_severity\322\332\0306io.ameide.sre.domain.fact.incident_severity_changed.v1\332\332\030\010Incident\372\332\030\013incident_id'
+  _globals['_INCIDENTSEVERITYCHANGED']._serialized_options = b'\272H\205\001\032\202\001\n*incident_severity_changed.severity_differs\022+severity must differ from previous_severity\032\'this.severity != this.previous_severity\232\333\030O\0326io.ameide.sre.domain.fact.incident_severity_changed.v1\"\010Incident2\013incident_id'
   _globals['_INCIDENTASSIGNED'].fields_by_name['incident_id']._loaded_options = None
   _globals['_INCIDENTASSIGNED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_INCIDENTASSIGNED'].fields_by_name['assignee']._loaded_options = None
@@ -69,13 +72,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INCIDENTASSIGNED'].fields_by_name['reason']._loaded_options = None
   _globals['_INCIDENTASSIGNED'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_INCIDENTASSIGNED']._loaded_options = None
-  _globals['_INCIDENTASSIGNED']._serialized_options = b'\322\332\030.io.ameide.sre.domain.fact.incident_assigned.v1\332\332\030\010Incident\372\332\030\013incident_id'
+  _globals['_INCIDENTASSIGNED']._serialized_options = b'\232\333\030G\032.io.ameide.sre.domain.fact.incident_assigned.v1\"\010Incident2\013incident_id'
   _globals['_INCIDENTTIMELINEENTRYADDED'].fields_by_name['incident_id']._loaded_options = None
   _globals['_INCIDENTTIMELINEENTRYADDED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_INCIDENTTIMELINEENTRYADDED'].fields_by_name['entry']._loaded_options = None
   _globals['_INCIDENTTIMELINEENTRYADDED'].fields_by_name['entry']._serialized_options = b'\272H\003\310\001\001'
   _globals['_INCIDENTTIMELINEENTRYADDED']._loaded_options = None
-  _globals['_INCIDENTTIMELINEENTRYADDED']._serialized_options = b'\322\332\030:io.ameide.sre.domain.fact.incident_timeline_entry_added.v1\332\332\030\010Incident\372\332\030\013incident_id'
+  _globals['_INCIDENTTIMELINEENTRYADDED']._serialized_options = b'\232\333\030S\032:io.ameide.sre.domain.fact.incident_timeline_entry_added.v1\"\010Incident2\013incident_id'
   _globals['_INCIDENTRESOLVED'].fields_by_name['incident_id']._loaded_options = None
   _globals['_INCIDENTRESOLVED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_INCIDENTRESOLVED'].fields_by_name['resolved_at']._loaded_options = None
@@ -89,7 +92,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INCIDENTRESOLVED'].fields_by_name['time_to_resolve']._loaded_options = None
   _globals['_INCIDENTRESOLVED'].fields_by_name['time_to_resolve']._serialized_options = b'\272H\010\252\001\0022\000\310\001\001'
   _globals['_INCIDENTRESOLVED']._loaded_options = None
-  _globals['_INCIDENTRESOLVED']._serialized_options = b'\322\332\030.io.ameide.sre.domain.fact.incident_resolved.v1\332\332\030\010Incident\372\332\030\013incident_id'
+  _globals['_INCIDENTRESOLVED']._serialized_options = b'\232\333\030G\032.io.ameide.sre.domain.fact.incident_resolved.v1\"\010Incident2\013incident_id'
   _globals['_INCIDENTCLOSED'].fields_by_name['incident_id']._loaded_options = None
   _globals['_INCIDENTCLOSED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_INCIDENTCLOSED'].fields_by_name['closed_at']._loaded_options = None
@@ -99,11 +102,37 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INCIDENTCLOSED'].fields_by_name['backlog_refs']._loaded_options = None
   _globals['_INCIDENTCLOSED'].fields_by_name['backlog_refs']._serialized_options = b'\272H\005\222\001\002\020\024'
   _globals['_INCIDENTCLOSED']._loaded_options = None
-  _globals['_INCIDENTCLOSED']._serialized_options = b'\322\332\030,io.ameide.sre.domain.fact.incident_closed.v1\332\332\030\010Incident\372\332\030\013incident_id'
+  _globals['_INCIDENTCLOSED']._serialized_options = b'\232\333\030E\032,io.ameide.sre.domain.fact.incident_closed.v1\"\010Incident2\013incident_id'
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['incident_id']._loaded_options = None
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['acknowledged_by']._loaded_options = None
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['acknowledged_by']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['acknowledged_at']._loaded_options = None
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['acknowledged_at']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['note']._loaded_options = None
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['note']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['time_to_acknowledge']._loaded_options = None
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['time_to_acknowledge']._serialized_options = b'\272H\010\252\001\0022\000\310\001\001'
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['previous_status']._loaded_options = None
+  _globals['_INCIDENTACKNOWLEDGED'].fields_by_name['previous_status']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
+  _globals['_INCIDENTACKNOWLEDGED']._loaded_options = None
+  _globals['_INCIDENTACKNOWLEDGED']._serialized_options = b'\232\333\030K\0322io.ameide.sre.domain.fact.incident_acknowledged.v1\"\010Incident2\013incident_id'
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['incident_id']._loaded_options = None
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['previous_status']._loaded_options = None
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['previous_status']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['status']._loaded_options = None
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['status']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['changed_at']._loaded_options = None
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['changed_at']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['reason']._loaded_options = None
+  _globals['_INCIDENTSTATUSCHANGED'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_INCIDENTSTATUSCHANGED']._loaded_options = None
+  _globals['_INCIDENTSTATUSCHANGED']._serialized_options = b'\272H\370\001\032\365\001\n*incident_status_changed.allowed_transition\0225the incident lifecycle does not allow this transition\032\217\001[this.previous_status, this.status] in [[1, 2], [1, 3], [1, 4], [1, 5], [2, 3], [2, 4], [2, 5], [3, 4], [3, 5], [4, 3], [4, 5], [5, 3], [5, 6]]\232\333\030M\0324io.ameide.sre.domain.fact.incident_status_changed.v1\"\010Incident2\013incident_id'
   _globals['_ALERTINGESTED'].fields_by_name['alert']._loaded_options = None
   _globals['_ALERTINGESTED'].fields_by_name['alert']._serialized_options = b'\272H\003\310\001\001'
   _globals['_ALERTINGESTED']._loaded_options = None
-  _globals['_ALERTINGESTED']._serialized_options = b'\322\332\030+io.ameide.sre.domain.fact.alert_ingested.v1\332\332\030\005Alert\372\332\030\016alert.alert_id'
+  _globals['_ALERTINGESTED']._serialized_options = b'\232\333\030D\032+io.ameide.sre.domain.fact.alert_ingested.v1\"\005Alert2\016alert.alert_id'
   _globals['_ALERTACKNOWLEDGED'].fields_by_name['alert_id']._loaded_options = None
   _globals['_ALERTACKNOWLEDGED'].fields_by_name['alert_id']._serialized_options = b'\272H&r$\020\001\030\200\0012\035^[A-Za-z0-9][A-Za-z0-9._:-]*$'
   _globals['_ALERTACKNOWLEDGED'].fields_by_name['acknowledged_by']._loaded_options = None
@@ -113,29 +142,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERTACKNOWLEDGED'].fields_by_name['note']._loaded_options = None
   _globals['_ALERTACKNOWLEDGED'].fields_by_name['note']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_ALERTACKNOWLEDGED']._loaded_options = None
-  _globals['_ALERTACKNOWLEDGED']._serialized_options = b'\322\332\030/io.ameide.sre.domain.fact.alert_acknowledged.v1\332\332\030\005Alert\372\332\030\010alert_id'
+  _globals['_ALERTACKNOWLEDGED']._serialized_options = b'\232\333\030B\032/io.ameide.sre.domain.fact.alert_acknowledged.v1\"\005Alert2\010alert_id'
   _globals['_ALERTSCORRELATEDTOINCIDENT'].fields_by_name['incident_id']._loaded_options = None
   _globals['_ALERTSCORRELATEDTOINCIDENT'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_ALERTSCORRELATEDTOINCIDENT'].fields_by_name['alert_ids']._loaded_options = None
   _globals['_ALERTSCORRELATEDTOINCIDENT'].fields_by_name['alert_ids']._serialized_options = b'\272H2\222\001/\010\001\020\364\003\030\001\"&r$\020\001\030\200\0012\035^[A-Za-z0-9][A-Za-z0-9._:-]*$'
   _globals['_ALERTSCORRELATEDTOINCIDENT']._loaded_options = None
-  _globals['_ALERTSCORRELATEDTOINCIDENT']._serialized_options = b'\322\332\030.io.ameide.sre.domain.fact.alerts_correlated.v1\332\332\030\010Incident\372\332\030\013incident_id'
+  _globals['_ALERTSCORRELATEDTOINCIDENT']._serialized_options = b'\232\333\030G\032.io.ameide.sre.domain.fact.alerts_correlated.v1\"\010Incident2\013incident_id'
   _globals['_RUNBOOKCREATED'].fields_by_name['runbook']._loaded_options = None
   _globals['_RUNBOOKCREATED'].fields_by_name['runbook']._serialized_options = b'\272H\003\310\001\001'
   _globals['_RUNBOOKCREATED']._loaded_options = None
-  _globals['_RUNBOOKCREATED']._serialized_options = b'\322\332\030,io.ameide.sre.domain.fact.runbook_created.v1\332\332\030\007Runbook\350\332\030\001\372\332\030\022runbook.runbook_id'
+  _globals['_RUNBOOKCREATED']._serialized_options = b'\232\333\030M\032,io.ameide.sre.domain.fact.runbook_created.v1\"\007Runbook(\0012\022runbook.runbook_id'
   _globals['_RUNBOOKEXECUTIONCOMPLETED'].fields_by_name['execution']._loaded_options = None
   _globals['_RUNBOOKEXECUTIONCOMPLETED'].fields_by_name['execution']._serialized_options = b'\272H\003\310\001\001'
   _globals['_RUNBOOKEXECUTIONCOMPLETED']._loaded_options = None
-  _globals['_RUNBOOKEXECUTIONCOMPLETED']._serialized_options = b'\322\332\0308io.ameide.sre.domain.fact.runbook_execution_completed.v1\332\332\030\007Runbook\372\332\030\024execution.runbook_id'
+  _globals['_RUNBOOKEXECUTIONCOMPLETED']._serialized_options = b'\232\333\030Y\0328io.ameide.sre.domain.fact.runbook_execution_completed.v1\"\007Runbook2\024execution.runbook_id'
+  _globals['_RUNBOOKUPDATED'].fields_by_name['runbook']._loaded_options = None
+  _globals['_RUNBOOKUPDATED'].fields_by_name['runbook']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_RUNBOOKUPDATED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_RUNBOOKUPDATED'].fields_by_name['update_mask']._serialized_options = b'\272H\315\001\272\001i\n\027field_mask.unique_paths\022 at most 7 paths, each named once\032,size(this.paths) <= 7 && this.paths.unique()\310\001\001\342\001[\022\005title\022\013description\022\022trigger_conditions\022\005steps\022\020automation_level\022\021approval_required\022\005owner'
+  _globals['_RUNBOOKUPDATED']._loaded_options = None
+  _globals['_RUNBOOKUPDATED']._serialized_options = b'\232\333\030K\032,io.ameide.sre.domain.fact.runbook_updated.v1\"\007Runbook2\022runbook.runbook_id'
   _globals['_SLOCREATED'].fields_by_name['slo']._loaded_options = None
   _globals['_SLOCREATED'].fields_by_name['slo']._serialized_options = b'\272H\003\310\001\001'
   _globals['_SLOCREATED']._loaded_options = None
-  _globals['_SLOCREATED']._serialized_options = b'\322\332\030(io.ameide.sre.domain.fact.slo_created.v1\332\332\030\003SLO\350\332\030\001\372\332\030\nslo.slo_id'
+  _globals['_SLOCREATED']._serialized_options = b'\232\333\030=\032(io.ameide.sre.domain.fact.slo_created.v1\"\003SLO(\0012\nslo.slo_id'
   _globals['_SLIMEASUREMENTRECORDED'].fields_by_name['measurement']._loaded_options = None
   _globals['_SLIMEASUREMENTRECORDED'].fields_by_name['measurement']._serialized_options = b'\272H\003\310\001\001'
   _globals['_SLIMEASUREMENTRECORDED']._loaded_options = None
-  _globals['_SLIMEASUREMENTRECORDED']._serialized_options = b'\322\332\0305io.ameide.sre.domain.fact.sli_measurement_recorded.v1\332\332\030\003SLO\372\332\030\022measurement.slo_id'
+  _globals['_SLIMEASUREMENTRECORDED']._serialized_options = b'\232\333\030P\0325io.ameide.sre.domain.fact.sli_measurement_recorded.v1\"\003SLO2\022measurement.slo_id'
   _globals['_SLOBUDGETEXHAUSTED'].fields_by_name['slo_name']._loaded_options = None
   _globals['_SLOBUDGETEXHAUSTED'].fields_by_name['slo_name']._serialized_options = b'\272H\007r\005\020\001\030\200\002'
   _globals['_SLOBUDGETEXHAUSTED'].fields_by_name['budget']._loaded_options = None
@@ -143,49 +178,107 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SLOBUDGETEXHAUSTED'].fields_by_name['target_percent']._loaded_options = None
   _globals['_SLOBUDGETEXHAUSTED'].fields_by_name['target_percent']._serialized_options = b'\272H\024\022\022\021\000\000\000\000\000\000Y@!\000\000\000\000\000\000\000\000'
   _globals['_SLOBUDGETEXHAUSTED']._loaded_options = None
-  _globals['_SLOBUDGETEXHAUSTED']._serialized_options = b'\272H\224\001\032\221\001\n!slo_budget_exhausted.budget_spent\0224an exhausted budget has consumed_ratio of at least 1\0326!has(this.budget) || this.budget.consumed_ratio >= 1.0\322\332\0301io.ameide.sre.domain.fact.slo_budget_exhausted.v1\332\332\030\003SLO\372\332\030\rbudget.slo_id'
+  _globals['_SLOBUDGETEXHAUSTED']._serialized_options = b'\272H\224\001\032\221\001\n!slo_budget_exhausted.budget_spent\0224an exhausted budget has consumed_ratio of at least 1\0326!has(this.budget) || this.budget.consumed_ratio >= 1.0\232\333\030G\0321io.ameide.sre.domain.fact.slo_budget_exhausted.v1\"\003SLO2\rbudget.slo_id'
+  _globals['_SLOUPDATED'].fields_by_name['slo']._loaded_options = None
+  _globals['_SLOUPDATED'].fields_by_name['slo']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SLOUPDATED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_SLOUPDATED'].fields_by_name['update_mask']._serialized_options = b'\272H\261\002\272\001k\n\027field_mask.unique_paths\022!at most 15 paths, each named once\032-size(this.paths) <= 15 && this.paths.unique()\310\001\001\342\001\274\001\022\004name\022\013description\022\016target_percent\022\016rolling_window\022\017calendar_period\022\013time_window\022\003sli\022\023error_budget_policy\022\005owner\022\005scope\022\020budgeting_method\022\nobjectives\022\006labels\022\013annotations\022\016alert_policies'
+  _globals['_SLOUPDATED']._loaded_options = None
+  _globals['_SLOUPDATED']._serialized_options = b'\232\333\030;\032(io.ameide.sre.domain.fact.slo_updated.v1\"\003SLO2\nslo.slo_id'
   _globals['_HEALTHCHECKRECORDED'].fields_by_name['health_check']._loaded_options = None
   _globals['_HEALTHCHECKRECORDED'].fields_by_name['health_check']._serialized_options = b'\272H\003\310\001\001'
   _globals['_HEALTHCHECKRECORDED'].fields_by_name['previous_status']._loaded_options = None
   _globals['_HEALTHCHECKRECORDED'].fields_by_name['previous_status']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_HEALTHCHECKRECORDED']._loaded_options = None
-  _globals['_HEALTHCHECKRECORDED']._serialized_options = b'\322\332\0302io.ameide.sre.domain.fact.health_check_recorded.v1\332\332\030\013HealthCheck\350\332\030\001\372\332\030\033health_check.healthcheck_id'
+  _globals['_HEALTHCHECKRECORDED']._serialized_options = b'\232\333\030`\0322io.ameide.sre.domain.fact.health_check_recorded.v1\"\013HealthCheck(\0012\033health_check.healthcheck_id'
   _globals['_FLEETSTATERECORDED'].fields_by_name['fleet_state']._loaded_options = None
   _globals['_FLEETSTATERECORDED'].fields_by_name['fleet_state']._serialized_options = b'\272H\003\310\001\001'
   _globals['_FLEETSTATERECORDED']._loaded_options = None
-  _globals['_FLEETSTATERECORDED']._serialized_options = b'\322\332\0301io.ameide.sre.domain.fact.fleet_state_recorded.v1\332\332\030\nFleetState\350\332\030\001\372\332\030\031fleet_state.fleetstate_id'
-  _globals['_SREDOMAINFACT']._serialized_start=431
-  _globals['_SREDOMAINFACT']._serialized_end=2274
-  _globals['_INCIDENTCREATED']._serialized_start=2277
-  _globals['_INCIDENTCREATED']._serialized_end=2462
-  _globals['_INCIDENTSEVERITYCHANGED']._serialized_start=2465
-  _globals['_INCIDENTSEVERITYCHANGED']._serialized_end=2973
-  _globals['_INCIDENTASSIGNED']._serialized_start=2976
-  _globals['_INCIDENTASSIGNED']._serialized_end=3313
-  _globals['_INCIDENTTIMELINEENTRYADDED']._serialized_start=3316
-  _globals['_INCIDENTTIMELINEENTRYADDED']._serialized_end=3562
-  _globals['_INCIDENTRESOLVED']._serialized_start=3565
-  _globals['_INCIDENTRESOLVED']._serialized_end=4035
-  _globals['_INCIDENTCLOSED']._serialized_start=4038
-  _globals['_INCIDENTCLOSED']._serialized_end=4372
-  _globals['_ALERTINGESTED']._serialized_start=4375
-  _globals['_ALERTINGESTED']._serialized_end=4534
-  _globals['_ALERTACKNOWLEDGED']._serialized_start=4537
-  _globals['_ALERTACKNOWLEDGED']._serialized_end=4897
-  _globals['_ALERTSCORRELATEDTOINCIDENT']._serialized_start=4900
-  _globals['_ALERTSCORRELATEDTOINCIDENT']._serialized_end=5134
-  _globals['_RUNBOOKCREATED']._serialized_start=5137
-  _globals['_RUNBOOKCREATED']._serialized_end=5314
-  _globals['_RUNBOOKEXECUTIONCOMPLETED']._serialized_start=5317
-  _globals['_RUNBOOKEXECUTIONCOMPLETED']._serialized_end=5528
-  _globals['_SLOCREATED']._serialized_start=5531
-  _globals['_SLOCREATED']._serialized_end=5676
-  _globals['_SLIMEASUREMENTRECORDED']._serialized_start=5679
-  _globals['_SLIMEASUREMENTRECORDED']._serialized_end=5954
-  _globals['_SLOBUDGETEXHAUSTED']._serialized_start=5957
-  _globals['_SLOBUDGETEXHAUSTED']._serialized_end=6394
-  _globals['_HEALTHCHECKRECORDED']._serialized_start=6397
-  _globals['_HEALTHCHECKRECORDED']._serialized_end=6707
-  _globals['_FLEETSTATERECORDED']._serialized_start=6710
-  _globals['_FLEETSTATERECORDED']._serialized_end=6916
+  _globals['_FLEETSTATERECORDED']._serialized_options = b'\232\333\030\\\0321io.ameide.sre.domain.fact.fleet_state_recorded.v1\"\nFleetState(\0012\031fleet_state.fleetstate_id'
+  _globals['_SERVICECREATED'].fields_by_name['service']._loaded_options = None
+  _globals['_SERVICECREATED'].fields_by_name['service']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SERVICECREATED']._loaded_options = None
+  _globals['_SERVICECREATED']._serialized_options = b'\232\333\030M\032,io.ameide.sre.domain.fact.service_created.v1\"\007Service(\0012\022service.service_id'
+  _globals['_SERVICEUPDATED'].fields_by_name['service']._loaded_options = None
+  _globals['_SERVICEUPDATED'].fields_by_name['service']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SERVICEUPDATED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_SERVICEUPDATED'].fields_by_name['update_mask']._serialized_options = b'\272H\326\001\272\001k\n\027field_mask.unique_paths\022!at most 10 paths, each named once\032-size(this.paths) <= 10 && this.paths.unique()\310\001\001\342\001b\022\004name\022\013description\022\004tier\022\005owner\022\tresources\022\007slo_ids\022\013runbook_ids\022\016repository_url\022\007on_call\022\006labels'
+  _globals['_SERVICEUPDATED']._loaded_options = None
+  _globals['_SERVICEUPDATED']._serialized_options = b'\232\333\030K\032,io.ameide.sre.domain.fact.service_updated.v1\"\007Service2\022service.service_id'
+  _globals['_SERVICEDELETED'].fields_by_name['service_id']._loaded_options = None
+  _globals['_SERVICEDELETED'].fields_by_name['service_id']._serialized_options = b'\272H\'r%\020\001\030?2\037^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'
+  _globals['_SERVICEDELETED'].fields_by_name['deleted_at']._loaded_options = None
+  _globals['_SERVICEDELETED'].fields_by_name['deleted_at']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SERVICEDELETED'].fields_by_name['reason']._loaded_options = None
+  _globals['_SERVICEDELETED'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_SERVICEDELETED']._loaded_options = None
+  _globals['_SERVICEDELETED']._serialized_options = b'\232\333\030C\032,io.ameide.sre.domain.fact.service_deleted.v1\"\007Service2\nservice_id'
+  _globals['_POSTMORTEMCREATED'].fields_by_name['postmortem']._loaded_options = None
+  _globals['_POSTMORTEMCREATED'].fields_by_name['postmortem']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_POSTMORTEMCREATED']._loaded_options = None
+  _globals['_POSTMORTEMCREATED']._serialized_options = b'\232\333\030Y\032/io.ameide.sre.domain.fact.postmortem_created.v1\"\nPostmortem(\0012\030postmortem.postmortem_id'
+  _globals['_POSTMORTEMUPDATED'].fields_by_name['postmortem']._loaded_options = None
+  _globals['_POSTMORTEMUPDATED'].fields_by_name['postmortem']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_POSTMORTEMUPDATED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_POSTMORTEMUPDATED'].fields_by_name['update_mask']._serialized_options = b'\272H\322\001\272\001i\n\027field_mask.unique_paths\022 at most 9 paths, each named once\032,size(this.paths) <= 9 && this.paths.unique()\310\001\001\342\001`\022\005title\022\006status\022\007summary\022\006impact\022\nroot_cause\022\nresolution\022\017lessons_learned\022\014action_items\022\007authors'
+  _globals['_POSTMORTEMUPDATED']._loaded_options = None
+  _globals['_POSTMORTEMUPDATED']._serialized_options = b'\232\333\030W\032/io.ameide.sre.domain.fact.postmortem_updated.v1\"\nPostmortem2\030postmortem.postmortem_id'
+  _globals['_POSTMORTEMPUBLISHED'].fields_by_name['postmortem']._loaded_options = None
+  _globals['_POSTMORTEMPUBLISHED'].fields_by_name['postmortem']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_POSTMORTEMPUBLISHED']._loaded_options = None
+  _globals['_POSTMORTEMPUBLISHED']._serialized_options = b'\272H\215\001\032\212\001\n%postmortem_published.status_published\022+a published postmortem has status published\0324!has(this.postmortem) || this.postmortem.status == 3\232\333\030Y\0321io.ameide.sre.domain.fact.postmortem_published.v1\"\nPostmortem2\030postmortem.postmortem_id'
+  _globals['_SREDOMAINFACT']._serialized_start=558
+  _globals['_SREDOMAINFACT']._serialized_end=3362
+  _globals['_INCIDENTCREATED']._serialized_start=3365
+  _globals['_INCIDENTCREATED']._serialized_end=3546
+  _globals['_INCIDENTSEVERITYCHANGED']._serialized_start=3549
+  _globals['_INCIDENTSEVERITYCHANGED']._serialized_end=4055
+  _globals['_INCIDENTASSIGNED']._serialized_start=4058
+  _globals['_INCIDENTASSIGNED']._serialized_end=4393
+  _globals['_INCIDENTTIMELINEENTRYADDED']._serialized_start=4396
+  _globals['_INCIDENTTIMELINEENTRYADDED']._serialized_end=4640
+  _globals['_INCIDENTRESOLVED']._serialized_start=4643
+  _globals['_INCIDENTRESOLVED']._serialized_end=5111
+  _globals['_INCIDENTCLOSED']._serialized_start=5114
+  _globals['_INCIDENTCLOSED']._serialized_end=5446
+  _globals['_INCIDENTACKNOWLEDGED']._serialized_start=5449
+  _globals['_INCIDENTACKNOWLEDGED']._serialized_end=5980
+  _globals['_INCIDENTSTATUSCHANGED']._serialized_start=5983
+  _globals['_INCIDENTSTATUSCHANGED']._serialized_end=6741
+  _globals['_ALERTINGESTED']._serialized_start=6744
+  _globals['_ALERTINGESTED']._serialized_end=6901
+  _globals['_ALERTACKNOWLEDGED']._serialized_start=6904
+  _globals['_ALERTACKNOWLEDGED']._serialized_end=7262
+  _globals['_ALERTSCORRELATEDTOINCIDENT']._serialized_start=7265
+  _globals['_ALERTSCORRELATEDTOINCIDENT']._serialized_end=7497
+  _globals['_RUNBOOKCREATED']._serialized_start=7500
+  _globals['_RUNBOOKCREATED']._serialized_end=7673
+  _globals['_RUNBOOKEXECUTIONCOMPLETED']._serialized_start=7676
+  _globals['_RUNBOOKEXECUTIONCOMPLETED']._serialized_end=7885
+  _globals['_RUNBOOKUPDATED']._serialized_start=7888
+  _globals['_RUNBOOKUPDATED']._serialized_end=8333
+  _globals['_SLOCREATED']._serialized_start=8336
+  _globals['_SLOCREATED']._serialized_end=8477
+  _globals['_SLIMEASUREMENTRECORDED']._serialized_start=8480
+  _globals['_SLIMEASUREMENTRECORDED']._serialized_end=8753
+  _globals['_SLOBUDGETEXHAUSTED']._serialized_start=8756
+  _globals['_SLOBUDGETEXHAUSTED']._serialized_end=9191
+  _globals['_SLOUPDATED']._serialized_start=9194
+  _globals['_SLOUPDATED']._serialized_end=9707
+  _globals['_HEALTHCHECKRECORDED']._serialized_start=9710
+  _globals['_HEALTHCHECKRECORDED']._serialized_end=10016
+  _globals['_FLEETSTATERECORDED']._serialized_start=10019
+  _globals['_FLEETSTATERECORDED']._serialized_end=10221
+  _globals['_SERVICECREATED']._serialized_start=10224
+  _globals['_SERVICECREATED']._serialized_end=10397
+  _globals['_SERVICEUPDATED']._serialized_start=10400
+  _globals['_SERVICEUPDATED']._serialized_end=10854
+  _globals['_SERVICEDELETED']._serialized_start=10857
+  _globals['_SERVICEDELETED']._serialized_end=11122
+  _globals['_POSTMORTEMCREATED']._serialized_start=11125
+  _globals['_POSTMORTEMCREATED']._serialized_end=11322
+  _globals['_POSTMORTEMUPDATED']._serialized_start=11325
+  _globals['_POSTMORTEMUPDATED']._serialized_end=11799
+  _globals['_POSTMORTEMPUBLISHED']._serialized_start=11802
+  _globals['_POSTMORTEMPUBLISHED']._serialized_end=12221
 # @@protoc_insertion_point(module_scope)

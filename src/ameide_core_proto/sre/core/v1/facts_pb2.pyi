@@ -6,12 +6,15 @@ isort:skip_file
 from ameide_core_proto.sre.core.v1 import alert_pb2 as _alert_pb2
 from ameide_core_proto.sre.core.v1 import health_pb2 as _health_pb2
 from ameide_core_proto.sre.core.v1 import incident_pb2 as _incident_pb2
+from ameide_core_proto.sre.core.v1 import postmortem_pb2 as _postmortem_pb2
 from ameide_core_proto.sre.core.v1 import runbook_pb2 as _runbook_pb2
+from ameide_core_proto.sre.core.v1 import service_pb2 as _service_pb2
 from ameide_core_proto.sre.core.v1 import slo_pb2 as _slo_pb2
 from ameide_core_proto.sre.core.v1 import sre_pb2 as _sre_pb2
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -33,7 +36,7 @@ class SreDomainFact(_message.Message):
     after the change committed. Facts carry what consumers need to act without
     a lookup.
 
-    Four envelope rules come from options rather than from CEL:
+    Four envelope rules come from the `(sre)` options rather than from CEL:
     `subject.aggregate_version` is at least `min_aggregate_version` (1);
     `subject.aggregate_type` equals the payload's `aggregate_type`; a payload
     marked `creates_aggregate` has `aggregate_version` 1; and where the payload
@@ -52,16 +55,26 @@ class SreDomainFact(_message.Message):
     INCIDENT_TIMELINE_ENTRY_ADDED_FIELD_NUMBER: _builtins.int
     INCIDENT_RESOLVED_FIELD_NUMBER: _builtins.int
     INCIDENT_CLOSED_FIELD_NUMBER: _builtins.int
+    INCIDENT_ACKNOWLEDGED_FIELD_NUMBER: _builtins.int
+    INCIDENT_STATUS_CHANGED_FIELD_NUMBER: _builtins.int
     ALERT_INGESTED_FIELD_NUMBER: _builtins.int
     ALERT_ACKNOWLEDGED_FIELD_NUMBER: _builtins.int
     ALERTS_CORRELATED_FIELD_NUMBER: _builtins.int
     RUNBOOK_CREATED_FIELD_NUMBER: _builtins.int
     RUNBOOK_EXECUTION_COMPLETED_FIELD_NUMBER: _builtins.int
+    RUNBOOK_UPDATED_FIELD_NUMBER: _builtins.int
     SLO_CREATED_FIELD_NUMBER: _builtins.int
     SLI_MEASUREMENT_RECORDED_FIELD_NUMBER: _builtins.int
     SLO_BUDGET_EXHAUSTED_FIELD_NUMBER: _builtins.int
+    SLO_UPDATED_FIELD_NUMBER: _builtins.int
     HEALTH_CHECK_RECORDED_FIELD_NUMBER: _builtins.int
     FLEET_STATE_RECORDED_FIELD_NUMBER: _builtins.int
+    SERVICE_CREATED_FIELD_NUMBER: _builtins.int
+    SERVICE_UPDATED_FIELD_NUMBER: _builtins.int
+    SERVICE_DELETED_FIELD_NUMBER: _builtins.int
+    POSTMORTEM_CREATED_FIELD_NUMBER: _builtins.int
+    POSTMORTEM_UPDATED_FIELD_NUMBER: _builtins.int
+    POSTMORTEM_PUBLISHED_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def meta(self) -> _sre_pb2.SreMessageMeta:
         """Required. Identity, tenancy, timing and causality of the message."""
@@ -97,6 +110,14 @@ class SreDomainFact(_message.Message):
         """An incident was closed."""
 
     @_builtins.property
+    def incident_acknowledged(self) -> Global___IncidentAcknowledged:
+        """A responder took ownership of an incident."""
+
+    @_builtins.property
+    def incident_status_changed(self) -> Global___IncidentStatusChanged:
+        """An incident moved to another lifecycle status."""
+
+    @_builtins.property
     def alert_ingested(self) -> Global___AlertIngested:
         """An alert was recorded."""
 
@@ -117,6 +138,10 @@ class SreDomainFact(_message.Message):
         """A runbook execution finished."""
 
     @_builtins.property
+    def runbook_updated(self) -> Global___RunbookUpdated:
+        """A runbook changed."""
+
+    @_builtins.property
     def slo_created(self) -> Global___SLOCreated:
         """An SLO was defined."""
 
@@ -129,12 +154,40 @@ class SreDomainFact(_message.Message):
         """An SLO's error budget ran out."""
 
     @_builtins.property
+    def slo_updated(self) -> Global___SLOUpdated:
+        """An SLO changed."""
+
+    @_builtins.property
     def health_check_recorded(self) -> Global___HealthCheckRecorded:
         """A resource health assessment was recorded."""
 
     @_builtins.property
     def fleet_state_recorded(self) -> Global___FleetStateRecorded:
         """A fleet state snapshot was recorded."""
+
+    @_builtins.property
+    def service_created(self) -> Global___ServiceCreated:
+        """A service was registered in the catalog."""
+
+    @_builtins.property
+    def service_updated(self) -> Global___ServiceUpdated:
+        """A service's catalog entry changed."""
+
+    @_builtins.property
+    def service_deleted(self) -> Global___ServiceDeleted:
+        """A service was removed from the catalog."""
+
+    @_builtins.property
+    def postmortem_created(self) -> Global___PostmortemCreated:
+        """The postmortem of an incident was started."""
+
+    @_builtins.property
+    def postmortem_updated(self) -> Global___PostmortemUpdated:
+        """A postmortem changed."""
+
+    @_builtins.property
+    def postmortem_published(self) -> Global___PostmortemPublished:
+        """A postmortem was published."""
 
     def __init__(
         self,
@@ -147,22 +200,32 @@ class SreDomainFact(_message.Message):
         incident_timeline_entry_added: Global___IncidentTimelineEntryAdded | None = ...,
         incident_resolved: Global___IncidentResolved | None = ...,
         incident_closed: Global___IncidentClosed | None = ...,
+        incident_acknowledged: Global___IncidentAcknowledged | None = ...,
+        incident_status_changed: Global___IncidentStatusChanged | None = ...,
         alert_ingested: Global___AlertIngested | None = ...,
         alert_acknowledged: Global___AlertAcknowledged | None = ...,
         alerts_correlated: Global___AlertsCorrelatedToIncident | None = ...,
         runbook_created: Global___RunbookCreated | None = ...,
         runbook_execution_completed: Global___RunbookExecutionCompleted | None = ...,
+        runbook_updated: Global___RunbookUpdated | None = ...,
         slo_created: Global___SLOCreated | None = ...,
         sli_measurement_recorded: Global___SLIMeasurementRecorded | None = ...,
         slo_budget_exhausted: Global___SLOBudgetExhausted | None = ...,
+        slo_updated: Global___SLOUpdated | None = ...,
         health_check_recorded: Global___HealthCheckRecorded | None = ...,
         fleet_state_recorded: Global___FleetStateRecorded | None = ...,
+        service_created: Global___ServiceCreated | None = ...,
+        service_updated: Global___ServiceUpdated | None = ...,
+        service_deleted: Global___ServiceDeleted | None = ...,
+        postmortem_created: Global___PostmortemCreated | None = ...,
+        postmortem_updated: Global___PostmortemUpdated | None = ...,
+        postmortem_published: Global___PostmortemPublished | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "meta", b"meta", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "subject", b"subject"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "meta", b"meta", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "subject", b"subject"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_created", "incident_severity_changed", "incident_assigned", "incident_timeline_entry_added", "incident_resolved", "incident_closed", "alert_ingested", "alert_acknowledged", "alerts_correlated", "runbook_created", "runbook_execution_completed", "slo_created", "sli_measurement_recorded", "slo_budget_exhausted", "health_check_recorded", "fleet_state_recorded"]  # noqa: Y015
+    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_created", "incident_severity_changed", "incident_assigned", "incident_timeline_entry_added", "incident_resolved", "incident_closed", "incident_acknowledged", "incident_status_changed", "alert_ingested", "alert_acknowledged", "alerts_correlated", "runbook_created", "runbook_execution_completed", "runbook_updated", "slo_created", "sli_measurement_recorded", "slo_budget_exhausted", "slo_updated", "health_check_recorded", "fleet_state_recorded", "service_created", "service_updated", "service_deleted", "postmortem_created", "postmortem_updated", "postmortem_published"]  # noqa: Y015
     _WhichOneofArgType_fact: _TypeAlias = _typing.Literal["fact", b"fact"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_fact) -> _WhichOneofReturnType_fact | None: ...
 
@@ -377,6 +440,113 @@ class IncidentClosed(_message.Message):
 Global___IncidentClosed: _TypeAlias = IncidentClosed  # noqa: Y015
 
 @_typing.final
+class IncidentAcknowledged(_message.Message):
+    """A responder took ownership of an incident. The first acknowledgement sets
+    `Incident.acknowledged_at`; its `time_to_acknowledge` is the incident's
+    time to acknowledge.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INCIDENT_ID_FIELD_NUMBER: _builtins.int
+    ACKNOWLEDGED_BY_FIELD_NUMBER: _builtins.int
+    ACKNOWLEDGED_AT_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    TIME_TO_ACKNOWLEDGE_FIELD_NUMBER: _builtins.int
+    PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
+    incident_id: _builtins.str
+    """Required. The incident; a UUID."""
+    note: _builtins.str
+    """Optional. The acknowledger's note; at most 1024 characters."""
+    previous_status: _sre_pb2.IncidentStatus.ValueType
+    """Required. The status before (open, or a later status when a responder
+    takes over an incident already in progress).
+    """
+    @_builtins.property
+    def acknowledged_by(self) -> _sre_pb2.SreActor:
+        """Required. Who took ownership."""
+
+    @_builtins.property
+    def acknowledged_at(self) -> _timestamp_pb2.Timestamp:
+        """Required. When."""
+
+    @_builtins.property
+    def time_to_acknowledge(self) -> _duration_pb2.Duration:
+        """Required. Time from the incident's creation to this acknowledgement; not
+        negative.
+        """
+
+    def __init__(
+        self,
+        *,
+        incident_id: _builtins.str = ...,
+        acknowledged_by: _sre_pb2.SreActor | None = ...,
+        acknowledged_at: _timestamp_pb2.Timestamp | None = ...,
+        note: _builtins.str = ...,
+        time_to_acknowledge: _duration_pb2.Duration | None = ...,
+        previous_status: _sre_pb2.IncidentStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledged_at", b"acknowledged_at", "acknowledged_by", b"acknowledged_by", "time_to_acknowledge", b"time_to_acknowledge"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged_at", b"acknowledged_at", "acknowledged_by", b"acknowledged_by", "incident_id", b"incident_id", "note", b"note", "previous_status", b"previous_status", "time_to_acknowledge", b"time_to_acknowledge"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IncidentAcknowledged: _TypeAlias = IncidentAcknowledged  # noqa: Y015
+
+@_typing.final
+class IncidentStatusChanged(_message.Message):
+    """An incident moved to another lifecycle status. Reports the moves that have
+    no fact of their own (to investigating, to mitigating, reopening);
+    `IncidentAcknowledged`, `IncidentResolved` and `IncidentClosed` report the
+    others. The pair (previous, new) is one the `IncidentStatus` lifecycle
+    allows (rule `incident_status_changed.allowed_transition` spells out the
+    `next` lists of `IncidentStatus`).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INCIDENT_ID_FIELD_NUMBER: _builtins.int
+    PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CHANGED_AT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    CHANGED_BY_FIELD_NUMBER: _builtins.int
+    incident_id: _builtins.str
+    """Required. The incident; a UUID."""
+    previous_status: _sre_pb2.IncidentStatus.ValueType
+    """Required. The status before."""
+    status: _sre_pb2.IncidentStatus.ValueType
+    """Required. The status after."""
+    reason: _builtins.str
+    """Optional. Why; at most 4096 characters."""
+    @_builtins.property
+    def changed_at(self) -> _timestamp_pb2.Timestamp:
+        """Required. When the status changed."""
+
+    @_builtins.property
+    def changed_by(self) -> _sre_pb2.SreActor:
+        """Optional. Who moved it."""
+
+    def __init__(
+        self,
+        *,
+        incident_id: _builtins.str = ...,
+        previous_status: _sre_pb2.IncidentStatus.ValueType = ...,
+        status: _sre_pb2.IncidentStatus.ValueType = ...,
+        changed_at: _timestamp_pb2.Timestamp | None = ...,
+        reason: _builtins.str = ...,
+        changed_by: _sre_pb2.SreActor | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["changed_at", b"changed_at", "changed_by", b"changed_by"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_at", b"changed_at", "changed_by", b"changed_by", "incident_id", b"incident_id", "previous_status", b"previous_status", "reason", b"reason", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IncidentStatusChanged: _TypeAlias = IncidentStatusChanged  # noqa: Y015
+
+@_typing.final
 class AlertIngested(_message.Message):
     """An alert was recorded (first received, or updated by its source)."""
 
@@ -515,6 +685,36 @@ class RunbookExecutionCompleted(_message.Message):
 Global___RunbookExecutionCompleted: _TypeAlias = RunbookExecutionCompleted  # noqa: Y015
 
 @_typing.final
+class RunbookUpdated(_message.Message):
+    """A runbook changed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RUNBOOK_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def runbook(self) -> _runbook_pb2.Runbook:
+        """Required. The runbook after the change."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Required. The fields that changed, by name."""
+
+    def __init__(
+        self,
+        *,
+        runbook: _runbook_pb2.Runbook | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["runbook", b"runbook", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["runbook", b"runbook", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RunbookUpdated: _TypeAlias = RunbookUpdated  # noqa: Y015
+
+@_typing.final
 class SLOCreated(_message.Message):
     """An SLO was defined."""
 
@@ -601,6 +801,36 @@ class SLOBudgetExhausted(_message.Message):
 Global___SLOBudgetExhausted: _TypeAlias = SLOBudgetExhausted  # noqa: Y015
 
 @_typing.final
+class SLOUpdated(_message.Message):
+    """An SLO changed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SLO_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def slo(self) -> _slo_pb2.SLO:
+        """Required. The SLO after the change."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Required. The fields that changed, by name."""
+
+    def __init__(
+        self,
+        *,
+        slo: _slo_pb2.SLO | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["slo", b"slo", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["slo", b"slo", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SLOUpdated: _TypeAlias = SLOUpdated  # noqa: Y015
+
+@_typing.final
 class HealthCheckRecorded(_message.Message):
     """A resource health assessment was recorded."""
 
@@ -653,3 +883,173 @@ class FleetStateRecorded(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___FleetStateRecorded: _TypeAlias = FleetStateRecorded  # noqa: Y015
+
+@_typing.final
+class ServiceCreated(_message.Message):
+    """A service was registered in the catalog."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def service(self) -> _service_pb2.Service:
+        """Required. The service as registered."""
+
+    def __init__(
+        self,
+        *,
+        service: _service_pb2.Service | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ServiceCreated: _TypeAlias = ServiceCreated  # noqa: Y015
+
+@_typing.final
+class ServiceUpdated(_message.Message):
+    """A service's catalog entry changed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICE_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def service(self) -> _service_pb2.Service:
+        """Required. The entry after the change."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Required. The fields that changed, by name."""
+
+    def __init__(
+        self,
+        *,
+        service: _service_pb2.Service | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["service", b"service", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["service", b"service", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ServiceUpdated: _TypeAlias = ServiceUpdated  # noqa: Y015
+
+@_typing.final
+class ServiceDeleted(_message.Message):
+    """A service was removed from the catalog."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICE_ID_FIELD_NUMBER: _builtins.int
+    DELETED_AT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    service_id: _builtins.str
+    """Required. The removed service."""
+    reason: _builtins.str
+    """Optional. Why; at most 1024 characters."""
+    @_builtins.property
+    def deleted_at(self) -> _timestamp_pb2.Timestamp:
+        """Required. When it was removed."""
+
+    def __init__(
+        self,
+        *,
+        service_id: _builtins.str = ...,
+        deleted_at: _timestamp_pb2.Timestamp | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deleted_at", b"deleted_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deleted_at", b"deleted_at", "reason", b"reason", "service_id", b"service_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ServiceDeleted: _TypeAlias = ServiceDeleted  # noqa: Y015
+
+@_typing.final
+class PostmortemCreated(_message.Message):
+    """The postmortem of an incident was started."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEM_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def postmortem(self) -> _postmortem_pb2.Postmortem:
+        """Required. The postmortem as started."""
+
+    def __init__(
+        self,
+        *,
+        postmortem: _postmortem_pb2.Postmortem | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostmortemCreated: _TypeAlias = PostmortemCreated  # noqa: Y015
+
+@_typing.final
+class PostmortemUpdated(_message.Message):
+    """A postmortem changed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEM_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def postmortem(self) -> _postmortem_pb2.Postmortem:
+        """Required. The postmortem after the change."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Required. The fields that changed, by name."""
+
+    def __init__(
+        self,
+        *,
+        postmortem: _postmortem_pb2.Postmortem | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostmortemUpdated: _TypeAlias = PostmortemUpdated  # noqa: Y015
+
+@_typing.final
+class PostmortemPublished(_message.Message):
+    """A postmortem was published."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEM_FIELD_NUMBER: _builtins.int
+    APPROVED_BY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def postmortem(self) -> _postmortem_pb2.Postmortem:
+        """Required. The postmortem as published."""
+
+    @_builtins.property
+    def approved_by(self) -> _sre_pb2.SreActor:
+        """Optional. Who approved it for publication."""
+
+    def __init__(
+        self,
+        *,
+        postmortem: _postmortem_pb2.Postmortem | None = ...,
+        approved_by: _sre_pb2.SreActor | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_by", b"approved_by", "postmortem", b"postmortem"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_by", b"approved_by", "postmortem", b"postmortem"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostmortemPublished: _TypeAlias = PostmortemPublished  # noqa: Y015

@@ -27,7 +27,7 @@ from ameide_core_proto.sre import _buf_validate_pb2 as buf_dot_validate_dot_vali
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*ameide_core_proto/sre/core/v1/health.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x02\n\x0fHealthCondition\x12\x1e\n\x04type\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xbc\x02R\x04type\x12R\n\x06status\x18\x02 \x01(\x0e\x32..ameide_core_proto.sre.core.v1.ConditionStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12 \n\x06reason\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02R\x06reason\x12\"\n\x07message\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x07message\x12L\n\x14last_transition_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x12lastTransitionTime\"\xce\x04\n\x0bHealthCheck\x12/\n\x0ehealthcheck_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\rhealthcheckId\x12N\n\x08resource\x18\x02 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.ResourceRefB\x06\xbaH\x03\xc8\x01\x01R\x08resource\x12\x41\n\nchecked_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tcheckedAt\x12O\n\x06status\x18\x04 \x01(\x0e\x32+.ameide_core_proto.sre.core.v1.HealthStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12T\n\x0bsync_status\x18\x05 \x01(\x0e\x32).ameide_core_proto.sre.core.v1.SyncStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01R\nsyncStatus\x12X\n\nconditions\x18\x06 \x03(\x0b\x32..ameide_core_proto.sre.core.v1.HealthConditionB\x08\xbaH\x05\x92\x01\x02\x10 R\nconditions\x12T\n\x06source\x18\x07 \x01(\x0e\x32\x30.ameide_core_proto.sre.core.v1.HealthCheckSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12$\n\x08revision\x18\x08 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02R\x08revision\"\xe6\x08\n\nFleetState\x12-\n\rfleetstate_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x0c\x66leetstateId\x12\x30\n\x0e\x65nvironment_id\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18?R\renvironmentId\x12)\n\ncluster_id\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xfd\x01R\tclusterId\x12\x43\n\x0bobserved_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\nobservedAt\x12\x38\n\x12total_applications\x18\x05 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x11totalApplications\x12.\n\rhealthy_count\x18\x06 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0chealthyCount\x12\x30\n\x0e\x64\x65graded_count\x18\x07 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\rdegradedCount\x12\x32\n\x0funhealthy_count\x18\x08 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0eunhealthyCount\x12\x36\n\x11progressing_count\x18\t \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x10progressingCount\x12\x32\n\x0fsuspended_count\x18\n \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0esuspendedCount\x12.\n\rmissing_count\x18\x0b \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0cmissingCount\x12.\n\runknown_count\x18\x0c \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0cunknownCount\x12\x34\n\x11out_of_sync_count\x18\r \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0eoutOfSyncCount:\xb4\x03\xbaH\xb0\x03\x1a\x9b\x02\n)fleet_state.health_counts_partition_total\x12\x37the per-health counts must add up to total_applications\x1a\xb4\x01this.healthy_count + this.degraded_count + this.unhealthy_count + this.progressing_count + this.suspended_count + this.missing_count + this.unknown_count == this.total_applications\x1a\x8f\x01\n$fleet_state.out_of_sync_within_total\x12\x34out_of_sync_count must not exceed total_applications\x1a\x31this.out_of_sync_count <= this.total_applications*w\n\nSyncStatus\x12\x1b\n\x17SYNC_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12SYNC_STATUS_SYNCED\x10\x01\x12\x1b\n\x17SYNC_STATUS_OUT_OF_SYNC\x10\x02\x12\x17\n\x13SYNC_STATUS_UNKNOWN\x10\x03*\x96\x01\n\x11HealthCheckSource\x12#\n\x1fHEALTH_CHECK_SOURCE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aHEALTH_CHECK_SOURCE_ARGOCD\x10\x01\x12\x1d\n\x19HEALTH_CHECK_SOURCE_PROBE\x10\x02\x12\x1d\n\x19HEALTH_CHECK_SOURCE_AGENT\x10\x03*\x88\x01\n\x0f\x43onditionStatus\x12 \n\x1c\x43ONDITION_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43ONDITION_STATUS_TRUE\x10\x01\x12\x1a\n\x16\x43ONDITION_STATUS_FALSE\x10\x02\x12\x1c\n\x18\x43ONDITION_STATUS_UNKNOWN\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*ameide_core_proto/sre/core/v1/health.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x98\x02\n\x0fHealthCondition\x12\x1e\n\x04type\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xbc\x02R\x04type\x12P\n\x06status\x18\x02 \x01(\x0e\x32..ameide_core_proto.sre.core.v1.ConditionStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01R\x06status\x12 \n\x06reason\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x06reason\x12#\n\x07message\x18\x04 \x01(\tB\t\xbaH\x06r\x04(\x80\x80\x02R\x07message\x12L\n\x14last_transition_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x12lastTransitionTime\"\x90\x04\n\rSyncOperation\x12S\n\x05phase\x18\x01 \x01(\x0e\x32\x31.ameide_core_proto.sre.core.v1.SyncOperationPhaseB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x05phase\x12#\n\x07message\x18\x02 \x01(\tB\t\xbaH\x06r\x04(\x80\x80\x02R\x07message\x12*\n\x0bretry_count\x18\x03 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\nretryCount\x12\x39\n\nstarted_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartedAt\x12;\n\x0b\x66inished_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nfinishedAt\x12-\n\trevisions\x18\x06 \x03(\tB\x0f\xbaH\x0c\x92\x01\t\x10 \"\x05r\x03\x18\x80\x02R\trevisions:\xb1\x01\xbaH\xad\x01\x1a\xaa\x01\n%sync_operation.finished_after_started\x12)finished_at must not be before started_at\x1aV!has(this.started_at) || !has(this.finished_at) || this.finished_at >= this.started_at\"\xa9\x02\n\x0eResourceHealth\x12N\n\x08resource\x18\x01 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.ResourceRefB\x06\xbaH\x03\xc8\x01\x01R\x08resource\x12M\n\x06status\x18\x02 \x01(\x0e\x32+.ameide_core_proto.sre.core.v1.HealthStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01R\x06status\x12T\n\x0bsync_status\x18\x03 \x01(\x0e\x32).ameide_core_proto.sre.core.v1.SyncStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01R\nsyncStatus\x12\"\n\x07message\x18\x04 \x01(\tB\x08\xbaH\x05r\x03(\x80\x10R\x07message\"\xd7\x07\n\x0bHealthCheck\x12/\n\x0ehealthcheck_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\rhealthcheckId\x12N\n\x08resource\x18\x02 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.ResourceRefB\x06\xbaH\x03\xc8\x01\x01R\x08resource\x12\x41\n\nchecked_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tcheckedAt\x12O\n\x06status\x18\x04 \x01(\x0e\x32+.ameide_core_proto.sre.core.v1.HealthStatusB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06status\x12T\n\x0bsync_status\x18\x05 \x01(\x0e\x32).ameide_core_proto.sre.core.v1.SyncStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01R\nsyncStatus\x12X\n\nconditions\x18\x06 \x03(\x0b\x32..ameide_core_proto.sre.core.v1.HealthConditionB\x08\xbaH\x05\x92\x01\x02\x10\x10R\nconditions\x12T\n\x06source\x18\x07 \x01(\x0e\x32\x30.ameide_core_proto.sre.core.v1.HealthCheckSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12$\n\x08revision\x18\x08 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02R\x08revision\x12-\n\trevisions\x18\t \x03(\tB\x0f\xbaH\x0c\x92\x01\t\x10 \"\x05r\x03\x18\x80\x02R\trevisions\x12J\n\toperation\x18\n \x01(\x0b\x32,.ameide_core_proto.sre.core.v1.SyncOperationR\toperation\x12P\n\x16health_transitioned_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x14healthTransitionedAt\x12\x30\n\x0ehealth_message\x18\x0c \x01(\tB\t\xbaH\x06r\x04(\x80\x80\x02R\rhealthMessage\x12V\n\tresources\x18\r \x03(\x0b\x32-.ameide_core_proto.sre.core.v1.ResourceHealthB\t\xbaH\x06\x92\x01\x03\x10\xc8\x01R\tresources\x12\x30\n\x0eresource_count\x18\x0e \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\rresourceCount\"\xe6\x08\n\nFleetState\x12-\n\rfleetstate_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x0c\x66leetstateId\x12\x30\n\x0e\x65nvironment_id\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18?R\renvironmentId\x12)\n\ncluster_id\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xfd\x01R\tclusterId\x12\x43\n\x0bobserved_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\nobservedAt\x12\x38\n\x12total_applications\x18\x05 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x11totalApplications\x12.\n\rhealthy_count\x18\x06 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0chealthyCount\x12\x30\n\x0e\x64\x65graded_count\x18\x07 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\rdegradedCount\x12\x32\n\x0funhealthy_count\x18\x08 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0eunhealthyCount\x12\x36\n\x11progressing_count\x18\t \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x10progressingCount\x12\x32\n\x0fsuspended_count\x18\n \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0esuspendedCount\x12.\n\rmissing_count\x18\x0b \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0cmissingCount\x12.\n\runknown_count\x18\x0c \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0cunknownCount\x12\x34\n\x11out_of_sync_count\x18\r \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\x0eoutOfSyncCount:\xb4\x03\xbaH\xb0\x03\x1a\x9b\x02\n)fleet_state.health_counts_partition_total\x12\x37the per-health counts must add up to total_applications\x1a\xb4\x01this.healthy_count + this.degraded_count + this.unhealthy_count + this.progressing_count + this.suspended_count + this.missing_count + this.unknown_count == this.total_applications\x1a\x8f\x01\n$fleet_state.out_of_sync_within_total\x12\x34out_of_sync_count must not exceed total_applications\x1a\x31this.out_of_sync_count <= this.total_applications*w\n\nSyncStatus\x12\x1b\n\x17SYNC_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12SYNC_STATUS_SYNCED\x10\x01\x12\x1b\n\x17SYNC_STATUS_OUT_OF_SYNC\x10\x02\x12\x17\n\x13SYNC_STATUS_UNKNOWN\x10\x03*\x96\x01\n\x11HealthCheckSource\x12#\n\x1fHEALTH_CHECK_SOURCE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aHEALTH_CHECK_SOURCE_ARGOCD\x10\x01\x12\x1d\n\x19HEALTH_CHECK_SOURCE_PROBE\x10\x02\x12\x1d\n\x19HEALTH_CHECK_SOURCE_AGENT\x10\x03*\x88\x01\n\x0f\x43onditionStatus\x12 \n\x1c\x43ONDITION_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43ONDITION_STATUS_TRUE\x10\x01\x12\x1a\n\x16\x43ONDITION_STATUS_FALSE\x10\x02\x12\x1c\n\x18\x43ONDITION_STATUS_UNKNOWN\x10\x03*\xe7\x01\n\x12SyncOperationPhase\x12$\n SYNC_OPERATION_PHASE_UNSPECIFIED\x10\x00\x12 \n\x1cSYNC_OPERATION_PHASE_RUNNING\x10\x01\x12$\n SYNC_OPERATION_PHASE_TERMINATING\x10\x02\x12\x1f\n\x1bSYNC_OPERATION_PHASE_FAILED\x10\x03\x12\x1e\n\x1aSYNC_OPERATION_PHASE_ERROR\x10\x04\x12\"\n\x1eSYNC_OPERATION_PHASE_SUCCEEDED\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,11 +37,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HEALTHCONDITION'].fields_by_name['type']._loaded_options = None
   _globals['_HEALTHCONDITION'].fields_by_name['type']._serialized_options = b'\272H\007r\005\020\001\030\274\002'
   _globals['_HEALTHCONDITION'].fields_by_name['status']._loaded_options = None
-  _globals['_HEALTHCONDITION'].fields_by_name['status']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
+  _globals['_HEALTHCONDITION'].fields_by_name['status']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_HEALTHCONDITION'].fields_by_name['reason']._loaded_options = None
-  _globals['_HEALTHCONDITION'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200\002'
+  _globals['_HEALTHCONDITION'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_HEALTHCONDITION'].fields_by_name['message']._loaded_options = None
-  _globals['_HEALTHCONDITION'].fields_by_name['message']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_HEALTHCONDITION'].fields_by_name['message']._serialized_options = b'\272H\006r\004(\200\200\002'
+  _globals['_SYNCOPERATION'].fields_by_name['phase']._loaded_options = None
+  _globals['_SYNCOPERATION'].fields_by_name['phase']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
+  _globals['_SYNCOPERATION'].fields_by_name['message']._loaded_options = None
+  _globals['_SYNCOPERATION'].fields_by_name['message']._serialized_options = b'\272H\006r\004(\200\200\002'
+  _globals['_SYNCOPERATION'].fields_by_name['retry_count']._loaded_options = None
+  _globals['_SYNCOPERATION'].fields_by_name['retry_count']._serialized_options = b'\272H\006*\004\030\300\204='
+  _globals['_SYNCOPERATION'].fields_by_name['revisions']._loaded_options = None
+  _globals['_SYNCOPERATION'].fields_by_name['revisions']._serialized_options = b'\272H\014\222\001\t\020 \"\005r\003\030\200\002'
+  _globals['_SYNCOPERATION']._loaded_options = None
+  _globals['_SYNCOPERATION']._serialized_options = b'\272H\255\001\032\252\001\n%sync_operation.finished_after_started\022)finished_at must not be before started_at\032V!has(this.started_at) || !has(this.finished_at) || this.finished_at >= this.started_at'
+  _globals['_RESOURCEHEALTH'].fields_by_name['resource']._loaded_options = None
+  _globals['_RESOURCEHEALTH'].fields_by_name['resource']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_RESOURCEHEALTH'].fields_by_name['status']._loaded_options = None
+  _globals['_RESOURCEHEALTH'].fields_by_name['status']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_RESOURCEHEALTH'].fields_by_name['sync_status']._loaded_options = None
+  _globals['_RESOURCEHEALTH'].fields_by_name['sync_status']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_RESOURCEHEALTH'].fields_by_name['message']._loaded_options = None
+  _globals['_RESOURCEHEALTH'].fields_by_name['message']._serialized_options = b'\272H\005r\003(\200\020'
   _globals['_HEALTHCHECK'].fields_by_name['healthcheck_id']._loaded_options = None
   _globals['_HEALTHCHECK'].fields_by_name['healthcheck_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_HEALTHCHECK'].fields_by_name['resource']._loaded_options = None
@@ -53,11 +71,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HEALTHCHECK'].fields_by_name['sync_status']._loaded_options = None
   _globals['_HEALTHCHECK'].fields_by_name['sync_status']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_HEALTHCHECK'].fields_by_name['conditions']._loaded_options = None
-  _globals['_HEALTHCHECK'].fields_by_name['conditions']._serialized_options = b'\272H\005\222\001\002\020 '
+  _globals['_HEALTHCHECK'].fields_by_name['conditions']._serialized_options = b'\272H\005\222\001\002\020\020'
   _globals['_HEALTHCHECK'].fields_by_name['source']._loaded_options = None
   _globals['_HEALTHCHECK'].fields_by_name['source']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_HEALTHCHECK'].fields_by_name['revision']._loaded_options = None
   _globals['_HEALTHCHECK'].fields_by_name['revision']._serialized_options = b'\272H\005r\003\030\200\002'
+  _globals['_HEALTHCHECK'].fields_by_name['revisions']._loaded_options = None
+  _globals['_HEALTHCHECK'].fields_by_name['revisions']._serialized_options = b'\272H\014\222\001\t\020 \"\005r\003\030\200\002'
+  _globals['_HEALTHCHECK'].fields_by_name['health_message']._loaded_options = None
+  _globals['_HEALTHCHECK'].fields_by_name['health_message']._serialized_options = b'\272H\006r\004(\200\200\002'
+  _globals['_HEALTHCHECK'].fields_by_name['resources']._loaded_options = None
+  _globals['_HEALTHCHECK'].fields_by_name['resources']._serialized_options = b'\272H\006\222\001\003\020\310\001'
+  _globals['_HEALTHCHECK'].fields_by_name['resource_count']._loaded_options = None
+  _globals['_HEALTHCHECK'].fields_by_name['resource_count']._serialized_options = b'\272H\006*\004\030\300\204='
   _globals['_FLEETSTATE'].fields_by_name['fleetstate_id']._loaded_options = None
   _globals['_FLEETSTATE'].fields_by_name['fleetstate_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_FLEETSTATE'].fields_by_name['environment_id']._loaded_options = None
@@ -86,16 +112,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FLEETSTATE'].fields_by_name['out_of_sync_count']._serialized_options = b'\272H\006*\004\030\300\204='
   _globals['_FLEETSTATE']._loaded_options = None
   _globals['_FLEETSTATE']._serialized_options = b'\272H\260\003\032\233\002\n)fleet_state.health_counts_partition_total\0227the per-health counts must add up to total_applications\032\264\001this.healthy_count + this.degraded_count + this.unhealthy_count + this.progressing_count + this.suspended_count + this.missing_count + this.unknown_count == this.total_applications\032\217\001\n$fleet_state.out_of_sync_within_total\0224out_of_sync_count must not exceed total_applications\0321this.out_of_sync_count <= this.total_applications'
-  _globals['_SYNCSTATUS']._serialized_start=2186
-  _globals['_SYNCSTATUS']._serialized_end=2305
-  _globals['_HEALTHCHECKSOURCE']._serialized_start=2308
-  _globals['_HEALTHCHECKSOURCE']._serialized_end=2458
-  _globals['_CONDITIONSTATUS']._serialized_start=2461
-  _globals['_CONDITIONSTATUS']._serialized_end=2597
+  _globals['_SYNCSTATUS']._serialized_start=3409
+  _globals['_SYNCSTATUS']._serialized_end=3528
+  _globals['_HEALTHCHECKSOURCE']._serialized_start=3531
+  _globals['_HEALTHCHECKSOURCE']._serialized_end=3681
+  _globals['_CONDITIONSTATUS']._serialized_start=3684
+  _globals['_CONDITIONSTATUS']._serialized_end=3820
+  _globals['_SYNCOPERATIONPHASE']._serialized_start=3823
+  _globals['_SYNCOPERATIONPHASE']._serialized_end=4054
   _globals['_HEALTHCONDITION']._serialized_start=181
-  _globals['_HEALTHCONDITION']._serialized_end=462
-  _globals['_HEALTHCHECK']._serialized_start=465
-  _globals['_HEALTHCHECK']._serialized_end=1055
-  _globals['_FLEETSTATE']._serialized_start=1058
-  _globals['_FLEETSTATE']._serialized_end=2184
+  _globals['_HEALTHCONDITION']._serialized_end=461
+  _globals['_SYNCOPERATION']._serialized_start=464
+  _globals['_SYNCOPERATION']._serialized_end=992
+  _globals['_RESOURCEHEALTH']._serialized_start=995
+  _globals['_RESOURCEHEALTH']._serialized_end=1292
+  _globals['_HEALTHCHECK']._serialized_start=1295
+  _globals['_HEALTHCHECK']._serialized_end=2278
+  _globals['_FLEETSTATE']._serialized_start=2281
+  _globals['_FLEETSTATE']._serialized_end=3407
 # @@protoc_insertion_point(module_scope)

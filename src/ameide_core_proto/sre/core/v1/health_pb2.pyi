@@ -107,9 +107,47 @@ CONDITION_STATUS_UNKNOWN: ConditionStatus.ValueType  # 3
 """It is not known whether the condition holds."""
 Global___ConditionStatus: _TypeAlias = ConditionStatus  # noqa: Y015
 
+class _SyncOperationPhase:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _SyncOperationPhaseEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SyncOperationPhase.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SYNC_OPERATION_PHASE_UNSPECIFIED: _SyncOperationPhase.ValueType  # 0
+    """Not set; never a valid phase."""
+    SYNC_OPERATION_PHASE_RUNNING: _SyncOperationPhase.ValueType  # 1
+    """The operation is running."""
+    SYNC_OPERATION_PHASE_TERMINATING: _SyncOperationPhase.ValueType  # 2
+    """The operation is being terminated."""
+    SYNC_OPERATION_PHASE_FAILED: _SyncOperationPhase.ValueType  # 3
+    """The operation failed."""
+    SYNC_OPERATION_PHASE_ERROR: _SyncOperationPhase.ValueType  # 4
+    """The operation hit an error it could not recover from."""
+    SYNC_OPERATION_PHASE_SUCCEEDED: _SyncOperationPhase.ValueType  # 5
+    """The operation succeeded."""
+
+class SyncOperationPhase(_SyncOperationPhase, metaclass=_SyncOperationPhaseEnumTypeWrapper):
+    """The phase of a GitOps sync operation, as Argo CD names it."""
+
+SYNC_OPERATION_PHASE_UNSPECIFIED: SyncOperationPhase.ValueType  # 0
+"""Not set; never a valid phase."""
+SYNC_OPERATION_PHASE_RUNNING: SyncOperationPhase.ValueType  # 1
+"""The operation is running."""
+SYNC_OPERATION_PHASE_TERMINATING: SyncOperationPhase.ValueType  # 2
+"""The operation is being terminated."""
+SYNC_OPERATION_PHASE_FAILED: SyncOperationPhase.ValueType  # 3
+"""The operation failed."""
+SYNC_OPERATION_PHASE_ERROR: SyncOperationPhase.ValueType  # 4
+"""The operation hit an error it could not recover from."""
+SYNC_OPERATION_PHASE_SUCCEEDED: SyncOperationPhase.ValueType  # 5
+"""The operation succeeded."""
+Global___SyncOperationPhase: _TypeAlias = SyncOperationPhase  # noqa: Y015
+
 @_typing.final
 class HealthCondition(_message.Message):
-    """One observed condition of a resource, shaped like a Kubernetes condition."""
+    """One observed condition of a resource, shaped like a Kubernetes condition
+    and bounded as Kubernetes bounds one.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -123,11 +161,17 @@ class HealthCondition(_message.Message):
     `SyncError`; 1 to 316 characters.
     """
     status: Global___ConditionStatus.ValueType
-    """Required. Whether the condition holds."""
+    """Optional. Whether the condition holds; unspecified when the source
+    states none (Argo CD's application conditions carry no status).
+    """
     reason: _builtins.str
-    """Optional. A machine-readable CamelCase reason; at most 256 characters."""
+    """Optional. A machine-readable CamelCase reason; at most 1024 characters,
+    as Kubernetes allows.
+    """
     message: _builtins.str
-    """Optional. A human-readable explanation; at most 1024 characters."""
+    """Optional. A human-readable explanation; at most 32768 bytes, as
+    Kubernetes allows (a Helm template error fits).
+    """
     @_builtins.property
     def last_transition_time(self) -> _timestamp_pb2.Timestamp:
         """Optional. When the condition last changed status."""
@@ -150,6 +194,100 @@ class HealthCondition(_message.Message):
 Global___HealthCondition: _TypeAlias = HealthCondition  # noqa: Y015
 
 @_typing.final
+class SyncOperation(_message.Message):
+    """The last or current sync operation of a GitOps application (Argo CD's
+    `status.operationState`).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PHASE_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    RETRY_COUNT_FIELD_NUMBER: _builtins.int
+    STARTED_AT_FIELD_NUMBER: _builtins.int
+    FINISHED_AT_FIELD_NUMBER: _builtins.int
+    REVISIONS_FIELD_NUMBER: _builtins.int
+    phase: Global___SyncOperationPhase.ValueType
+    """Required. Where the operation stands."""
+    message: _builtins.str
+    """Optional. The operation's message, for example `successfully synced
+    (all tasks run)`; at most 32768 bytes.
+    """
+    retry_count: _builtins.int
+    """Optional. How many times the operation was retried; at most 1000000."""
+    @_builtins.property
+    def started_at(self) -> _timestamp_pb2.Timestamp:
+        """Optional. When the operation started."""
+
+    @_builtins.property
+    def finished_at(self) -> _timestamp_pb2.Timestamp:
+        """Optional. When the operation finished; unset while it runs."""
+
+    @_builtins.property
+    def revisions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Optional. The revisions the operation synced, one per source; at most
+        32 of at most 256 characters.
+        """
+
+    def __init__(
+        self,
+        *,
+        phase: Global___SyncOperationPhase.ValueType = ...,
+        message: _builtins.str = ...,
+        retry_count: _builtins.int = ...,
+        started_at: _timestamp_pb2.Timestamp | None = ...,
+        finished_at: _timestamp_pb2.Timestamp | None = ...,
+        revisions: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["finished_at", b"finished_at", "started_at", b"started_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["finished_at", b"finished_at", "message", b"message", "phase", b"phase", "retry_count", b"retry_count", "revisions", b"revisions", "started_at", b"started_at"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SyncOperation: _TypeAlias = SyncOperation  # noqa: Y015
+
+@_typing.final
+class ResourceHealth(_message.Message):
+    """The health and sync status of one resource an application manages
+    (Argo CD's `status.resources[]`).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESOURCE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    SYNC_STATUS_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    status: _sre_pb2.HealthStatus.ValueType
+    """Optional. Its assessed health; unspecified for resources without a
+    health check (a ConfigMap).
+    """
+    sync_status: Global___SyncStatus.ValueType
+    """Optional. Whether it matches Git."""
+    message: _builtins.str
+    """Optional. The health message; at most 2048 bytes."""
+    @_builtins.property
+    def resource(self) -> _sre_pb2.ResourceRef:
+        """Required. The resource."""
+
+    def __init__(
+        self,
+        *,
+        resource: _sre_pb2.ResourceRef | None = ...,
+        status: _sre_pb2.HealthStatus.ValueType = ...,
+        sync_status: Global___SyncStatus.ValueType = ...,
+        message: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["resource", b"resource"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["message", b"message", "resource", b"resource", "status", b"status", "sync_status", b"sync_status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResourceHealth: _TypeAlias = ResourceHealth  # noqa: Y015
+
+@_typing.final
 class HealthCheck(_message.Message):
     """One assessment of a resource's health."""
 
@@ -163,6 +301,12 @@ class HealthCheck(_message.Message):
     CONDITIONS_FIELD_NUMBER: _builtins.int
     SOURCE_FIELD_NUMBER: _builtins.int
     REVISION_FIELD_NUMBER: _builtins.int
+    REVISIONS_FIELD_NUMBER: _builtins.int
+    OPERATION_FIELD_NUMBER: _builtins.int
+    HEALTH_TRANSITIONED_AT_FIELD_NUMBER: _builtins.int
+    HEALTH_MESSAGE_FIELD_NUMBER: _builtins.int
+    RESOURCES_FIELD_NUMBER: _builtins.int
+    RESOURCE_COUNT_FIELD_NUMBER: _builtins.int
     healthcheck_id: _builtins.str
     """Required. The assessment's identifier; a UUID."""
     status: _sre_pb2.HealthStatus.ValueType
@@ -175,7 +319,16 @@ class HealthCheck(_message.Message):
     """Required. The component that made the assessment."""
     revision: _builtins.str
     """Optional. The deployed revision (a Git commit SHA or a chart version); at
-    most 256 characters.
+    most 256 characters. For an application with several sources, the first
+    source's; all of them are in `revisions`.
+    """
+    health_message: _builtins.str
+    """Optional. The health message, for example why an application is
+    degraded; at most 32768 bytes.
+    """
+    resource_count: _builtins.int
+    """Optional. How many managed resources there were when more than 200
+    (the others are left out of `resources`); at most 1000000.
     """
     @_builtins.property
     def resource(self) -> _sre_pb2.ResourceRef:
@@ -187,7 +340,27 @@ class HealthCheck(_message.Message):
 
     @_builtins.property
     def conditions(self) -> _containers.RepeatedCompositeFieldContainer[Global___HealthCondition]:
-        """Optional. The conditions behind the assessment; at most 32."""
+        """Optional. The conditions behind the assessment; at most 16."""
+
+    @_builtins.property
+    def revisions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Optional. The deployed revision of each source, in source order (Argo CD
+        multi-source applications); at most 32 of at most 256 characters.
+        """
+
+    @_builtins.property
+    def operation(self) -> Global___SyncOperation:
+        """Optional. The last or current sync operation."""
+
+    @_builtins.property
+    def health_transitioned_at(self) -> _timestamp_pb2.Timestamp:
+        """Optional. When the assessed health last changed."""
+
+    @_builtins.property
+    def resources(self) -> _containers.RepeatedCompositeFieldContainer[Global___ResourceHealth]:
+        """Optional. The health of each resource the assessed one manages; at most
+        200.
+        """
 
     def __init__(
         self,
@@ -200,10 +373,16 @@ class HealthCheck(_message.Message):
         conditions: _abc.Iterable[Global___HealthCondition] | None = ...,
         source: Global___HealthCheckSource.ValueType = ...,
         revision: _builtins.str = ...,
+        revisions: _abc.Iterable[_builtins.str] | None = ...,
+        operation: Global___SyncOperation | None = ...,
+        health_transitioned_at: _timestamp_pb2.Timestamp | None = ...,
+        health_message: _builtins.str = ...,
+        resources: _abc.Iterable[Global___ResourceHealth] | None = ...,
+        resource_count: _builtins.int = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["checked_at", b"checked_at", "resource", b"resource"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["checked_at", b"checked_at", "health_transitioned_at", b"health_transitioned_at", "operation", b"operation", "resource", b"resource"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["checked_at", b"checked_at", "conditions", b"conditions", "healthcheck_id", b"healthcheck_id", "resource", b"resource", "revision", b"revision", "source", b"source", "status", b"status", "sync_status", b"sync_status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["checked_at", b"checked_at", "conditions", b"conditions", "health_message", b"health_message", "health_transitioned_at", b"health_transitioned_at", "healthcheck_id", b"healthcheck_id", "operation", b"operation", "resource", b"resource", "resource_count", b"resource_count", "resources", b"resources", "revision", b"revision", "revisions", b"revisions", "source", b"source", "status", b"status", "sync_status", b"sync_status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

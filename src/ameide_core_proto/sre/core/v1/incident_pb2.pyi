@@ -71,6 +71,10 @@ class _TimelineEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Tim
     """A remediation or diagnostic action was taken."""
     TIMELINE_ENTRY_KIND_COMMUNICATION: _TimelineEntryKind.ValueType  # 7
     """Stakeholders were informed."""
+    TIMELINE_ENTRY_KIND_ESCALATION: _TimelineEntryKind.ValueType  # 8
+    """The incident was escalated to further responders (a paging escalation
+    policy, a manager, another team).
+    """
 
 class TimelineEntryKind(_TimelineEntryKind, metaclass=_TimelineEntryKindEnumTypeWrapper):
     """What a timeline entry records."""
@@ -91,6 +95,10 @@ TIMELINE_ENTRY_KIND_ACTION: TimelineEntryKind.ValueType  # 6
 """A remediation or diagnostic action was taken."""
 TIMELINE_ENTRY_KIND_COMMUNICATION: TimelineEntryKind.ValueType  # 7
 """Stakeholders were informed."""
+TIMELINE_ENTRY_KIND_ESCALATION: TimelineEntryKind.ValueType  # 8
+"""The incident was escalated to further responders (a paging escalation
+policy, a manager, another team).
+"""
 Global___TimelineEntryKind: _TypeAlias = TimelineEntryKind  # noqa: Y015
 
 class _ExternalSystem:
@@ -207,7 +215,9 @@ class IncidentTimelineEntry(_message.Message):
     kind: Global___TimelineEntryKind.ValueType
     """Required. What the entry records."""
     text: _builtins.str
-    """Required. The entry's text; 1 to 1024 characters."""
+    """Required. The entry's text; 1 to 4096 characters (what
+    `AddIncidentTimelineEntryRequested` accepts).
+    """
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp:
         """Required. When the recorded event happened."""
@@ -236,7 +246,9 @@ Global___IncidentTimelineEntry: _TypeAlias = IncidentTimelineEntry  # noqa: Y015
 @_typing.final
 class Incident(_message.Message):
     """An operational event that requires investigation and remediation. The SRE
-    domain is its single writer.
+    domain is its single writer. The lifecycle timestamps record when each
+    step first happened, so time to acknowledge, to investigate, to mitigate
+    and to resolve are derivable from facts alone.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -257,6 +269,8 @@ class Incident(_message.Message):
     CLOSED_AT_FIELD_NUMBER: _builtins.int
     CORRELATED_ALERT_IDS_FIELD_NUMBER: _builtins.int
     EXTERNAL_REFS_FIELD_NUMBER: _builtins.int
+    INVESTIGATING_AT_FIELD_NUMBER: _builtins.int
+    MITIGATING_AT_FIELD_NUMBER: _builtins.int
     incident_id: _builtins.str
     """Required. The incident's identifier; a UUID."""
     title: _builtins.str
@@ -273,7 +287,9 @@ class Incident(_message.Message):
     """Required. How the incident was declared."""
     @_builtins.property
     def affected_resources(self) -> _containers.RepeatedCompositeFieldContainer[_sre_pb2.ResourceRef]:
-        """Optional. The resources the incident affects; at most 20."""
+        """Optional. The resources the incident affects; at most 50 (what
+        `CreateIncidentRequested` accepts).
+        """
 
     @_builtins.property
     def assignee(self) -> _sre_pb2.SreActor:
@@ -282,7 +298,7 @@ class Incident(_message.Message):
     @_builtins.property
     def backlog_refs(self) -> _containers.RepeatedCompositeFieldContainer[Global___BacklogRef]:
         """Optional. Backlog items that document the pattern or the follow-ups; at
-        most 10.
+        most 20 (what `CreateIncidentRequested` accepts).
         """
 
     @_builtins.property
@@ -297,7 +313,7 @@ class Incident(_message.Message):
 
     @_builtins.property
     def acknowledged_at(self) -> _timestamp_pb2.Timestamp:
-        """Optional. When a responder took ownership."""
+        """Optional. When a responder first took ownership."""
 
     @_builtins.property
     def resolved_at(self) -> _timestamp_pb2.Timestamp:
@@ -309,13 +325,21 @@ class Incident(_message.Message):
 
     @_builtins.property
     def correlated_alert_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """Optional. The `Alert.alert_id`s correlated to the incident; at most 200,
-        unique.
+        """Optional. The `Alert.alert_id`s correlated to the incident; at most 500
+        (what `CreateIncidentRequested` accepts), unique.
         """
 
     @_builtins.property
     def external_refs(self) -> _containers.RepeatedCompositeFieldContainer[Global___ExternalRef]:
         """Optional. Counterparts in ticketing and paging systems; at most 10."""
+
+    @_builtins.property
+    def investigating_at(self) -> _timestamp_pb2.Timestamp:
+        """Optional. When the investigation of the cause first started."""
+
+    @_builtins.property
+    def mitigating_at(self) -> _timestamp_pb2.Timestamp:
+        """Optional. When a remediation was first applied."""
 
     def __init__(
         self,
@@ -336,10 +360,12 @@ class Incident(_message.Message):
         closed_at: _timestamp_pb2.Timestamp | None = ...,
         correlated_alert_ids: _abc.Iterable[_builtins.str] | None = ...,
         external_refs: _abc.Iterable[Global___ExternalRef] | None = ...,
+        investigating_at: _timestamp_pb2.Timestamp | None = ...,
+        mitigating_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledged_at", b"acknowledged_at", "assignee", b"assignee", "closed_at", b"closed_at", "created_at", b"created_at", "resolved_at", b"resolved_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledged_at", b"acknowledged_at", "assignee", b"assignee", "closed_at", b"closed_at", "created_at", b"created_at", "investigating_at", b"investigating_at", "mitigating_at", b"mitigating_at", "resolved_at", b"resolved_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged_at", b"acknowledged_at", "affected_resources", b"affected_resources", "assignee", b"assignee", "backlog_refs", b"backlog_refs", "closed_at", b"closed_at", "correlated_alert_ids", b"correlated_alert_ids", "created_at", b"created_at", "description", b"description", "external_refs", b"external_refs", "incident_id", b"incident_id", "resolved_at", b"resolved_at", "severity", b"severity", "source", b"source", "status", b"status", "timeline", b"timeline", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged_at", b"acknowledged_at", "affected_resources", b"affected_resources", "assignee", b"assignee", "backlog_refs", b"backlog_refs", "closed_at", b"closed_at", "correlated_alert_ids", b"correlated_alert_ids", "created_at", b"created_at", "description", b"description", "external_refs", b"external_refs", "incident_id", b"incident_id", "investigating_at", b"investigating_at", "mitigating_at", b"mitigating_at", "resolved_at", b"resolved_at", "severity", b"severity", "source", b"source", "status", b"status", "timeline", b"timeline", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

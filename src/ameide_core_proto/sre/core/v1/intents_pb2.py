@@ -25,14 +25,17 @@ _sym_db = _symbol_database.Default()
 from ameide_core_proto.sre.core.v1 import alert_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_alert__pb2
 from ameide_core_proto.sre.core.v1 import health_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_health__pb2
 from ameide_core_proto.sre.core.v1 import incident_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_incident__pb2
+from ameide_core_proto.sre.core.v1 import postmortem_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_postmortem__pb2
 from ameide_core_proto.sre.core.v1 import runbook_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_runbook__pb2
+from ameide_core_proto.sre.core.v1 import service_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_service__pb2
 from ameide_core_proto.sre.core.v1 import slo_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_slo__pb2
 from ameide_core_proto.sre.core.v1 import sre_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_sre__pb2
 from ameide_core_proto.sre import _buf_validate_pb2 as buf_dot_validate_dot_validate__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+ameide_core_proto/sre/core/v1/intents.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a)ameide_core_proto/sre/core/v1/alert.proto\x1a*ameide_core_proto/sre/core/v1/health.proto\x1a,ameide_core_proto/sre/core/v1/incident.proto\x1a+ameide_core_proto/sre/core/v1/runbook.proto\x1a\'ameide_core_proto/sre/core/v1/slo.proto\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe6\r\n\x0fSreDomainIntent\x12I\n\x04meta\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SreMessageMetaB\x06\xbaH\x03\xc8\x01\x01R\x04meta\x12K\n\x07subject\x18\x02 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.SreSubjectB\x06\xbaH\x03\xc8\x01\x01R\x07subject\x12\x61\n\x0f\x63reate_incident\x18\n \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.CreateIncidentRequestedH\x00R\x0e\x63reateIncident\x12z\n\x18update_incident_severity\x18\x0b \x01(\x0b\x32>.ameide_core_proto.sre.core.v1.UpdateIncidentSeverityRequestedH\x00R\x16updateIncidentSeverity\x12\x61\n\x0f\x61ssign_incident\x18\x0c \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.AssignIncidentRequestedH\x00R\x0e\x61ssignIncident\x12p\n\x12\x61\x64\x64_timeline_entry\x18\r \x01(\x0b\x32@.ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequestedH\x00R\x10\x61\x64\x64TimelineEntry\x12\x64\n\x10resolve_incident\x18\x0e \x01(\x0b\x32\x37.ameide_core_proto.sre.core.v1.ResolveIncidentRequestedH\x00R\x0fresolveIncident\x12^\n\x0e\x63lose_incident\x18\x0f \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.CloseIncidentRequestedH\x00R\rcloseIncident\x12X\n\x0cingest_alert\x18\x14 \x01(\x0b\x32\x33.ameide_core_proto.sre.core.v1.IngestAlertRequestedH\x00R\x0bingestAlert\x12g\n\x11\x61\x63knowledge_alert\x18\x15 \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.AcknowledgeAlertRequestedH\x00R\x10\x61\x63knowledgeAlert\x12n\n\x10\x63orrelate_alerts\x18\x16 \x01(\x0b\x32\x41.ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequestedH\x00R\x0f\x63orrelateAlerts\x12^\n\x0e\x63reate_runbook\x18\x1e \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.CreateRunbookRequestedH\x00R\rcreateRunbook\x12\x61\n\x0f\x65xecute_runbook\x18\x1f \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.ExecuteRunbookRequestedH\x00R\x0e\x65xecuteRunbook\x12R\n\ncreate_slo\x18( \x01(\x0b\x32\x31.ameide_core_proto.sre.core.v1.CreateSLORequestedH\x00R\tcreateSlo\x12t\n\x16record_sli_measurement\x18) \x01(\x0b\x32<.ameide_core_proto.sre.core.v1.RecordSLIMeasurementRequestedH\x00R\x14recordSliMeasurement\x12k\n\x13record_health_check\x18\x32 \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.RecordHealthCheckRequestedH\x00R\x11recordHealthCheck\x12h\n\x12record_fleet_state\x18\x33 \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.RecordFleetStateRequestedH\x00R\x10recordFleetState:\x19\xca\xda\x18\x15sre.domain.intents.v1B\x0f\n\x06intent\x12\x05\xbaH\x02\x08\x01\"\xde\x04\n\x17\x43reateIncidentRequested\x12 \n\x05title\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05title\x12*\n\x0b\x64\x65scription\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0b\x64\x65scription\x12O\n\x08severity\x18\x03 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12Q\n\x06source\x18\x04 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.IncidentSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12\x63\n\x12\x61\x66\x66\x65\x63ted_resources\x18\x05 \x03(\x0b\x32*.ameide_core_proto.sre.core.v1.ResourceRefB\x08\xbaH\x05\x92\x01\x02\x10\x32R\x11\x61\x66\x66\x65\x63tedResources\x12P\n\talert_ids\x18\x06 \x03(\tB3\xbaH0\x92\x01-\x10\xf4\x03\x18\x01\"&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08\x61lertIds\x12V\n\x0c\x62\x61\x63klog_refs\x18\x07 \x03(\x0b\x32).ameide_core_proto.sre.core.v1.BacklogRefB\x08\xbaH\x05\x92\x01\x02\x10\x14R\x0b\x62\x61\x63klogRefs:B\xd2\xda\x18.io.ameide.sre.domain.intent.create_incident.v1\xda\xda\x18\x08Incident\xe8\xda\x18\x01\"\xdf\x01\n\x1fUpdateIncidentSeverityRequested\x12O\n\x08severity\x18\x01 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12\"\n\x06reason\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x08R\x06reason:G\xd2\xda\x18\x37io.ameide.sre.domain.intent.update_incident_severity.v1\xda\xda\x18\x08Incident\"\xc8\x01\n\x17\x41ssignIncidentRequested\x12K\n\x08\x61ssignee\x18\x01 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x08\x61ssignee\x12 \n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x06reason:>\xd2\xda\x18.io.ameide.sre.domain.intent.assign_incident.v1\xda\xda\x18\x08Incident\"\x95\x02\n!AddIncidentTimelineEntryRequested\x12P\n\x04kind\x18\x01 \x01(\x0e\x32\x30.ameide_core_proto.sre.core.v1.TimelineEntryKindB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x04kind\x12\x1e\n\x04text\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80 R\x04text\x12;\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\noccurredAt:A\xd2\xda\x18\x31io.ameide.sre.domain.intent.add_timeline_entry.v1\xda\xda\x18\x08Incident\"\xbf\x01\n\x18ResolveIncidentRequested\x12\x39\n\x12resolution_summary\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80 R\x11resolutionSummary\x12\'\n\nroot_cause\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\trootCause:?\xd2\xda\x18/io.ameide.sre.domain.intent.resolve_incident.v1\xda\xda\x18\x08Incident\"\xdc\x01\n\x16\x43loseIncidentRequested\x12+\n\x0c\x63losing_note\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0b\x63losingNote\x12V\n\x0c\x62\x61\x63klog_refs\x18\x02 \x03(\x0b\x32).ameide_core_proto.sre.core.v1.BacklogRefB\x08\xbaH\x05\x92\x01\x02\x10\x14R\x0b\x62\x61\x63klogRefs:=\xd2\xda\x18-io.ameide.sre.domain.intent.close_incident.v1\xda\xda\x18\x08Incident\"\xa6\x01\n\x14IngestAlertRequested\x12\x42\n\x05\x61lert\x18\x01 \x01(\x0b\x32$.ameide_core_proto.sre.core.v1.AlertB\x06\xbaH\x03\xc8\x01\x01R\x05\x61lert:J\xd2\xda\x18+io.ameide.sre.domain.intent.ingest_alert.v1\xda\xda\x18\x05\x41lert\xfa\xda\x18\x0e\x61lert.alert_id\"\xd2\x01\n\x19\x41\x63knowledgeAlertRequested\x12X\n\x0f\x61\x63knowledged_by\x18\x01 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedBy\x12\x1c\n\x04note\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x04note:=\xd2\xda\x18\x30io.ameide.sre.domain.intent.acknowledge_alert.v1\xda\xda\x18\x05\x41lert\"\xf3\x01\n\"CorrelateAlertsToIncidentRequested\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12R\n\talert_ids\x18\x02 \x03(\tB5\xbaH2\x92\x01/\x08\x01\x10\xf4\x03\x18\x01\"&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08\x61lertIds:N\xd2\xda\x18/io.ameide.sre.domain.intent.correlate_alerts.v1\xda\xda\x18\x08Incident\xfa\xda\x18\x0bincident_id\"\xba\x01\n\x16\x43reateRunbookRequested\x12H\n\x07runbook\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.RunbookB\x06\xbaH\x03\xc8\x01\x01R\x07runbook:V\xd2\xda\x18-io.ameide.sre.domain.intent.create_runbook.v1\xda\xda\x18\x07Runbook\xe8\xda\x18\x01\xfa\xda\x18\x12runbook.runbook_id\"\xba\x03\n\x17\x45xecuteRunbookRequested\x12I\n\nrunbook_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\trunbookId\x12,\n\x0bincident_id\x18\x02 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x12\x80\x01\n\nparameters\x18\x03 \x03(\x0b\x32\x46.ameide_core_proto.sre.core.v1.ExecuteRunbookRequested.ParametersEntryB\x18\xbaH\x15\x9a\x01\x12\x10 \"\x07r\x05\x10\x01\x18\x80\x01*\x05r\x03\x18\x80\x08R\nparameters\x12\x17\n\x07\x64ry_run\x18\x04 \x01(\x08R\x06\x64ryRun\x1a=\n\x0fParametersEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01:K\xd2\xda\x18.io.ameide.sre.domain.intent.execute_runbook.v1\xda\xda\x18\x07Runbook\xfa\xda\x18\nrunbook_id\"\x9a\x01\n\x12\x43reateSLORequested\x12<\n\x03slo\x18\x01 \x01(\x0b\x32\".ameide_core_proto.sre.core.v1.SLOB\x06\xbaH\x03\xc8\x01\x01R\x03slo:F\xd2\xda\x18)io.ameide.sre.domain.intent.create_slo.v1\xda\xda\x18\x03SLO\xe8\xda\x18\x01\xfa\xda\x18\nslo.slo_id\"\xd0\x01\n\x1dRecordSLIMeasurementRequested\x12W\n\x0bmeasurement\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SLIMeasurementB\x06\xbaH\x03\xc8\x01\x01R\x0bmeasurement:V\xd2\xda\x18\x35io.ameide.sre.domain.intent.record_sli_measurement.v1\xda\xda\x18\x03SLO\xfa\xda\x18\x12measurement.slo_id\"\xdd\x01\n\x1aRecordHealthCheckRequested\x12U\n\x0chealth_check\x18\x01 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.HealthCheckB\x06\xbaH\x03\xc8\x01\x01R\x0bhealthCheck:h\xd2\xda\x18\x32io.ameide.sre.domain.intent.record_health_check.v1\xda\xda\x18\x0bHealthCheck\xe8\xda\x18\x01\xfa\xda\x18\x1bhealth_check.healthcheck_id\"\xd5\x01\n\x19RecordFleetStateRequested\x12R\n\x0b\x66leet_state\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.FleetStateB\x06\xbaH\x03\xc8\x01\x01R\nfleetState:d\xd2\xda\x18\x31io.ameide.sre.domain.intent.record_fleet_state.v1\xda\xda\x18\nFleetState\xe8\xda\x18\x01\xfa\xda\x18\x19\x66leet_state.fleetstate_idb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+ameide_core_proto/sre/core/v1/intents.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a)ameide_core_proto/sre/core/v1/alert.proto\x1a*ameide_core_proto/sre/core/v1/health.proto\x1a,ameide_core_proto/sre/core/v1/incident.proto\x1a.ameide_core_proto/sre/core/v1/postmortem.proto\x1a+ameide_core_proto/sre/core/v1/runbook.proto\x1a+ameide_core_proto/sre/core/v1/service.proto\x1a\'ameide_core_proto/sre/core/v1/slo.proto\x1a\'ameide_core_proto/sre/core/v1/sre.proto\x1a\x1b\x62uf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xef\x15\n\x0fSreDomainIntent\x12I\n\x04meta\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SreMessageMetaB\x06\xbaH\x03\xc8\x01\x01R\x04meta\x12K\n\x07subject\x18\x02 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.SreSubjectB\x06\xbaH\x03\xc8\x01\x01R\x07subject\x12\x61\n\x0f\x63reate_incident\x18\n \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.CreateIncidentRequestedH\x00R\x0e\x63reateIncident\x12z\n\x18update_incident_severity\x18\x0b \x01(\x0b\x32>.ameide_core_proto.sre.core.v1.UpdateIncidentSeverityRequestedH\x00R\x16updateIncidentSeverity\x12\x61\n\x0f\x61ssign_incident\x18\x0c \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.AssignIncidentRequestedH\x00R\x0e\x61ssignIncident\x12p\n\x12\x61\x64\x64_timeline_entry\x18\r \x01(\x0b\x32@.ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequestedH\x00R\x10\x61\x64\x64TimelineEntry\x12\x64\n\x10resolve_incident\x18\x0e \x01(\x0b\x32\x37.ameide_core_proto.sre.core.v1.ResolveIncidentRequestedH\x00R\x0fresolveIncident\x12^\n\x0e\x63lose_incident\x18\x0f \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.CloseIncidentRequestedH\x00R\rcloseIncident\x12p\n\x14\x61\x63knowledge_incident\x18\x10 \x01(\x0b\x32;.ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequestedH\x00R\x13\x61\x63knowledgeIncident\x12\x80\x01\n\x1atransition_incident_status\x18\x11 \x01(\x0b\x32@.ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequestedH\x00R\x18transitionIncidentStatus\x12X\n\x0cingest_alert\x18\x14 \x01(\x0b\x32\x33.ameide_core_proto.sre.core.v1.IngestAlertRequestedH\x00R\x0bingestAlert\x12g\n\x11\x61\x63knowledge_alert\x18\x15 \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.AcknowledgeAlertRequestedH\x00R\x10\x61\x63knowledgeAlert\x12n\n\x10\x63orrelate_alerts\x18\x16 \x01(\x0b\x32\x41.ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequestedH\x00R\x0f\x63orrelateAlerts\x12^\n\x0e\x63reate_runbook\x18\x1e \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.CreateRunbookRequestedH\x00R\rcreateRunbook\x12\x61\n\x0f\x65xecute_runbook\x18\x1f \x01(\x0b\x32\x36.ameide_core_proto.sre.core.v1.ExecuteRunbookRequestedH\x00R\x0e\x65xecuteRunbook\x12^\n\x0eupdate_runbook\x18  \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.UpdateRunbookRequestedH\x00R\rupdateRunbook\x12R\n\ncreate_slo\x18( \x01(\x0b\x32\x31.ameide_core_proto.sre.core.v1.CreateSLORequestedH\x00R\tcreateSlo\x12t\n\x16record_sli_measurement\x18) \x01(\x0b\x32<.ameide_core_proto.sre.core.v1.RecordSLIMeasurementRequestedH\x00R\x14recordSliMeasurement\x12R\n\nupdate_slo\x18* \x01(\x0b\x32\x31.ameide_core_proto.sre.core.v1.UpdateSLORequestedH\x00R\tupdateSlo\x12k\n\x13record_health_check\x18\x32 \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.RecordHealthCheckRequestedH\x00R\x11recordHealthCheck\x12h\n\x12record_fleet_state\x18\x33 \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.RecordFleetStateRequestedH\x00R\x10recordFleetState\x12^\n\x0e\x63reate_service\x18< \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.CreateServiceRequestedH\x00R\rcreateService\x12^\n\x0eupdate_service\x18= \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.UpdateServiceRequestedH\x00R\rupdateService\x12^\n\x0e\x64\x65lete_service\x18> \x01(\x0b\x32\x35.ameide_core_proto.sre.core.v1.DeleteServiceRequestedH\x00R\rdeleteService\x12g\n\x11\x63reate_postmortem\x18\x46 \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.CreatePostmortemRequestedH\x00R\x10\x63reatePostmortem\x12g\n\x11update_postmortem\x18G \x01(\x0b\x32\x38.ameide_core_proto.sre.core.v1.UpdatePostmortemRequestedH\x00R\x10updatePostmortem\x12j\n\x12publish_postmortem\x18H \x01(\x0b\x32\x39.ameide_core_proto.sre.core.v1.PublishPostmortemRequestedH\x00R\x11publishPostmortem:\x1b\x9a\xdb\x18\x17\n\x15sre.domain.intents.v1B\x0f\n\x06intent\x12\x05\xbaH\x02\x08\x01\"\xdc\x04\n\x17\x43reateIncidentRequested\x12 \n\x05title\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x05title\x12*\n\x0b\x64\x65scription\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0b\x64\x65scription\x12O\n\x08severity\x18\x03 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12Q\n\x06source\x18\x04 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.IncidentSourceB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x06source\x12\x63\n\x12\x61\x66\x66\x65\x63ted_resources\x18\x05 \x03(\x0b\x32*.ameide_core_proto.sre.core.v1.ResourceRefB\x08\xbaH\x05\x92\x01\x02\x10\x32R\x11\x61\x66\x66\x65\x63tedResources\x12P\n\talert_ids\x18\x06 \x03(\tB3\xbaH0\x92\x01-\x10\xf4\x03\x18\x01\"&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08\x61lertIds\x12V\n\x0c\x62\x61\x63klog_refs\x18\x07 \x03(\x0b\x32).ameide_core_proto.sre.core.v1.BacklogRefB\x08\xbaH\x05\x92\x01\x02\x10\x14R\x0b\x62\x61\x63klogRefs:@\x9a\xdb\x18<\x1a.io.ameide.sre.domain.intent.create_incident.v1\"\x08Incident(\x01\"\xdf\x01\n\x1fUpdateIncidentSeverityRequested\x12O\n\x08severity\x18\x01 \x01(\x0e\x32\'.ameide_core_proto.sre.core.v1.SeverityB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x08severity\x12\"\n\x06reason\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x08R\x06reason:G\x9a\xdb\x18\x43\x1a\x37io.ameide.sre.domain.intent.update_incident_severity.v1\"\x08Incident\"\xc8\x01\n\x17\x41ssignIncidentRequested\x12K\n\x08\x61ssignee\x18\x01 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x08\x61ssignee\x12 \n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x06reason:>\x9a\xdb\x18:\x1a.io.ameide.sre.domain.intent.assign_incident.v1\"\x08Incident\"\x95\x02\n!AddIncidentTimelineEntryRequested\x12P\n\x04kind\x18\x01 \x01(\x0e\x32\x30.ameide_core_proto.sre.core.v1.TimelineEntryKindB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x04kind\x12\x1e\n\x04text\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80 R\x04text\x12;\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\noccurredAt:A\x9a\xdb\x18=\x1a\x31io.ameide.sre.domain.intent.add_timeline_entry.v1\"\x08Incident\"\xbf\x01\n\x18ResolveIncidentRequested\x12\x39\n\x12resolution_summary\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80 R\x11resolutionSummary\x12\'\n\nroot_cause\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\trootCause:?\x9a\xdb\x18;\x1a/io.ameide.sre.domain.intent.resolve_incident.v1\"\x08Incident\"\xdc\x01\n\x16\x43loseIncidentRequested\x12+\n\x0c\x63losing_note\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x0b\x63losingNote\x12V\n\x0c\x62\x61\x63klog_refs\x18\x02 \x03(\x0b\x32).ameide_core_proto.sre.core.v1.BacklogRefB\x08\xbaH\x05\x92\x01\x02\x10\x14R\x0b\x62\x61\x63klogRefs:=\x9a\xdb\x18\x39\x1a-io.ameide.sre.domain.intent.close_incident.v1\"\x08Incident\"\xdb\x01\n\x1c\x41\x63knowledgeIncidentRequested\x12X\n\x0f\x61\x63knowledged_by\x18\x01 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedBy\x12\x1c\n\x04note\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x04note:C\x9a\xdb\x18?\x1a\x33io.ameide.sre.domain.intent.acknowledge_incident.v1\"\x08Incident\"\xe5\x01\n!TransitionIncidentStatusRequested\x12S\n\x06status\x18\x01 \x01(\x0e\x32-.ameide_core_proto.sre.core.v1.IncidentStatusB\x0c\xbaH\t\x82\x01\x06\x10\x01\x18\x03\x18\x04R\x06status\x12 \n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80 R\x06reason:I\x9a\xdb\x18\x45\x1a\x39io.ameide.sre.domain.intent.transition_incident_status.v1\"\x08Incident\"\xa4\x01\n\x14IngestAlertRequested\x12\x42\n\x05\x61lert\x18\x01 \x01(\x0b\x32$.ameide_core_proto.sre.core.v1.AlertB\x06\xbaH\x03\xc8\x01\x01R\x05\x61lert:H\x9a\xdb\x18\x44\x1a+io.ameide.sre.domain.intent.ingest_alert.v1\"\x05\x41lert2\x0e\x61lert.alert_id\"\xd2\x01\n\x19\x41\x63knowledgeAlertRequested\x12X\n\x0f\x61\x63knowledged_by\x18\x01 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorB\x06\xbaH\x03\xc8\x01\x01R\x0e\x61\x63knowledgedBy\x12\x1c\n\x04note\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x04note:=\x9a\xdb\x18\x39\x1a\x30io.ameide.sre.domain.intent.acknowledge_alert.v1\"\x05\x41lert\"\xf1\x01\n\"CorrelateAlertsToIncidentRequested\x12)\n\x0bincident_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\nincidentId\x12R\n\talert_ids\x18\x02 \x03(\tB5\xbaH2\x92\x01/\x08\x01\x10\xf4\x03\x18\x01\"&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08\x61lertIds:L\x9a\xdb\x18H\x1a/io.ameide.sre.domain.intent.correlate_alerts.v1\"\x08Incident2\x0bincident_id\"\xb6\x01\n\x16\x43reateRunbookRequested\x12H\n\x07runbook\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.RunbookB\x06\xbaH\x03\xc8\x01\x01R\x07runbook:R\x9a\xdb\x18N\x1a-io.ameide.sre.domain.intent.create_runbook.v1\"\x07Runbook(\x01\x32\x12runbook.runbook_id\"\xb8\x03\n\x17\x45xecuteRunbookRequested\x12I\n\nrunbook_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\trunbookId\x12,\n\x0bincident_id\x18\x02 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\nincidentId\x12\x80\x01\n\nparameters\x18\x03 \x03(\x0b\x32\x46.ameide_core_proto.sre.core.v1.ExecuteRunbookRequested.ParametersEntryB\x18\xbaH\x15\x9a\x01\x12\x10 \"\x07r\x05\x10\x01\x18\x80\x01*\x05r\x03\x18\x80\x08R\nparameters\x12\x17\n\x07\x64ry_run\x18\x04 \x01(\x08R\x06\x64ryRun\x1a=\n\x0fParametersEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01:I\x9a\xdb\x18\x45\x1a.io.ameide.sre.domain.intent.execute_runbook.v1\"\x07Runbook2\nrunbook_id\"\xc3\x03\n\x16UpdateRunbookRequested\x12H\n\x07runbook\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.RunbookB\x06\xbaH\x03\xc8\x01\x01R\x07runbook\x12\x8c\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xce\x01\xbaH\xca\x01\xba\x01i\n\x17\x66ield_mask.unique_paths\x12 at most 7 paths, each named once\x1a,size(this.paths) <= 7 && this.paths.unique()\xe2\x01[\x12\x05title\x12\x0b\x64\x65scription\x12\x12trigger_conditions\x12\x05steps\x12\x10\x61utomation_level\x12\x11\x61pproval_required\x12\x05ownerR\nupdateMask:P\x9a\xdb\x18L\x1a-io.ameide.sre.domain.intent.update_runbook.v1\"\x07Runbook2\x12runbook.runbook_id\"\x96\x01\n\x12\x43reateSLORequested\x12<\n\x03slo\x18\x01 \x01(\x0b\x32\".ameide_core_proto.sre.core.v1.SLOB\x06\xbaH\x03\xc8\x01\x01R\x03slo:B\x9a\xdb\x18>\x1a)io.ameide.sre.domain.intent.create_slo.v1\"\x03SLO(\x01\x32\nslo.slo_id\"\xce\x01\n\x1dRecordSLIMeasurementRequested\x12W\n\x0bmeasurement\x18\x01 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SLIMeasurementB\x06\xbaH\x03\xc8\x01\x01R\x0bmeasurement:T\x9a\xdb\x18P\x1a\x35io.ameide.sre.domain.intent.record_sli_measurement.v1\"\x03SLO2\x12measurement.slo_id\"\x87\x04\n\x12UpdateSLORequested\x12<\n\x03slo\x18\x01 \x01(\x0b\x32\".ameide_core_proto.sre.core.v1.SLOB\x06\xbaH\x03\xc8\x01\x01R\x03slo\x12\xf0\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xb2\x02\xbaH\xae\x02\xba\x01k\n\x17\x66ield_mask.unique_paths\x12!at most 15 paths, each named once\x1a-size(this.paths) <= 15 && this.paths.unique()\xe2\x01\xbc\x01\x12\x04name\x12\x0b\x64\x65scription\x12\x0etarget_percent\x12\x0erolling_window\x12\x0f\x63\x61lendar_period\x12\x0btime_window\x12\x03sli\x12\x13\x65rror_budget_policy\x12\x05owner\x12\x05scope\x12\x10\x62udgeting_method\x12\nobjectives\x12\x06labels\x12\x0b\x61nnotations\x12\x0e\x61lert_policiesR\nupdateMask:@\x9a\xdb\x18<\x1a)io.ameide.sre.domain.intent.update_slo.v1\"\x03SLO2\nslo.slo_id\"\xd9\x01\n\x1aRecordHealthCheckRequested\x12U\n\x0chealth_check\x18\x01 \x01(\x0b\x32*.ameide_core_proto.sre.core.v1.HealthCheckB\x06\xbaH\x03\xc8\x01\x01R\x0bhealthCheck:d\x9a\xdb\x18`\x1a\x32io.ameide.sre.domain.intent.record_health_check.v1\"\x0bHealthCheck(\x01\x32\x1bhealth_check.healthcheck_id\"\xd1\x01\n\x19RecordFleetStateRequested\x12R\n\x0b\x66leet_state\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.FleetStateB\x06\xbaH\x03\xc8\x01\x01R\nfleetState:`\x9a\xdb\x18\\\x1a\x31io.ameide.sre.domain.intent.record_fleet_state.v1\"\nFleetState(\x01\x32\x19\x66leet_state.fleetstate_id\"\xb6\x01\n\x16\x43reateServiceRequested\x12H\n\x07service\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.ServiceB\x06\xbaH\x03\xc8\x01\x01R\x07service:R\x9a\xdb\x18N\x1a-io.ameide.sre.domain.intent.create_service.v1\"\x07Service(\x01\x32\x12service.service_id\"\xcc\x03\n\x16UpdateServiceRequested\x12H\n\x07service\x18\x01 \x01(\x0b\x32&.ameide_core_proto.sre.core.v1.ServiceB\x06\xbaH\x03\xc8\x01\x01R\x07service\x12\x95\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xd7\x01\xbaH\xd3\x01\xba\x01k\n\x17\x66ield_mask.unique_paths\x12!at most 10 paths, each named once\x1a-size(this.paths) <= 10 && this.paths.unique()\xe2\x01\x62\x12\x04name\x12\x0b\x64\x65scription\x12\x04tier\x12\x05owner\x12\tresources\x12\x07slo_ids\x12\x0brunbook_ids\x12\x0erepository_url\x12\x07on_call\x12\x06labelsR\nupdateMask:P\x9a\xdb\x18L\x1a-io.ameide.sre.domain.intent.update_service.v1\"\x07Service2\x12service.service_id\"\xcf\x01\n\x16\x44\x65leteServiceRequested\x12I\n\nservice_id\x18\x01 \x01(\tB*\xbaH\'r%\x10\x01\x18?2\x1f^[a-z0-9]([a-z0-9-]*[a-z0-9])?$R\tserviceId\x12 \n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08R\x06reason:H\x9a\xdb\x18\x44\x1a-io.ameide.sre.domain.intent.delete_service.v1\"\x07Service2\nservice_id\"\xce\x01\n\x19\x43reatePostmortemRequested\x12Q\n\npostmortem\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.PostmortemB\x06\xbaH\x03\xc8\x01\x01R\npostmortem:^\x9a\xdb\x18Z\x1a\x30io.ameide.sre.domain.intent.create_postmortem.v1\"\nPostmortem(\x01\x32\x18postmortem.postmortem_id\"\xe0\x03\n\x19UpdatePostmortemRequested\x12Q\n\npostmortem\x18\x01 \x01(\x0b\x32).ameide_core_proto.sre.core.v1.PostmortemB\x06\xbaH\x03\xc8\x01\x01R\npostmortem\x12\x91\x02\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\xd3\x01\xbaH\xcf\x01\xba\x01i\n\x17\x66ield_mask.unique_paths\x12 at most 9 paths, each named once\x1a,size(this.paths) <= 9 && this.paths.unique()\xe2\x01`\x12\x05title\x12\x06status\x12\x07summary\x12\x06impact\x12\nroot_cause\x12\nresolution\x12\x0flessons_learned\x12\x0c\x61\x63tion_items\x12\x07\x61uthorsR\nupdateMask:\\\x9a\xdb\x18X\x1a\x30io.ameide.sre.domain.intent.update_postmortem.v1\"\nPostmortem2\x18postmortem.postmortem_id\"\xe9\x01\n\x1aPublishPostmortemRequested\x12-\n\rpostmortem_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x0cpostmortemId\x12H\n\x0b\x61pproved_by\x18\x02 \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorR\napprovedBy:R\x9a\xdb\x18N\x1a\x31io.ameide.sre.domain.intent.publish_postmortem.v1\"\nPostmortem2\rpostmortem_idb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -46,7 +49,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SREDOMAININTENT'].fields_by_name['subject']._loaded_options = None
   _globals['_SREDOMAININTENT'].fields_by_name['subject']._serialized_options = b'\272H\003\310\001\001'
   _globals['_SREDOMAININTENT']._loaded_options = None
-  _globals['_SREDOMAININTENT']._serialized_options = b'\312\332\030\025sre.domain.intents.v1'
+  _globals['_SREDOMAININTENT']._serialized_options = b'\232\333\030\027\n\025sre.domain.intents.v1'
   _globals['_CREATEINCIDENTREQUESTED'].fields_by_name['title']._loaded_options = None
   _globals['_CREATEINCIDENTREQUESTED'].fields_by_name['title']._serialized_options = b'\272H\007r\005\020\001\030\200\002'
   _globals['_CREATEINCIDENTREQUESTED'].fields_by_name['description']._loaded_options = None
@@ -62,57 +65,69 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEINCIDENTREQUESTED'].fields_by_name['backlog_refs']._loaded_options = None
   _globals['_CREATEINCIDENTREQUESTED'].fields_by_name['backlog_refs']._serialized_options = b'\272H\005\222\001\002\020\024'
   _globals['_CREATEINCIDENTREQUESTED']._loaded_options = None
-  _globals['_CREATEINCIDENTREQUESTED']._serialized_options = b'\322\332\030.io.ameide.sre.domain.intent.create_incident.v1\332\332\030\010Incident\350\332\030\001'
+  _globals['_CREATEINCIDENTREQUESTED']._serialized_options = b'\232\333\030<\032.io.ameide.sre.domain.intent.create_incident.v1\"\010Incident(\001'
   _globals['_UPDATEINCIDENTSEVERITYREQUESTED'].fields_by_name['severity']._loaded_options = None
   _globals['_UPDATEINCIDENTSEVERITYREQUESTED'].fields_by_name['severity']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_UPDATEINCIDENTSEVERITYREQUESTED'].fields_by_name['reason']._loaded_options = None
   _globals['_UPDATEINCIDENTSEVERITYREQUESTED'].fields_by_name['reason']._serialized_options = b'\272H\007r\005\020\001\030\200\010'
   _globals['_UPDATEINCIDENTSEVERITYREQUESTED']._loaded_options = None
-  _globals['_UPDATEINCIDENTSEVERITYREQUESTED']._serialized_options = b'\322\332\0307io.ameide.sre.domain.intent.update_incident_severity.v1\332\332\030\010Incident'
+  _globals['_UPDATEINCIDENTSEVERITYREQUESTED']._serialized_options = b'\232\333\030C\0327io.ameide.sre.domain.intent.update_incident_severity.v1\"\010Incident'
   _globals['_ASSIGNINCIDENTREQUESTED'].fields_by_name['assignee']._loaded_options = None
   _globals['_ASSIGNINCIDENTREQUESTED'].fields_by_name['assignee']._serialized_options = b'\272H\003\310\001\001'
   _globals['_ASSIGNINCIDENTREQUESTED'].fields_by_name['reason']._loaded_options = None
   _globals['_ASSIGNINCIDENTREQUESTED'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_ASSIGNINCIDENTREQUESTED']._loaded_options = None
-  _globals['_ASSIGNINCIDENTREQUESTED']._serialized_options = b'\322\332\030.io.ameide.sre.domain.intent.assign_incident.v1\332\332\030\010Incident'
+  _globals['_ASSIGNINCIDENTREQUESTED']._serialized_options = b'\232\333\030:\032.io.ameide.sre.domain.intent.assign_incident.v1\"\010Incident'
   _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED'].fields_by_name['kind']._loaded_options = None
   _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED'].fields_by_name['kind']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED'].fields_by_name['text']._loaded_options = None
   _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED'].fields_by_name['text']._serialized_options = b'\272H\007r\005\020\001\030\200 '
   _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED']._loaded_options = None
-  _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED']._serialized_options = b'\322\332\0301io.ameide.sre.domain.intent.add_timeline_entry.v1\332\332\030\010Incident'
+  _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED']._serialized_options = b'\232\333\030=\0321io.ameide.sre.domain.intent.add_timeline_entry.v1\"\010Incident'
   _globals['_RESOLVEINCIDENTREQUESTED'].fields_by_name['resolution_summary']._loaded_options = None
   _globals['_RESOLVEINCIDENTREQUESTED'].fields_by_name['resolution_summary']._serialized_options = b'\272H\007r\005\020\001\030\200 '
   _globals['_RESOLVEINCIDENTREQUESTED'].fields_by_name['root_cause']._loaded_options = None
   _globals['_RESOLVEINCIDENTREQUESTED'].fields_by_name['root_cause']._serialized_options = b'\272H\005r\003\030\200 '
   _globals['_RESOLVEINCIDENTREQUESTED']._loaded_options = None
-  _globals['_RESOLVEINCIDENTREQUESTED']._serialized_options = b'\322\332\030/io.ameide.sre.domain.intent.resolve_incident.v1\332\332\030\010Incident'
+  _globals['_RESOLVEINCIDENTREQUESTED']._serialized_options = b'\232\333\030;\032/io.ameide.sre.domain.intent.resolve_incident.v1\"\010Incident'
   _globals['_CLOSEINCIDENTREQUESTED'].fields_by_name['closing_note']._loaded_options = None
   _globals['_CLOSEINCIDENTREQUESTED'].fields_by_name['closing_note']._serialized_options = b'\272H\005r\003\030\200 '
   _globals['_CLOSEINCIDENTREQUESTED'].fields_by_name['backlog_refs']._loaded_options = None
   _globals['_CLOSEINCIDENTREQUESTED'].fields_by_name['backlog_refs']._serialized_options = b'\272H\005\222\001\002\020\024'
   _globals['_CLOSEINCIDENTREQUESTED']._loaded_options = None
-  _globals['_CLOSEINCIDENTREQUESTED']._serialized_options = b'\322\332\030-io.ameide.sre.domain.intent.close_incident.v1\332\332\030\010Incident'
+  _globals['_CLOSEINCIDENTREQUESTED']._serialized_options = b'\232\333\0309\032-io.ameide.sre.domain.intent.close_incident.v1\"\010Incident'
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED'].fields_by_name['acknowledged_by']._loaded_options = None
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED'].fields_by_name['acknowledged_by']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED'].fields_by_name['note']._loaded_options = None
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED'].fields_by_name['note']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED']._loaded_options = None
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED']._serialized_options = b'\232\333\030?\0323io.ameide.sre.domain.intent.acknowledge_incident.v1\"\010Incident'
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED'].fields_by_name['status']._loaded_options = None
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED'].fields_by_name['status']._serialized_options = b'\272H\t\202\001\006\020\001\030\003\030\004'
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED'].fields_by_name['reason']._loaded_options = None
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200 '
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED']._loaded_options = None
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED']._serialized_options = b'\232\333\030E\0329io.ameide.sre.domain.intent.transition_incident_status.v1\"\010Incident'
   _globals['_INGESTALERTREQUESTED'].fields_by_name['alert']._loaded_options = None
   _globals['_INGESTALERTREQUESTED'].fields_by_name['alert']._serialized_options = b'\272H\003\310\001\001'
   _globals['_INGESTALERTREQUESTED']._loaded_options = None
-  _globals['_INGESTALERTREQUESTED']._serialized_options = b'\322\332\030+io.ameide.sre.domain.intent.ingest_alert.v1\332\332\030\005Alert\372\332\030\016alert.alert_id'
+  _globals['_INGESTALERTREQUESTED']._serialized_options = b'\232\333\030D\032+io.ameide.sre.domain.intent.ingest_alert.v1\"\005Alert2\016alert.alert_id'
   _globals['_ACKNOWLEDGEALERTREQUESTED'].fields_by_name['acknowledged_by']._loaded_options = None
   _globals['_ACKNOWLEDGEALERTREQUESTED'].fields_by_name['acknowledged_by']._serialized_options = b'\272H\003\310\001\001'
   _globals['_ACKNOWLEDGEALERTREQUESTED'].fields_by_name['note']._loaded_options = None
   _globals['_ACKNOWLEDGEALERTREQUESTED'].fields_by_name['note']._serialized_options = b'\272H\005r\003\030\200\010'
   _globals['_ACKNOWLEDGEALERTREQUESTED']._loaded_options = None
-  _globals['_ACKNOWLEDGEALERTREQUESTED']._serialized_options = b'\322\332\0300io.ameide.sre.domain.intent.acknowledge_alert.v1\332\332\030\005Alert'
+  _globals['_ACKNOWLEDGEALERTREQUESTED']._serialized_options = b'\232\333\0309\0320io.ameide.sre.domain.intent.acknowledge_alert.v1\"\005Alert'
   _globals['_CORRELATEALERTSTOINCIDENTREQUESTED'].fields_by_name['incident_id']._loaded_options = None
   _globals['_CORRELATEALERTSTOINCIDENTREQUESTED'].fields_by_name['incident_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_CORRELATEALERTSTOINCIDENTREQUESTED'].fields_by_name['alert_ids']._loaded_options = None
   _globals['_CORRELATEALERTSTOINCIDENTREQUESTED'].fields_by_name['alert_ids']._serialized_options = b'\272H2\222\001/\010\001\020\364\003\030\001\"&r$\020\001\030\200\0012\035^[A-Za-z0-9][A-Za-z0-9._:-]*$'
   _globals['_CORRELATEALERTSTOINCIDENTREQUESTED']._loaded_options = None
-  _globals['_CORRELATEALERTSTOINCIDENTREQUESTED']._serialized_options = b'\322\332\030/io.ameide.sre.domain.intent.correlate_alerts.v1\332\332\030\010Incident\372\332\030\013incident_id'
+  _globals['_CORRELATEALERTSTOINCIDENTREQUESTED']._serialized_options = b'\232\333\030H\032/io.ameide.sre.domain.intent.correlate_alerts.v1\"\010Incident2\013incident_id'
   _globals['_CREATERUNBOOKREQUESTED'].fields_by_name['runbook']._loaded_options = None
   _globals['_CREATERUNBOOKREQUESTED'].fields_by_name['runbook']._serialized_options = b'\272H\003\310\001\001'
   _globals['_CREATERUNBOOKREQUESTED']._loaded_options = None
-  _globals['_CREATERUNBOOKREQUESTED']._serialized_options = b'\322\332\030-io.ameide.sre.domain.intent.create_runbook.v1\332\332\030\007Runbook\350\332\030\001\372\332\030\022runbook.runbook_id'
+  _globals['_CREATERUNBOOKREQUESTED']._serialized_options = b'\232\333\030N\032-io.ameide.sre.domain.intent.create_runbook.v1\"\007Runbook(\0012\022runbook.runbook_id'
   _globals['_EXECUTERUNBOOKREQUESTED_PARAMETERSENTRY']._loaded_options = None
   _globals['_EXECUTERUNBOOKREQUESTED_PARAMETERSENTRY']._serialized_options = b'8\001'
   _globals['_EXECUTERUNBOOKREQUESTED'].fields_by_name['runbook_id']._loaded_options = None
@@ -122,55 +137,117 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EXECUTERUNBOOKREQUESTED'].fields_by_name['parameters']._loaded_options = None
   _globals['_EXECUTERUNBOOKREQUESTED'].fields_by_name['parameters']._serialized_options = b'\272H\025\232\001\022\020 \"\007r\005\020\001\030\200\001*\005r\003\030\200\010'
   _globals['_EXECUTERUNBOOKREQUESTED']._loaded_options = None
-  _globals['_EXECUTERUNBOOKREQUESTED']._serialized_options = b'\322\332\030.io.ameide.sre.domain.intent.execute_runbook.v1\332\332\030\007Runbook\372\332\030\nrunbook_id'
+  _globals['_EXECUTERUNBOOKREQUESTED']._serialized_options = b'\232\333\030E\032.io.ameide.sre.domain.intent.execute_runbook.v1\"\007Runbook2\nrunbook_id'
+  _globals['_UPDATERUNBOOKREQUESTED'].fields_by_name['runbook']._loaded_options = None
+  _globals['_UPDATERUNBOOKREQUESTED'].fields_by_name['runbook']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_UPDATERUNBOOKREQUESTED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATERUNBOOKREQUESTED'].fields_by_name['update_mask']._serialized_options = b'\272H\312\001\272\001i\n\027field_mask.unique_paths\022 at most 7 paths, each named once\032,size(this.paths) <= 7 && this.paths.unique()\342\001[\022\005title\022\013description\022\022trigger_conditions\022\005steps\022\020automation_level\022\021approval_required\022\005owner'
+  _globals['_UPDATERUNBOOKREQUESTED']._loaded_options = None
+  _globals['_UPDATERUNBOOKREQUESTED']._serialized_options = b'\232\333\030L\032-io.ameide.sre.domain.intent.update_runbook.v1\"\007Runbook2\022runbook.runbook_id'
   _globals['_CREATESLOREQUESTED'].fields_by_name['slo']._loaded_options = None
   _globals['_CREATESLOREQUESTED'].fields_by_name['slo']._serialized_options = b'\272H\003\310\001\001'
   _globals['_CREATESLOREQUESTED']._loaded_options = None
-  _globals['_CREATESLOREQUESTED']._serialized_options = b'\322\332\030)io.ameide.sre.domain.intent.create_slo.v1\332\332\030\003SLO\350\332\030\001\372\332\030\nslo.slo_id'
+  _globals['_CREATESLOREQUESTED']._serialized_options = b'\232\333\030>\032)io.ameide.sre.domain.intent.create_slo.v1\"\003SLO(\0012\nslo.slo_id'
   _globals['_RECORDSLIMEASUREMENTREQUESTED'].fields_by_name['measurement']._loaded_options = None
   _globals['_RECORDSLIMEASUREMENTREQUESTED'].fields_by_name['measurement']._serialized_options = b'\272H\003\310\001\001'
   _globals['_RECORDSLIMEASUREMENTREQUESTED']._loaded_options = None
-  _globals['_RECORDSLIMEASUREMENTREQUESTED']._serialized_options = b'\322\332\0305io.ameide.sre.domain.intent.record_sli_measurement.v1\332\332\030\003SLO\372\332\030\022measurement.slo_id'
+  _globals['_RECORDSLIMEASUREMENTREQUESTED']._serialized_options = b'\232\333\030P\0325io.ameide.sre.domain.intent.record_sli_measurement.v1\"\003SLO2\022measurement.slo_id'
+  _globals['_UPDATESLOREQUESTED'].fields_by_name['slo']._loaded_options = None
+  _globals['_UPDATESLOREQUESTED'].fields_by_name['slo']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_UPDATESLOREQUESTED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATESLOREQUESTED'].fields_by_name['update_mask']._serialized_options = b'\272H\256\002\272\001k\n\027field_mask.unique_paths\022!at most 15 paths, each named once\032-size(this.paths) <= 15 && this.paths.unique()\342\001\274\001\022\004name\022\013description\022\016target_percent\022\016rolling_window\022\017calendar_period\022\013time_window\022\003sli\022\023error_budget_policy\022\005owner\022\005scope\022\020budgeting_method\022\nobjectives\022\006labels\022\013annotations\022\016alert_policies'
+  _globals['_UPDATESLOREQUESTED']._loaded_options = None
+  _globals['_UPDATESLOREQUESTED']._serialized_options = b'\232\333\030<\032)io.ameide.sre.domain.intent.update_slo.v1\"\003SLO2\nslo.slo_id'
   _globals['_RECORDHEALTHCHECKREQUESTED'].fields_by_name['health_check']._loaded_options = None
   _globals['_RECORDHEALTHCHECKREQUESTED'].fields_by_name['health_check']._serialized_options = b'\272H\003\310\001\001'
   _globals['_RECORDHEALTHCHECKREQUESTED']._loaded_options = None
-  _globals['_RECORDHEALTHCHECKREQUESTED']._serialized_options = b'\322\332\0302io.ameide.sre.domain.intent.record_health_check.v1\332\332\030\013HealthCheck\350\332\030\001\372\332\030\033health_check.healthcheck_id'
+  _globals['_RECORDHEALTHCHECKREQUESTED']._serialized_options = b'\232\333\030`\0322io.ameide.sre.domain.intent.record_health_check.v1\"\013HealthCheck(\0012\033health_check.healthcheck_id'
   _globals['_RECORDFLEETSTATEREQUESTED'].fields_by_name['fleet_state']._loaded_options = None
   _globals['_RECORDFLEETSTATEREQUESTED'].fields_by_name['fleet_state']._serialized_options = b'\272H\003\310\001\001'
   _globals['_RECORDFLEETSTATEREQUESTED']._loaded_options = None
-  _globals['_RECORDFLEETSTATEREQUESTED']._serialized_options = b'\322\332\0301io.ameide.sre.domain.intent.record_fleet_state.v1\332\332\030\nFleetState\350\332\030\001\372\332\030\031fleet_state.fleetstate_id'
-  _globals['_SREDOMAININTENT']._serialized_start=401
-  _globals['_SREDOMAININTENT']._serialized_end=2167
-  _globals['_CREATEINCIDENTREQUESTED']._serialized_start=2170
-  _globals['_CREATEINCIDENTREQUESTED']._serialized_end=2776
-  _globals['_UPDATEINCIDENTSEVERITYREQUESTED']._serialized_start=2779
-  _globals['_UPDATEINCIDENTSEVERITYREQUESTED']._serialized_end=3002
-  _globals['_ASSIGNINCIDENTREQUESTED']._serialized_start=3005
-  _globals['_ASSIGNINCIDENTREQUESTED']._serialized_end=3205
-  _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED']._serialized_start=3208
-  _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED']._serialized_end=3485
-  _globals['_RESOLVEINCIDENTREQUESTED']._serialized_start=3488
-  _globals['_RESOLVEINCIDENTREQUESTED']._serialized_end=3679
-  _globals['_CLOSEINCIDENTREQUESTED']._serialized_start=3682
-  _globals['_CLOSEINCIDENTREQUESTED']._serialized_end=3902
-  _globals['_INGESTALERTREQUESTED']._serialized_start=3905
-  _globals['_INGESTALERTREQUESTED']._serialized_end=4071
-  _globals['_ACKNOWLEDGEALERTREQUESTED']._serialized_start=4074
-  _globals['_ACKNOWLEDGEALERTREQUESTED']._serialized_end=4284
-  _globals['_CORRELATEALERTSTOINCIDENTREQUESTED']._serialized_start=4287
-  _globals['_CORRELATEALERTSTOINCIDENTREQUESTED']._serialized_end=4530
-  _globals['_CREATERUNBOOKREQUESTED']._serialized_start=4533
-  _globals['_CREATERUNBOOKREQUESTED']._serialized_end=4719
-  _globals['_EXECUTERUNBOOKREQUESTED']._serialized_start=4722
-  _globals['_EXECUTERUNBOOKREQUESTED']._serialized_end=5164
-  _globals['_EXECUTERUNBOOKREQUESTED_PARAMETERSENTRY']._serialized_start=5026
-  _globals['_EXECUTERUNBOOKREQUESTED_PARAMETERSENTRY']._serialized_end=5087
-  _globals['_CREATESLOREQUESTED']._serialized_start=5167
-  _globals['_CREATESLOREQUESTED']._serialized_end=5321
-  _globals['_RECORDSLIMEASUREMENTREQUESTED']._serialized_start=5324
-  _globals['_RECORDSLIMEASUREMENTREQUESTED']._serialized_end=5532
-  _globals['_RECORDHEALTHCHECKREQUESTED']._serialized_start=5535
-  _globals['_RECORDHEALTHCHECKREQUESTED']._serialized_end=5756
-  _globals['_RECORDFLEETSTATEREQUESTED']._serialized_start=5759
-  _globals['_RECORDFLEETSTATEREQUESTED']._serialized_end=5972
+  _globals['_RECORDFLEETSTATEREQUESTED']._serialized_options = b'\232\333\030\\\0321io.ameide.sre.domain.intent.record_fleet_state.v1\"\nFleetState(\0012\031fleet_state.fleetstate_id'
+  _globals['_CREATESERVICEREQUESTED'].fields_by_name['service']._loaded_options = None
+  _globals['_CREATESERVICEREQUESTED'].fields_by_name['service']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_CREATESERVICEREQUESTED']._loaded_options = None
+  _globals['_CREATESERVICEREQUESTED']._serialized_options = b'\232\333\030N\032-io.ameide.sre.domain.intent.create_service.v1\"\007Service(\0012\022service.service_id'
+  _globals['_UPDATESERVICEREQUESTED'].fields_by_name['service']._loaded_options = None
+  _globals['_UPDATESERVICEREQUESTED'].fields_by_name['service']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_UPDATESERVICEREQUESTED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATESERVICEREQUESTED'].fields_by_name['update_mask']._serialized_options = b'\272H\323\001\272\001k\n\027field_mask.unique_paths\022!at most 10 paths, each named once\032-size(this.paths) <= 10 && this.paths.unique()\342\001b\022\004name\022\013description\022\004tier\022\005owner\022\tresources\022\007slo_ids\022\013runbook_ids\022\016repository_url\022\007on_call\022\006labels'
+  _globals['_UPDATESERVICEREQUESTED']._loaded_options = None
+  _globals['_UPDATESERVICEREQUESTED']._serialized_options = b'\232\333\030L\032-io.ameide.sre.domain.intent.update_service.v1\"\007Service2\022service.service_id'
+  _globals['_DELETESERVICEREQUESTED'].fields_by_name['service_id']._loaded_options = None
+  _globals['_DELETESERVICEREQUESTED'].fields_by_name['service_id']._serialized_options = b'\272H\'r%\020\001\030?2\037^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'
+  _globals['_DELETESERVICEREQUESTED'].fields_by_name['reason']._loaded_options = None
+  _globals['_DELETESERVICEREQUESTED'].fields_by_name['reason']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_DELETESERVICEREQUESTED']._loaded_options = None
+  _globals['_DELETESERVICEREQUESTED']._serialized_options = b'\232\333\030D\032-io.ameide.sre.domain.intent.delete_service.v1\"\007Service2\nservice_id'
+  _globals['_CREATEPOSTMORTEMREQUESTED'].fields_by_name['postmortem']._loaded_options = None
+  _globals['_CREATEPOSTMORTEMREQUESTED'].fields_by_name['postmortem']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_CREATEPOSTMORTEMREQUESTED']._loaded_options = None
+  _globals['_CREATEPOSTMORTEMREQUESTED']._serialized_options = b'\232\333\030Z\0320io.ameide.sre.domain.intent.create_postmortem.v1\"\nPostmortem(\0012\030postmortem.postmortem_id'
+  _globals['_UPDATEPOSTMORTEMREQUESTED'].fields_by_name['postmortem']._loaded_options = None
+  _globals['_UPDATEPOSTMORTEMREQUESTED'].fields_by_name['postmortem']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_UPDATEPOSTMORTEMREQUESTED'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATEPOSTMORTEMREQUESTED'].fields_by_name['update_mask']._serialized_options = b'\272H\317\001\272\001i\n\027field_mask.unique_paths\022 at most 9 paths, each named once\032,size(this.paths) <= 9 && this.paths.unique()\342\001`\022\005title\022\006status\022\007summary\022\006impact\022\nroot_cause\022\nresolution\022\017lessons_learned\022\014action_items\022\007authors'
+  _globals['_UPDATEPOSTMORTEMREQUESTED']._loaded_options = None
+  _globals['_UPDATEPOSTMORTEMREQUESTED']._serialized_options = b'\232\333\030X\0320io.ameide.sre.domain.intent.update_postmortem.v1\"\nPostmortem2\030postmortem.postmortem_id'
+  _globals['_PUBLISHPOSTMORTEMREQUESTED'].fields_by_name['postmortem_id']._loaded_options = None
+  _globals['_PUBLISHPOSTMORTEMREQUESTED'].fields_by_name['postmortem_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_PUBLISHPOSTMORTEMREQUESTED']._loaded_options = None
+  _globals['_PUBLISHPOSTMORTEMREQUESTED']._serialized_options = b'\232\333\030N\0321io.ameide.sre.domain.intent.publish_postmortem.v1\"\nPostmortem2\rpostmortem_id'
+  _globals['_SREDOMAININTENT']._serialized_start=528
+  _globals['_SREDOMAININTENT']._serialized_end=3327
+  _globals['_CREATEINCIDENTREQUESTED']._serialized_start=3330
+  _globals['_CREATEINCIDENTREQUESTED']._serialized_end=3934
+  _globals['_UPDATEINCIDENTSEVERITYREQUESTED']._serialized_start=3937
+  _globals['_UPDATEINCIDENTSEVERITYREQUESTED']._serialized_end=4160
+  _globals['_ASSIGNINCIDENTREQUESTED']._serialized_start=4163
+  _globals['_ASSIGNINCIDENTREQUESTED']._serialized_end=4363
+  _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED']._serialized_start=4366
+  _globals['_ADDINCIDENTTIMELINEENTRYREQUESTED']._serialized_end=4643
+  _globals['_RESOLVEINCIDENTREQUESTED']._serialized_start=4646
+  _globals['_RESOLVEINCIDENTREQUESTED']._serialized_end=4837
+  _globals['_CLOSEINCIDENTREQUESTED']._serialized_start=4840
+  _globals['_CLOSEINCIDENTREQUESTED']._serialized_end=5060
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED']._serialized_start=5063
+  _globals['_ACKNOWLEDGEINCIDENTREQUESTED']._serialized_end=5282
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED']._serialized_start=5285
+  _globals['_TRANSITIONINCIDENTSTATUSREQUESTED']._serialized_end=5514
+  _globals['_INGESTALERTREQUESTED']._serialized_start=5517
+  _globals['_INGESTALERTREQUESTED']._serialized_end=5681
+  _globals['_ACKNOWLEDGEALERTREQUESTED']._serialized_start=5684
+  _globals['_ACKNOWLEDGEALERTREQUESTED']._serialized_end=5894
+  _globals['_CORRELATEALERTSTOINCIDENTREQUESTED']._serialized_start=5897
+  _globals['_CORRELATEALERTSTOINCIDENTREQUESTED']._serialized_end=6138
+  _globals['_CREATERUNBOOKREQUESTED']._serialized_start=6141
+  _globals['_CREATERUNBOOKREQUESTED']._serialized_end=6323
+  _globals['_EXECUTERUNBOOKREQUESTED']._serialized_start=6326
+  _globals['_EXECUTERUNBOOKREQUESTED']._serialized_end=6766
+  _globals['_EXECUTERUNBOOKREQUESTED_PARAMETERSENTRY']._serialized_start=6630
+  _globals['_EXECUTERUNBOOKREQUESTED_PARAMETERSENTRY']._serialized_end=6691
+  _globals['_UPDATERUNBOOKREQUESTED']._serialized_start=6769
+  _globals['_UPDATERUNBOOKREQUESTED']._serialized_end=7220
+  _globals['_CREATESLOREQUESTED']._serialized_start=7223
+  _globals['_CREATESLOREQUESTED']._serialized_end=7373
+  _globals['_RECORDSLIMEASUREMENTREQUESTED']._serialized_start=7376
+  _globals['_RECORDSLIMEASUREMENTREQUESTED']._serialized_end=7582
+  _globals['_UPDATESLOREQUESTED']._serialized_start=7585
+  _globals['_UPDATESLOREQUESTED']._serialized_end=8104
+  _globals['_RECORDHEALTHCHECKREQUESTED']._serialized_start=8107
+  _globals['_RECORDHEALTHCHECKREQUESTED']._serialized_end=8324
+  _globals['_RECORDFLEETSTATEREQUESTED']._serialized_start=8327
+  _globals['_RECORDFLEETSTATEREQUESTED']._serialized_end=8536
+  _globals['_CREATESERVICEREQUESTED']._serialized_start=8539
+  _globals['_CREATESERVICEREQUESTED']._serialized_end=8721
+  _globals['_UPDATESERVICEREQUESTED']._serialized_start=8724
+  _globals['_UPDATESERVICEREQUESTED']._serialized_end=9184
+  _globals['_DELETESERVICEREQUESTED']._serialized_start=9187
+  _globals['_DELETESERVICEREQUESTED']._serialized_end=9394
+  _globals['_CREATEPOSTMORTEMREQUESTED']._serialized_start=9397
+  _globals['_CREATEPOSTMORTEMREQUESTED']._serialized_end=9603
+  _globals['_UPDATEPOSTMORTEMREQUESTED']._serialized_start=9606
+  _globals['_UPDATEPOSTMORTEMREQUESTED']._serialized_end=10086
+  _globals['_PUBLISHPOSTMORTEMREQUESTED']._serialized_start=10089
+  _globals['_PUBLISHPOSTMORTEMREQUESTED']._serialized_end=10322
 # @@protoc_insertion_point(module_scope)

@@ -6,11 +6,14 @@ isort:skip_file
 from ameide_core_proto.sre.core.v1 import alert_pb2 as _alert_pb2
 from ameide_core_proto.sre.core.v1 import health_pb2 as _health_pb2
 from ameide_core_proto.sre.core.v1 import incident_pb2 as _incident_pb2
+from ameide_core_proto.sre.core.v1 import postmortem_pb2 as _postmortem_pb2
 from ameide_core_proto.sre.core.v1 import runbook_pb2 as _runbook_pb2
+from ameide_core_proto.sre.core.v1 import service_pb2 as _service_pb2
 from ameide_core_proto.sre.core.v1 import slo_pb2 as _slo_pb2
 from ameide_core_proto.sre.core.v1 import sre_pb2 as _sre_pb2
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -31,7 +34,7 @@ class SreDomainIntent(_message.Message):
     the UI, the agent, an integration or a process. The domain decides; facts
     report what it decided.
 
-    Three envelope rules come from the payload's options rather than from CEL:
+    Three envelope rules come from the payload's `(sre)` options rather than from CEL:
     `subject.aggregate_type` equals the payload's `aggregate_type`; a payload
     marked `creates_aggregate` expects `aggregate_version` 0; and where the
     payload names its aggregate (`aggregate_id_field`), `subject.aggregate_id`
@@ -49,15 +52,25 @@ class SreDomainIntent(_message.Message):
     ADD_TIMELINE_ENTRY_FIELD_NUMBER: _builtins.int
     RESOLVE_INCIDENT_FIELD_NUMBER: _builtins.int
     CLOSE_INCIDENT_FIELD_NUMBER: _builtins.int
+    ACKNOWLEDGE_INCIDENT_FIELD_NUMBER: _builtins.int
+    TRANSITION_INCIDENT_STATUS_FIELD_NUMBER: _builtins.int
     INGEST_ALERT_FIELD_NUMBER: _builtins.int
     ACKNOWLEDGE_ALERT_FIELD_NUMBER: _builtins.int
     CORRELATE_ALERTS_FIELD_NUMBER: _builtins.int
     CREATE_RUNBOOK_FIELD_NUMBER: _builtins.int
     EXECUTE_RUNBOOK_FIELD_NUMBER: _builtins.int
+    UPDATE_RUNBOOK_FIELD_NUMBER: _builtins.int
     CREATE_SLO_FIELD_NUMBER: _builtins.int
     RECORD_SLI_MEASUREMENT_FIELD_NUMBER: _builtins.int
+    UPDATE_SLO_FIELD_NUMBER: _builtins.int
     RECORD_HEALTH_CHECK_FIELD_NUMBER: _builtins.int
     RECORD_FLEET_STATE_FIELD_NUMBER: _builtins.int
+    CREATE_SERVICE_FIELD_NUMBER: _builtins.int
+    UPDATE_SERVICE_FIELD_NUMBER: _builtins.int
+    DELETE_SERVICE_FIELD_NUMBER: _builtins.int
+    CREATE_POSTMORTEM_FIELD_NUMBER: _builtins.int
+    UPDATE_POSTMORTEM_FIELD_NUMBER: _builtins.int
+    PUBLISH_POSTMORTEM_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def meta(self) -> _sre_pb2.SreMessageMeta:
         """Required. Identity, tenancy, timing and causality of the message."""
@@ -93,6 +106,14 @@ class SreDomainIntent(_message.Message):
         """Close a resolved incident."""
 
     @_builtins.property
+    def acknowledge_incident(self) -> Global___AcknowledgeIncidentRequested:
+        """Take ownership of an incident."""
+
+    @_builtins.property
+    def transition_incident_status(self) -> Global___TransitionIncidentStatusRequested:
+        """Move an incident to another lifecycle status."""
+
+    @_builtins.property
     def ingest_alert(self) -> Global___IngestAlertRequested:
         """Record an alert received from monitoring."""
 
@@ -113,6 +134,10 @@ class SreDomainIntent(_message.Message):
         """Run a runbook."""
 
     @_builtins.property
+    def update_runbook(self) -> Global___UpdateRunbookRequested:
+        """Change a runbook."""
+
+    @_builtins.property
     def create_slo(self) -> Global___CreateSLORequested:
         """Define an SLO."""
 
@@ -121,12 +146,40 @@ class SreDomainIntent(_message.Message):
         """Record an SLI measurement for an SLO."""
 
     @_builtins.property
+    def update_slo(self) -> Global___UpdateSLORequested:
+        """Change an SLO."""
+
+    @_builtins.property
     def record_health_check(self) -> Global___RecordHealthCheckRequested:
         """Record a resource health assessment."""
 
     @_builtins.property
     def record_fleet_state(self) -> Global___RecordFleetStateRequested:
         """Record a fleet state snapshot."""
+
+    @_builtins.property
+    def create_service(self) -> Global___CreateServiceRequested:
+        """Register a service in the catalog."""
+
+    @_builtins.property
+    def update_service(self) -> Global___UpdateServiceRequested:
+        """Change a service's catalog entry."""
+
+    @_builtins.property
+    def delete_service(self) -> Global___DeleteServiceRequested:
+        """Remove a service from the catalog."""
+
+    @_builtins.property
+    def create_postmortem(self) -> Global___CreatePostmortemRequested:
+        """Start the postmortem of an incident."""
+
+    @_builtins.property
+    def update_postmortem(self) -> Global___UpdatePostmortemRequested:
+        """Change a postmortem."""
+
+    @_builtins.property
+    def publish_postmortem(self) -> Global___PublishPostmortemRequested:
+        """Publish a reviewed postmortem."""
 
     def __init__(
         self,
@@ -139,21 +192,31 @@ class SreDomainIntent(_message.Message):
         add_timeline_entry: Global___AddIncidentTimelineEntryRequested | None = ...,
         resolve_incident: Global___ResolveIncidentRequested | None = ...,
         close_incident: Global___CloseIncidentRequested | None = ...,
+        acknowledge_incident: Global___AcknowledgeIncidentRequested | None = ...,
+        transition_incident_status: Global___TransitionIncidentStatusRequested | None = ...,
         ingest_alert: Global___IngestAlertRequested | None = ...,
         acknowledge_alert: Global___AcknowledgeAlertRequested | None = ...,
         correlate_alerts: Global___CorrelateAlertsToIncidentRequested | None = ...,
         create_runbook: Global___CreateRunbookRequested | None = ...,
         execute_runbook: Global___ExecuteRunbookRequested | None = ...,
+        update_runbook: Global___UpdateRunbookRequested | None = ...,
         create_slo: Global___CreateSLORequested | None = ...,
         record_sli_measurement: Global___RecordSLIMeasurementRequested | None = ...,
+        update_slo: Global___UpdateSLORequested | None = ...,
         record_health_check: Global___RecordHealthCheckRequested | None = ...,
         record_fleet_state: Global___RecordFleetStateRequested | None = ...,
+        create_service: Global___CreateServiceRequested | None = ...,
+        update_service: Global___UpdateServiceRequested | None = ...,
+        delete_service: Global___DeleteServiceRequested | None = ...,
+        create_postmortem: Global___CreatePostmortemRequested | None = ...,
+        update_postmortem: Global___UpdatePostmortemRequested | None = ...,
+        publish_postmortem: Global___PublishPostmortemRequested | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_runbook", b"create_runbook", "create_slo", b"create_slo", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "meta", b"meta", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "update_incident_severity", b"update_incident_severity"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "acknowledge_incident", b"acknowledge_incident", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_postmortem", b"create_postmortem", "create_runbook", b"create_runbook", "create_service", b"create_service", "create_slo", b"create_slo", "delete_service", b"delete_service", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "meta", b"meta", "publish_postmortem", b"publish_postmortem", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "transition_incident_status", b"transition_incident_status", "update_incident_severity", b"update_incident_severity", "update_postmortem", b"update_postmortem", "update_runbook", b"update_runbook", "update_service", b"update_service", "update_slo", b"update_slo"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_runbook", b"create_runbook", "create_slo", b"create_slo", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "meta", b"meta", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "update_incident_severity", b"update_incident_severity"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "acknowledge_incident", b"acknowledge_incident", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_postmortem", b"create_postmortem", "create_runbook", b"create_runbook", "create_service", b"create_service", "create_slo", b"create_slo", "delete_service", b"delete_service", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "meta", b"meta", "publish_postmortem", b"publish_postmortem", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "transition_incident_status", b"transition_incident_status", "update_incident_severity", b"update_incident_severity", "update_postmortem", b"update_postmortem", "update_runbook", b"update_runbook", "update_service", b"update_service", "update_slo", b"update_slo"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_intent: _TypeAlias = _typing.Literal["create_incident", "update_incident_severity", "assign_incident", "add_timeline_entry", "resolve_incident", "close_incident", "ingest_alert", "acknowledge_alert", "correlate_alerts", "create_runbook", "execute_runbook", "create_slo", "record_sli_measurement", "record_health_check", "record_fleet_state"]  # noqa: Y015
+    _WhichOneofReturnType_intent: _TypeAlias = _typing.Literal["create_incident", "update_incident_severity", "assign_incident", "add_timeline_entry", "resolve_incident", "close_incident", "acknowledge_incident", "transition_incident_status", "ingest_alert", "acknowledge_alert", "correlate_alerts", "create_runbook", "execute_runbook", "update_runbook", "create_slo", "record_sli_measurement", "update_slo", "record_health_check", "record_fleet_state", "create_service", "update_service", "delete_service", "create_postmortem", "update_postmortem", "publish_postmortem"]  # noqa: Y015
     _WhichOneofArgType_intent: _TypeAlias = _typing.Literal["intent", b"intent"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_intent) -> _WhichOneofReturnType_intent | None: ...
 
@@ -356,6 +419,64 @@ class CloseIncidentRequested(_message.Message):
 Global___CloseIncidentRequested: _TypeAlias = CloseIncidentRequested  # noqa: Y015
 
 @_typing.final
+class AcknowledgeIncidentRequested(_message.Message):
+    """Take ownership of an incident: the responder has seen it and is on it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACKNOWLEDGED_BY_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    note: _builtins.str
+    """Optional. A note for the timeline; at most 1024 characters."""
+    @_builtins.property
+    def acknowledged_by(self) -> _sre_pb2.SreActor:
+        """Required. Who takes ownership."""
+
+    def __init__(
+        self,
+        *,
+        acknowledged_by: _sre_pb2.SreActor | None = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledged_by", b"acknowledged_by"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged_by", b"acknowledged_by", "note", b"note"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcknowledgeIncidentRequested: _TypeAlias = AcknowledgeIncidentRequested  # noqa: Y015
+
+@_typing.final
+class TransitionIncidentStatusRequested(_message.Message):
+    """Move an incident to investigating or mitigating, or back to investigating
+    (a failed mitigation, a reopened incident). Acknowledging, resolving and
+    closing have their own intents, which carry what those steps need. The
+    domain refuses a transition the `IncidentStatus` lifecycle does not allow.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUS_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    status: _sre_pb2.IncidentStatus.ValueType
+    """Required. The status to move to: investigating or mitigating."""
+    reason: _builtins.str
+    """Optional. Why, for the timeline; at most 4096 characters."""
+    def __init__(
+        self,
+        *,
+        status: _sre_pb2.IncidentStatus.ValueType = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["reason", b"reason", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TransitionIncidentStatusRequested: _TypeAlias = TransitionIncidentStatusRequested  # noqa: Y015
+
+@_typing.final
 class IngestAlertRequested(_message.Message):
     """Record an alert received from monitoring, for example from Alertmanager's
     webhook. `subject.aggregate_id` is `alert.alert_id`.
@@ -520,6 +641,39 @@ class ExecuteRunbookRequested(_message.Message):
 Global___ExecuteRunbookRequested: _TypeAlias = ExecuteRunbookRequested  # noqa: Y015
 
 @_typing.final
+class UpdateRunbookRequested(_message.Message):
+    """Change a runbook, as AIP-134 describes: `update_mask` names the fields to
+    replace; without a mask, every field the request populates replaces the
+    stored one. `runbook_id` and `created_at` never change.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RUNBOOK_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def runbook(self) -> _runbook_pb2.Runbook:
+        """Required. The runbook with the new values."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Optional. The `Runbook` fields to replace, by name."""
+
+    def __init__(
+        self,
+        *,
+        runbook: _runbook_pb2.Runbook | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["runbook", b"runbook", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["runbook", b"runbook", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateRunbookRequested: _TypeAlias = UpdateRunbookRequested  # noqa: Y015
+
+@_typing.final
 class CreateSLORequested(_message.Message):
     """Define an SLO."""
 
@@ -568,6 +722,39 @@ class RecordSLIMeasurementRequested(_message.Message):
 Global___RecordSLIMeasurementRequested: _TypeAlias = RecordSLIMeasurementRequested  # noqa: Y015
 
 @_typing.final
+class UpdateSLORequested(_message.Message):
+    """Change an SLO, as AIP-134 describes: `update_mask` names the fields to
+    replace; without a mask, every field the request populates replaces the
+    stored one. `slo_id` and `created_at` never change.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SLO_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def slo(self) -> _slo_pb2.SLO:
+        """Required. The SLO with the new values."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Optional. The `SLO` fields to replace, by name."""
+
+    def __init__(
+        self,
+        *,
+        slo: _slo_pb2.SLO | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["slo", b"slo", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["slo", b"slo", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateSLORequested: _TypeAlias = UpdateSLORequested  # noqa: Y015
+
+@_typing.final
 class RecordHealthCheckRequested(_message.Message):
     """Record a resource health assessment."""
 
@@ -614,3 +801,173 @@ class RecordFleetStateRequested(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RecordFleetStateRequested: _TypeAlias = RecordFleetStateRequested  # noqa: Y015
+
+@_typing.final
+class CreateServiceRequested(_message.Message):
+    """Register a service in the catalog."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def service(self) -> _service_pb2.Service:
+        """Required. The service to register."""
+
+    def __init__(
+        self,
+        *,
+        service: _service_pb2.Service | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateServiceRequested: _TypeAlias = CreateServiceRequested  # noqa: Y015
+
+@_typing.final
+class UpdateServiceRequested(_message.Message):
+    """Change a service's catalog entry, as AIP-134 describes: `update_mask`
+    names the fields to replace; without a mask, every field the request
+    populates replaces the stored one. `service_id` and `created_at` never
+    change.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICE_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def service(self) -> _service_pb2.Service:
+        """Required. The service with the new values."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Optional. The `Service` fields to replace, by name."""
+
+    def __init__(
+        self,
+        *,
+        service: _service_pb2.Service | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["service", b"service", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["service", b"service", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateServiceRequested: _TypeAlias = UpdateServiceRequested  # noqa: Y015
+
+@_typing.final
+class DeleteServiceRequested(_message.Message):
+    """Remove a service from the catalog."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICE_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    service_id: _builtins.str
+    """Required. The service to remove."""
+    reason: _builtins.str
+    """Optional. Why, for the audit trail; at most 1024 characters."""
+    def __init__(
+        self,
+        *,
+        service_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["reason", b"reason", "service_id", b"service_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteServiceRequested: _TypeAlias = DeleteServiceRequested  # noqa: Y015
+
+@_typing.final
+class CreatePostmortemRequested(_message.Message):
+    """Start the postmortem of an incident."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEM_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def postmortem(self) -> _postmortem_pb2.Postmortem:
+        """Required. The postmortem as started (usually a draft)."""
+
+    def __init__(
+        self,
+        *,
+        postmortem: _postmortem_pb2.Postmortem | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreatePostmortemRequested: _TypeAlias = CreatePostmortemRequested  # noqa: Y015
+
+@_typing.final
+class UpdatePostmortemRequested(_message.Message):
+    """Change a postmortem, as AIP-134 describes: `update_mask` names the fields
+    to replace; without a mask, every field the request populates replaces the
+    stored one. `postmortem_id`, `incident_id` and `created_at` never change;
+    publishing has its own intent.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEM_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def postmortem(self) -> _postmortem_pb2.Postmortem:
+        """Required. The postmortem with the new values."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Optional. The `Postmortem` fields to replace, by name."""
+
+    def __init__(
+        self,
+        *,
+        postmortem: _postmortem_pb2.Postmortem | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdatePostmortemRequested: _TypeAlias = UpdatePostmortemRequested  # noqa: Y015
+
+@_typing.final
+class PublishPostmortemRequested(_message.Message):
+    """Publish a reviewed postmortem."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEM_ID_FIELD_NUMBER: _builtins.int
+    APPROVED_BY_FIELD_NUMBER: _builtins.int
+    postmortem_id: _builtins.str
+    """Required. The postmortem to publish; a UUID."""
+    @_builtins.property
+    def approved_by(self) -> _sre_pb2.SreActor:
+        """Optional. Who approved it for publication."""
+
+    def __init__(
+        self,
+        *,
+        postmortem_id: _builtins.str = ...,
+        approved_by: _sre_pb2.SreActor | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_by", b"approved_by"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_by", b"approved_by", "postmortem_id", b"postmortem_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PublishPostmortemRequested: _TypeAlias = PublishPostmortemRequested  # noqa: Y015

@@ -6,7 +6,9 @@ isort:skip_file
 from ameide_core_proto.sre.core.v1 import alert_pb2 as _alert_pb2
 from ameide_core_proto.sre.core.v1 import health_pb2 as _health_pb2
 from ameide_core_proto.sre.core.v1 import incident_pb2 as _incident_pb2
+from ameide_core_proto.sre.core.v1 import postmortem_pb2 as _postmortem_pb2
 from ameide_core_proto.sre.core.v1 import runbook_pb2 as _runbook_pb2
+from ameide_core_proto.sre.core.v1 import service_pb2 as _service_pb2
 from ameide_core_proto.sre.core.v1 import slo_pb2 as _slo_pb2
 from ameide_core_proto.sre.core.v1 import sre_pb2 as _sre_pb2
 from collections import abc as _abc
@@ -1097,3 +1099,243 @@ class GetHealthHistoryResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetHealthHistoryResponse: _TypeAlias = GetHealthHistoryResponse  # noqa: Y015
+
+@_typing.final
+class GetServiceRequest(_message.Message):
+    """Request for `GetService`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TENANT_ID_FIELD_NUMBER: _builtins.int
+    SERVICE_ID_FIELD_NUMBER: _builtins.int
+    tenant_id: _builtins.str
+    """Required. The tenant to read from."""
+    service_id: _builtins.str
+    """Required. The service."""
+    def __init__(
+        self,
+        *,
+        tenant_id: _builtins.str = ...,
+        service_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["service_id", b"service_id", "tenant_id", b"tenant_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetServiceRequest: _TypeAlias = GetServiceRequest  # noqa: Y015
+
+@_typing.final
+class GetServiceResponse(_message.Message):
+    """Response for `GetService`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def service(self) -> _service_pb2.Service:
+        """The service."""
+
+    def __init__(
+        self,
+        *,
+        service: _service_pb2.Service | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetServiceResponse: _TypeAlias = GetServiceResponse  # noqa: Y015
+
+@_typing.final
+class ListServicesRequest(_message.Message):
+    """Request for `ListServices`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TENANT_ID_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    TIERS_FIELD_NUMBER: _builtins.int
+    OWNER_FIELD_NUMBER: _builtins.int
+    tenant_id: _builtins.str
+    """Required. The tenant to read from."""
+    page_size: _builtins.int
+    """Optional. The most services to return, from 0 to 500; 0 means 50."""
+    page_token: _builtins.str
+    """Optional. The `next_page_token` of a previous call with the same filters;
+    at most 1024 characters.
+    """
+    owner: _builtins.str
+    """Optional. Only services of this owner; at most 256 characters."""
+    @_builtins.property
+    def tiers(self) -> _containers.RepeatedScalarFieldContainer[_service_pb2.ServiceTier.ValueType]:
+        """Optional. Only services of one of these tiers; at most 3, unique."""
+
+    def __init__(
+        self,
+        *,
+        tenant_id: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+        tiers: _abc.Iterable[_service_pb2.ServiceTier.ValueType] | None = ...,
+        owner: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["owner", b"owner", "page_size", b"page_size", "page_token", b"page_token", "tenant_id", b"tenant_id", "tiers", b"tiers"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListServicesRequest: _TypeAlias = ListServicesRequest  # noqa: Y015
+
+@_typing.final
+class ListServicesResponse(_message.Message):
+    """Response for `ListServices`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SERVICES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """A token for the next page; empty on the last page."""
+    @_builtins.property
+    def services(self) -> _containers.RepeatedCompositeFieldContainer[_service_pb2.Service]:
+        """The services of this page; at most 500."""
+
+    def __init__(
+        self,
+        *,
+        services: _abc.Iterable[_service_pb2.Service] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "services", b"services"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListServicesResponse: _TypeAlias = ListServicesResponse  # noqa: Y015
+
+@_typing.final
+class GetPostmortemRequest(_message.Message):
+    """Request for `GetPostmortem`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TENANT_ID_FIELD_NUMBER: _builtins.int
+    POSTMORTEM_ID_FIELD_NUMBER: _builtins.int
+    tenant_id: _builtins.str
+    """Required. The tenant to read from."""
+    postmortem_id: _builtins.str
+    """Required. The postmortem; a UUID."""
+    def __init__(
+        self,
+        *,
+        tenant_id: _builtins.str = ...,
+        postmortem_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["postmortem_id", b"postmortem_id", "tenant_id", b"tenant_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPostmortemRequest: _TypeAlias = GetPostmortemRequest  # noqa: Y015
+
+@_typing.final
+class GetPostmortemResponse(_message.Message):
+    """Response for `GetPostmortem`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEM_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def postmortem(self) -> _postmortem_pb2.Postmortem:
+        """The postmortem."""
+
+    def __init__(
+        self,
+        *,
+        postmortem: _postmortem_pb2.Postmortem | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPostmortemResponse: _TypeAlias = GetPostmortemResponse  # noqa: Y015
+
+@_typing.final
+class ListPostmortemsRequest(_message.Message):
+    """Request for `ListPostmortems`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TENANT_ID_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    INCIDENT_ID_FIELD_NUMBER: _builtins.int
+    STATUSES_FIELD_NUMBER: _builtins.int
+    tenant_id: _builtins.str
+    """Required. The tenant to read from."""
+    page_size: _builtins.int
+    """Optional. The most postmortems to return, from 0 to 100; 0 means 20."""
+    page_token: _builtins.str
+    """Optional. The `next_page_token` of a previous call with the same filters;
+    at most 1024 characters.
+    """
+    incident_id: _builtins.str
+    """Optional. Only the postmortems of this incident; a UUID."""
+    @_builtins.property
+    def statuses(self) -> _containers.RepeatedScalarFieldContainer[_postmortem_pb2.PostmortemStatus.ValueType]:
+        """Optional. Only postmortems in one of these statuses; at most 3, unique."""
+
+    def __init__(
+        self,
+        *,
+        tenant_id: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+        incident_id: _builtins.str = ...,
+        statuses: _abc.Iterable[_postmortem_pb2.PostmortemStatus.ValueType] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["incident_id", b"incident_id", "page_size", b"page_size", "page_token", b"page_token", "statuses", b"statuses", "tenant_id", b"tenant_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPostmortemsRequest: _TypeAlias = ListPostmortemsRequest  # noqa: Y015
+
+@_typing.final
+class ListPostmortemsResponse(_message.Message):
+    """Response for `ListPostmortems`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTMORTEMS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """A token for the next page; empty on the last page."""
+    @_builtins.property
+    def postmortems(self) -> _containers.RepeatedCompositeFieldContainer[_postmortem_pb2.Postmortem]:
+        """The postmortems of this page; at most 100."""
+
+    def __init__(
+        self,
+        *,
+        postmortems: _abc.Iterable[_postmortem_pb2.Postmortem] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "postmortems", b"postmortems"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPostmortemsResponse: _TypeAlias = ListPostmortemsResponse  # noqa: Y015

@@ -849,3 +849,243 @@ class SreHealthQueryService:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class SreServiceQueryServiceStub:
+    """Read-only access to the service catalog.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.GetService = channel.unary_unary(
+                '/ameide_core_proto.sre.core.v1.SreServiceQueryService/GetService',
+                request_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetServiceRequest.SerializeToString,
+                response_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetServiceResponse.FromString,
+                _registered_method=True)
+        self.ListServices = channel.unary_unary(
+                '/ameide_core_proto.sre.core.v1.SreServiceQueryService/ListServices',
+                request_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListServicesRequest.SerializeToString,
+                response_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListServicesResponse.FromString,
+                _registered_method=True)
+
+
+class SreServiceQueryServiceServicer:
+    """Read-only access to the service catalog.
+    """
+
+    def GetService(self, request, context):
+        """Returns one service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListServices(self, request, context):
+        """Lists services by name, filtered by tier and owner.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_SreServiceQueryServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'GetService': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetService,
+                    request_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetServiceRequest.FromString,
+                    response_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetServiceResponse.SerializeToString,
+            ),
+            'ListServices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListServices,
+                    request_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListServicesRequest.FromString,
+                    response_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListServicesResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'ameide_core_proto.sre.core.v1.SreServiceQueryService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('ameide_core_proto.sre.core.v1.SreServiceQueryService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class SreServiceQueryService:
+    """Read-only access to the service catalog.
+    """
+
+    @staticmethod
+    def GetService(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ameide_core_proto.sre.core.v1.SreServiceQueryService/GetService',
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetServiceRequest.SerializeToString,
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetServiceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListServices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ameide_core_proto.sre.core.v1.SreServiceQueryService/ListServices',
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListServicesRequest.SerializeToString,
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListServicesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class SrePostmortemQueryServiceStub:
+    """Read-only access to postmortems.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.GetPostmortem = channel.unary_unary(
+                '/ameide_core_proto.sre.core.v1.SrePostmortemQueryService/GetPostmortem',
+                request_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetPostmortemRequest.SerializeToString,
+                response_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetPostmortemResponse.FromString,
+                _registered_method=True)
+        self.ListPostmortems = channel.unary_unary(
+                '/ameide_core_proto.sre.core.v1.SrePostmortemQueryService/ListPostmortems',
+                request_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListPostmortemsRequest.SerializeToString,
+                response_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListPostmortemsResponse.FromString,
+                _registered_method=True)
+
+
+class SrePostmortemQueryServiceServicer:
+    """Read-only access to postmortems.
+    """
+
+    def GetPostmortem(self, request, context):
+        """Returns one postmortem.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPostmortems(self, request, context):
+        """Lists postmortems, newest first, filtered by incident and status.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_SrePostmortemQueryServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'GetPostmortem': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPostmortem,
+                    request_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetPostmortemRequest.FromString,
+                    response_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetPostmortemResponse.SerializeToString,
+            ),
+            'ListPostmortems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPostmortems,
+                    request_deserializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListPostmortemsRequest.FromString,
+                    response_serializer=ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListPostmortemsResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'ameide_core_proto.sre.core.v1.SrePostmortemQueryService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('ameide_core_proto.sre.core.v1.SrePostmortemQueryService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class SrePostmortemQueryService:
+    """Read-only access to postmortems.
+    """
+
+    @staticmethod
+    def GetPostmortem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ameide_core_proto.sre.core.v1.SrePostmortemQueryService/GetPostmortem',
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetPostmortemRequest.SerializeToString,
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.GetPostmortemResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPostmortems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ameide_core_proto.sre.core.v1.SrePostmortemQueryService/ListPostmortems',
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListPostmortemsRequest.SerializeToString,
+            ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2.ListPostmortemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

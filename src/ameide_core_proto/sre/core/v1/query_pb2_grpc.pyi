@@ -324,3 +324,89 @@ class SreHealthQueryServiceServicer(metaclass=_abc_1.ABCMeta):
         """Returns a resource's health assessments, newest first."""
 
 def add_SreHealthQueryServiceServicer_to_server(servicer: SreHealthQueryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
+
+class SreServiceQueryServiceStub:
+    """Read-only access to the service catalog."""
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> SreServiceQueryServiceAsyncStub: ...
+    GetService: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetServiceRequest, _query_pb2.GetServiceResponse]
+    """Returns one service."""
+    ListServices: _grpc.UnaryUnaryMultiCallable[_query_pb2.ListServicesRequest, _query_pb2.ListServicesResponse]
+    """Lists services by name, filtered by tier and owner."""
+
+@_typing.type_check_only
+class SreServiceQueryServiceAsyncStub(SreServiceQueryServiceStub):
+    """Read-only access to the service catalog."""
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    GetService: _aio.UnaryUnaryMultiCallable[_query_pb2.GetServiceRequest, _query_pb2.GetServiceResponse]  # type: ignore[assignment]
+    """Returns one service."""
+    ListServices: _aio.UnaryUnaryMultiCallable[_query_pb2.ListServicesRequest, _query_pb2.ListServicesResponse]  # type: ignore[assignment]
+    """Lists services by name, filtered by tier and owner."""
+
+class SreServiceQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+    """Read-only access to the service catalog."""
+
+    @_abc_1.abstractmethod
+    def GetService(
+        self,
+        request: _query_pb2.GetServiceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.GetServiceResponse, _abc.Awaitable[_query_pb2.GetServiceResponse]]:
+        """Returns one service."""
+
+    @_abc_1.abstractmethod
+    def ListServices(
+        self,
+        request: _query_pb2.ListServicesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.ListServicesResponse, _abc.Awaitable[_query_pb2.ListServicesResponse]]:
+        """Lists services by name, filtered by tier and owner."""
+
+def add_SreServiceQueryServiceServicer_to_server(servicer: SreServiceQueryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
+
+class SrePostmortemQueryServiceStub:
+    """Read-only access to postmortems."""
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> SrePostmortemQueryServiceAsyncStub: ...
+    GetPostmortem: _grpc.UnaryUnaryMultiCallable[_query_pb2.GetPostmortemRequest, _query_pb2.GetPostmortemResponse]
+    """Returns one postmortem."""
+    ListPostmortems: _grpc.UnaryUnaryMultiCallable[_query_pb2.ListPostmortemsRequest, _query_pb2.ListPostmortemsResponse]
+    """Lists postmortems, newest first, filtered by incident and status."""
+
+@_typing.type_check_only
+class SrePostmortemQueryServiceAsyncStub(SrePostmortemQueryServiceStub):
+    """Read-only access to postmortems."""
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    GetPostmortem: _aio.UnaryUnaryMultiCallable[_query_pb2.GetPostmortemRequest, _query_pb2.GetPostmortemResponse]  # type: ignore[assignment]
+    """Returns one postmortem."""
+    ListPostmortems: _aio.UnaryUnaryMultiCallable[_query_pb2.ListPostmortemsRequest, _query_pb2.ListPostmortemsResponse]  # type: ignore[assignment]
+    """Lists postmortems, newest first, filtered by incident and status."""
+
+class SrePostmortemQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+    """Read-only access to postmortems."""
+
+    @_abc_1.abstractmethod
+    def GetPostmortem(
+        self,
+        request: _query_pb2.GetPostmortemRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.GetPostmortemResponse, _abc.Awaitable[_query_pb2.GetPostmortemResponse]]:
+        """Returns one postmortem."""
+
+    @_abc_1.abstractmethod
+    def ListPostmortems(
+        self,
+        request: _query_pb2.ListPostmortemsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_query_pb2.ListPostmortemsResponse, _abc.Awaitable[_query_pb2.ListPostmortemsResponse]]:
+        """Lists postmortems, newest first, filtered by incident and status."""
+
+def add_SrePostmortemQueryServiceServicer_to_server(servicer: SrePostmortemQueryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

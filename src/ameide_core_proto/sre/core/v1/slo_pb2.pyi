@@ -36,6 +36,10 @@ class _CalendarPeriodEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Calend
     """The first of the month 00:00 UTC to the first of the next."""
     CALENDAR_PERIOD_QUARTER: _CalendarPeriod.ValueType  # 3
     """A calendar quarter, from 00:00 UTC on its first day."""
+    CALENDAR_PERIOD_DAY: _CalendarPeriod.ValueType  # 4
+    """A calendar day, from 00:00 UTC."""
+    CALENDAR_PERIOD_YEAR: _CalendarPeriod.ValueType  # 5
+    """A calendar year, from 00:00 UTC on January 1."""
 
 class CalendarPeriod(_CalendarPeriod, metaclass=_CalendarPeriodEnumTypeWrapper):
     """A calendar-aligned SLO window."""
@@ -48,7 +52,119 @@ CALENDAR_PERIOD_MONTH: CalendarPeriod.ValueType  # 2
 """The first of the month 00:00 UTC to the first of the next."""
 CALENDAR_PERIOD_QUARTER: CalendarPeriod.ValueType  # 3
 """A calendar quarter, from 00:00 UTC on its first day."""
+CALENDAR_PERIOD_DAY: CalendarPeriod.ValueType  # 4
+"""A calendar day, from 00:00 UTC."""
+CALENDAR_PERIOD_YEAR: CalendarPeriod.ValueType  # 5
+"""A calendar year, from 00:00 UTC on January 1."""
 Global___CalendarPeriod: _TypeAlias = CalendarPeriod  # noqa: Y015
+
+class _BudgetingMethod:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _BudgetingMethodEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_BudgetingMethod.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    BUDGETING_METHOD_UNSPECIFIED: _BudgetingMethod.ValueType  # 0
+    """Not set: the SLI's shape decides (ratio indicators count occurrences,
+    threshold indicators time slices).
+    """
+    BUDGETING_METHOD_OCCURRENCES: _BudgetingMethod.ValueType  # 1
+    """Every event counts: good events over all events."""
+    BUDGETING_METHOD_TIMESLICES: _BudgetingMethod.ValueType  # 2
+    """Good time slices over all time slices; a slice is good when its SLI
+    meets `time_slice_target`.
+    """
+    BUDGETING_METHOD_RATIO_TIMESLICES: _BudgetingMethod.ValueType  # 3
+    """The ratio of good to total events within each slice, averaged over the
+    slices.
+    """
+
+class BudgetingMethod(_BudgetingMethod, metaclass=_BudgetingMethodEnumTypeWrapper):
+    """How an SLO counts errors against its budget (OpenSLO `budgetingMethod`)."""
+
+BUDGETING_METHOD_UNSPECIFIED: BudgetingMethod.ValueType  # 0
+"""Not set: the SLI's shape decides (ratio indicators count occurrences,
+threshold indicators time slices).
+"""
+BUDGETING_METHOD_OCCURRENCES: BudgetingMethod.ValueType  # 1
+"""Every event counts: good events over all events."""
+BUDGETING_METHOD_TIMESLICES: BudgetingMethod.ValueType  # 2
+"""Good time slices over all time slices; a slice is good when its SLI
+meets `time_slice_target`.
+"""
+BUDGETING_METHOD_RATIO_TIMESLICES: BudgetingMethod.ValueType  # 3
+"""The ratio of good to total events within each slice, averaged over the
+slices.
+"""
+Global___BudgetingMethod: _TypeAlias = BudgetingMethod  # noqa: Y015
+
+class _TimeUnit:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _TimeUnitEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_TimeUnit.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    TIME_UNIT_UNSPECIFIED: _TimeUnit.ValueType  # 0
+    """Not set; never a valid unit."""
+    TIME_UNIT_MINUTE: _TimeUnit.ValueType  # 1
+    """Minutes (OpenSLO `m`)."""
+    TIME_UNIT_HOUR: _TimeUnit.ValueType  # 2
+    """Hours (`h`)."""
+    TIME_UNIT_DAY: _TimeUnit.ValueType  # 3
+    """Days (`d`)."""
+    TIME_UNIT_WEEK: _TimeUnit.ValueType  # 4
+    """Weeks (`w`)."""
+    TIME_UNIT_MONTH: _TimeUnit.ValueType  # 5
+    """Calendar months (`M`)."""
+    TIME_UNIT_QUARTER: _TimeUnit.ValueType  # 6
+    """Calendar quarters (`Q`)."""
+    TIME_UNIT_YEAR: _TimeUnit.ValueType  # 7
+    """Calendar years (`Y`)."""
+
+class TimeUnit(_TimeUnit, metaclass=_TimeUnitEnumTypeWrapper):
+    """The unit of an SLO window's length."""
+
+TIME_UNIT_UNSPECIFIED: TimeUnit.ValueType  # 0
+"""Not set; never a valid unit."""
+TIME_UNIT_MINUTE: TimeUnit.ValueType  # 1
+"""Minutes (OpenSLO `m`)."""
+TIME_UNIT_HOUR: TimeUnit.ValueType  # 2
+"""Hours (`h`)."""
+TIME_UNIT_DAY: TimeUnit.ValueType  # 3
+"""Days (`d`)."""
+TIME_UNIT_WEEK: TimeUnit.ValueType  # 4
+"""Weeks (`w`)."""
+TIME_UNIT_MONTH: TimeUnit.ValueType  # 5
+"""Calendar months (`M`)."""
+TIME_UNIT_QUARTER: TimeUnit.ValueType  # 6
+"""Calendar quarters (`Q`)."""
+TIME_UNIT_YEAR: TimeUnit.ValueType  # 7
+"""Calendar years (`Y`)."""
+Global___TimeUnit: _TypeAlias = TimeUnit  # noqa: Y015
+
+class _RawRatioType:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _RawRatioTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_RawRatioType.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    RAW_RATIO_TYPE_UNSPECIFIED: _RawRatioType.ValueType  # 0
+    """Not set; never a valid type."""
+    RAW_RATIO_TYPE_SUCCESS: _RawRatioType.ValueType  # 1
+    """Good events over all events."""
+    RAW_RATIO_TYPE_FAILURE: _RawRatioType.ValueType  # 2
+    """Bad events over all events."""
+
+class RawRatioType(_RawRatioType, metaclass=_RawRatioTypeEnumTypeWrapper):
+    """How a precomputed ratio was calculated (OpenSLO `rawType`)."""
+
+RAW_RATIO_TYPE_UNSPECIFIED: RawRatioType.ValueType  # 0
+"""Not set; never a valid type."""
+RAW_RATIO_TYPE_SUCCESS: RawRatioType.ValueType  # 1
+"""Good events over all events."""
+RAW_RATIO_TYPE_FAILURE: RawRatioType.ValueType  # 2
+"""Bad events over all events."""
+Global___RawRatioType: _TypeAlias = RawRatioType  # noqa: Y015
 
 class _QueryBackend:
     ValueType = _typing.NewType("ValueType", _builtins.int)
@@ -66,6 +182,8 @@ class _QueryBackendEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_QueryBac
     """Elasticsearch or OpenSearch queries."""
     QUERY_BACKEND_DATADOG: _QueryBackend.ValueType  # 4
     """Datadog metric queries."""
+    QUERY_BACKEND_OTHER: _QueryBackend.ValueType  # 5
+    """Another backend, named by the indicator's metric source `type`."""
 
 class QueryBackend(_QueryBackend, metaclass=_QueryBackendEnumTypeWrapper):
     """The system that evaluates an SLI's queries."""
@@ -80,6 +198,8 @@ QUERY_BACKEND_ELASTICSEARCH: QueryBackend.ValueType  # 3
 """Elasticsearch or OpenSearch queries."""
 QUERY_BACKEND_DATADOG: QueryBackend.ValueType  # 4
 """Datadog metric queries."""
+QUERY_BACKEND_OTHER: QueryBackend.ValueType  # 5
+"""Another backend, named by the indicator's metric source `type`."""
 Global___QueryBackend: _TypeAlias = QueryBackend  # noqa: Y015
 
 class _ComparisonOperator:
@@ -211,6 +331,176 @@ class ThresholdIndicator(_message.Message):
 Global___ThresholdIndicator: _TypeAlias = ThresholdIndicator  # noqa: Y015
 
 @_typing.final
+class MetricSource(_message.Message):
+    """Where an SLI's numbers come from, as OpenSLO's `metricSource` describes
+    it: a backend type and the backend's own query spec.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SOURCE_REF_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    SPEC_JSON_FIELD_NUMBER: _builtins.int
+    source_ref: _builtins.str
+    """Optional. The name of a data source defined elsewhere (OpenSLO
+    `metricSourceRef`); at most 253 characters.
+    """
+    type: _builtins.str
+    """Optional. The backend type as the source names it, for example
+    `Prometheus` or `Datadog`; at most 128 characters.
+    """
+    spec_json: _builtins.str
+    """Optional. The backend-specific spec (for Prometheus `{"query": ...}`) as
+    JSON text; `null` when the source gave an empty spec, empty when it gave
+    none. At most 8192 bytes.
+    """
+    def __init__(
+        self,
+        *,
+        source_ref: _builtins.str = ...,
+        type: _builtins.str = ...,
+        spec_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["source_ref", b"source_ref", "spec_json", b"spec_json", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MetricSource: _TypeAlias = MetricSource  # noqa: Y015
+
+@_typing.final
+class EventCounts(_message.Message):
+    """Good, bad and total event counts read from metric sources: good or bad
+    with total (OpenSLO `ratioMetric`), or any two of the three (Google's
+    `goodTotalRatio`).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    GOOD_FIELD_NUMBER: _builtins.int
+    BAD_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def good(self) -> Global___MetricSource:
+        """Optional. Good events."""
+
+    @_builtins.property
+    def bad(self) -> Global___MetricSource:
+        """Optional. Bad events."""
+
+    @_builtins.property
+    def total(self) -> Global___MetricSource:
+        """Optional. All valid events."""
+
+    def __init__(
+        self,
+        *,
+        good: Global___MetricSource | None = ...,
+        bad: Global___MetricSource | None = ...,
+        total: Global___MetricSource | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["bad", b"bad", "good", b"good", "total", b"total"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bad", b"bad", "good", b"good", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EventCounts: _TypeAlias = EventCounts  # noqa: Y015
+
+@_typing.final
+class RawRatio(_message.Message):
+    """A ratio the backend already computed (OpenSLO `raw` with `rawType`)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    METRIC_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    type: Global___RawRatioType.ValueType
+    """Required. How the ratio was computed."""
+    @_builtins.property
+    def metric(self) -> Global___MetricSource:
+        """Required. The metric holding the ratio."""
+
+    def __init__(
+        self,
+        *,
+        metric: Global___MetricSource | None = ...,
+        type: Global___RawRatioType.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["metric", b"metric"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["metric", b"metric", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RawRatio: _TypeAlias = RawRatio  # noqa: Y015
+
+@_typing.final
+class MetricRatioIndicator(_message.Message):
+    """An SLI computed from metric sources: event counts, or a precomputed ratio."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COUNTER_FIELD_NUMBER: _builtins.int
+    COUNTS_FIELD_NUMBER: _builtins.int
+    RAW_FIELD_NUMBER: _builtins.int
+    counter: _builtins.bool
+    """Whether the metrics are monotonically increasing counters (OpenSLO
+    `counter`).
+    """
+    @_builtins.property
+    def counts(self) -> Global___EventCounts:
+        """Good, bad and total event counts."""
+
+    @_builtins.property
+    def raw(self) -> Global___RawRatio:
+        """A precomputed ratio."""
+
+    def __init__(
+        self,
+        *,
+        counter: _builtins.bool = ...,
+        counts: Global___EventCounts | None = ...,
+        raw: Global___RawRatio | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["counts", b"counts", "ratio", b"ratio", "raw", b"raw"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["counter", b"counter", "counts", b"counts", "ratio", b"ratio", "raw", b"raw"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_ratio: _TypeAlias = _typing.Literal["counts", "raw"]  # noqa: Y015
+    _WhichOneofArgType_ratio: _TypeAlias = _typing.Literal["ratio", b"ratio"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_ratio) -> _WhichOneofReturnType_ratio | None: ...
+
+Global___MetricRatioIndicator: _TypeAlias = MetricRatioIndicator  # noqa: Y015
+
+@_typing.final
+class MetricThresholdIndicator(_message.Message):
+    """An SLI read from one metric compared with each objective's `value`
+    (OpenSLO `thresholdMetric`).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    METRIC_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def metric(self) -> Global___MetricSource:
+        """Required. The metric."""
+
+    def __init__(
+        self,
+        *,
+        metric: Global___MetricSource | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["metric", b"metric"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["metric", b"metric"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MetricThresholdIndicator: _TypeAlias = MetricThresholdIndicator  # noqa: Y015
+
+@_typing.final
 class SliDefinition(_message.Message):
     """How an SLI is measured."""
 
@@ -219,8 +509,28 @@ class SliDefinition(_message.Message):
     BACKEND_FIELD_NUMBER: _builtins.int
     RATIO_FIELD_NUMBER: _builtins.int
     THRESHOLD_FIELD_NUMBER: _builtins.int
+    METRIC_RATIO_FIELD_NUMBER: _builtins.int
+    METRIC_THRESHOLD_FIELD_NUMBER: _builtins.int
+    INDICATOR_REF_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
     backend: Global___QueryBackend.ValueType
-    """Required. The system that evaluates the queries."""
+    """Required, except for a reference. The system that evaluates the
+    queries.
+    """
+    indicator_ref: _builtins.str
+    """The name of an SLI defined elsewhere (OpenSLO `indicatorRef`); 1 to
+    253 characters.
+    """
+    name: _builtins.str
+    """Optional. The SLI's name (OpenSLO `metadata.name`); at most 253
+    characters.
+    """
+    display_name: _builtins.str
+    """Optional. A human-readable name; at most 256 characters."""
+    description: _builtins.str
+    """Optional. What the SLI measures; at most 4096 characters."""
     @_builtins.property
     def ratio(self) -> Global___RatioIndicator:
         """Good (or bad) events over all events."""
@@ -229,22 +539,251 @@ class SliDefinition(_message.Message):
     def threshold(self) -> Global___ThresholdIndicator:
         """Time slices that meet a threshold over all time slices."""
 
+    @_builtins.property
+    def metric_ratio(self) -> Global___MetricRatioIndicator:
+        """A ratio read from metric sources."""
+
+    @_builtins.property
+    def metric_threshold(self) -> Global___MetricThresholdIndicator:
+        """A metric compared with the objectives' values."""
+
     def __init__(
         self,
         *,
         backend: Global___QueryBackend.ValueType = ...,
         ratio: Global___RatioIndicator | None = ...,
         threshold: Global___ThresholdIndicator | None = ...,
+        metric_ratio: Global___MetricRatioIndicator | None = ...,
+        metric_threshold: Global___MetricThresholdIndicator | None = ...,
+        indicator_ref: _builtins.str = ...,
+        name: _builtins.str = ...,
+        display_name: _builtins.str = ...,
+        description: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["indicator", b"indicator", "ratio", b"ratio", "threshold", b"threshold"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["indicator", b"indicator", "indicator_ref", b"indicator_ref", "metric_ratio", b"metric_ratio", "metric_threshold", b"metric_threshold", "ratio", b"ratio", "threshold", b"threshold"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["backend", b"backend", "indicator", b"indicator", "ratio", b"ratio", "threshold", b"threshold"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["backend", b"backend", "description", b"description", "display_name", b"display_name", "indicator", b"indicator", "indicator_ref", b"indicator_ref", "metric_ratio", b"metric_ratio", "metric_threshold", b"metric_threshold", "name", b"name", "ratio", b"ratio", "threshold", b"threshold"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_indicator: _TypeAlias = _typing.Literal["ratio", "threshold"]  # noqa: Y015
+    _WhichOneofReturnType_indicator: _TypeAlias = _typing.Literal["ratio", "threshold", "metric_ratio", "metric_threshold", "indicator_ref"]  # noqa: Y015
     _WhichOneofArgType_indicator: _TypeAlias = _typing.Literal["indicator", b"indicator"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_indicator) -> _WhichOneofReturnType_indicator | None: ...
 
 Global___SliDefinition: _TypeAlias = SliDefinition  # noqa: Y015
+
+@_typing.final
+class CalendarAnchor(_message.Message):
+    """Where calendar-aligned windows count from: a local start time and its
+    time zone. Empty means the calendar's own boundaries in UTC.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    START_FIELD_NUMBER: _builtins.int
+    TIME_ZONE_FIELD_NUMBER: _builtins.int
+    start: _builtins.str
+    """Optional. The local date and time the windows count from,
+    `YYYY-MM-DD HH:MM:SS`, read in `time_zone`.
+    """
+    time_zone: _builtins.str
+    """Optional. The IANA time zone of `start`, for example
+    `America/New_York`; UTC when empty. At most 64 characters.
+    """
+    def __init__(
+        self,
+        *,
+        start: _builtins.str = ...,
+        time_zone: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["start", b"start", "time_zone", b"time_zone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CalendarAnchor: _TypeAlias = CalendarAnchor  # noqa: Y015
+
+@_typing.final
+class TimeWindow(_message.Message):
+    """A window's length in calendar-aware units, rolling or aligned to the
+    calendar (OpenSLO `timeWindow`; Google's rolling and calendar periods).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COUNT_FIELD_NUMBER: _builtins.int
+    UNIT_FIELD_NUMBER: _builtins.int
+    ROLLING_FIELD_NUMBER: _builtins.int
+    CALENDAR_FIELD_NUMBER: _builtins.int
+    count: _builtins.int
+    """Required. How many units; 1 to 1000."""
+    unit: Global___TimeUnit.ValueType
+    """Required. The unit."""
+    rolling: _builtins.bool
+    """The window rolls: it covers the last `count` units. Always true when
+    set.
+    """
+    @_builtins.property
+    def calendar(self) -> Global___CalendarAnchor:
+        """The window is aligned to the calendar, counted from this anchor."""
+
+    def __init__(
+        self,
+        *,
+        count: _builtins.int = ...,
+        unit: Global___TimeUnit.ValueType = ...,
+        rolling: _builtins.bool = ...,
+        calendar: Global___CalendarAnchor | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["alignment", b"alignment", "calendar", b"calendar", "rolling", b"rolling"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alignment", b"alignment", "calendar", b"calendar", "count", b"count", "rolling", b"rolling", "unit", b"unit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_alignment: _TypeAlias = _typing.Literal["rolling", "calendar"]  # noqa: Y015
+    _WhichOneofArgType_alignment: _TypeAlias = _typing.Literal["alignment", b"alignment"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_alignment) -> _WhichOneofReturnType_alignment | None: ...
+
+Global___TimeWindow: _TypeAlias = TimeWindow  # noqa: Y015
+
+@_typing.final
+class SloObjective(_message.Message):
+    """One objective of an SLO: a target for the SLI, optionally per time slice
+    or against a threshold value (OpenSLO `objectives[]`).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    OP_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    TARGET_RATIO_FIELD_NUMBER: _builtins.int
+    TARGET_PERCENT_FIELD_NUMBER: _builtins.int
+    TIME_SLICE_TARGET_FIELD_NUMBER: _builtins.int
+    TIME_SLICE_WINDOW_FIELD_NUMBER: _builtins.int
+    INDICATOR_FIELD_NUMBER: _builtins.int
+    COMPOSITE_WEIGHT_FIELD_NUMBER: _builtins.int
+    display_name: _builtins.str
+    """Optional. A human-readable name; at most 256 characters."""
+    op: Global___ComparisonOperator.ValueType
+    """Optional. How the SLI is compared with `value`."""
+    value: _builtins.float
+    """Optional. The threshold a threshold SLI is compared with; finite."""
+    target_ratio: _builtins.float
+    """As a ratio, from 0 up to but excluding 1."""
+    target_percent: _builtins.float
+    """As a percentage, from 0 up to but excluding 100."""
+    time_slice_target: _builtins.float
+    """Optional. The share of a slice that must be good for the slice to count
+    as good; more than 0 and at most 1.
+    """
+    composite_weight: _builtins.float
+    """Optional. The objective's weight in a composite SLO; more than 0 and at
+    most 1000000.
+    """
+    @_builtins.property
+    def time_slice_window(self) -> _duration_pb2.Duration:
+        """Optional. The length of one time slice; more than zero and at most one
+        day.
+        """
+
+    @_builtins.property
+    def indicator(self) -> Global___SliDefinition:
+        """Optional. This objective's own SLI, in a composite SLO."""
+
+    def __init__(
+        self,
+        *,
+        display_name: _builtins.str = ...,
+        op: Global___ComparisonOperator.ValueType = ...,
+        value: _builtins.float | None = ...,
+        target_ratio: _builtins.float = ...,
+        target_percent: _builtins.float = ...,
+        time_slice_target: _builtins.float | None = ...,
+        time_slice_window: _duration_pb2.Duration | None = ...,
+        indicator: Global___SliDefinition | None = ...,
+        composite_weight: _builtins.float | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_composite_weight", b"_composite_weight", "_time_slice_target", b"_time_slice_target", "_value", b"_value", "composite_weight", b"composite_weight", "indicator", b"indicator", "target", b"target", "target_percent", b"target_percent", "target_ratio", b"target_ratio", "time_slice_target", b"time_slice_target", "time_slice_window", b"time_slice_window", "value", b"value"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_composite_weight", b"_composite_weight", "_time_slice_target", b"_time_slice_target", "_value", b"_value", "composite_weight", b"composite_weight", "display_name", b"display_name", "indicator", b"indicator", "op", b"op", "target", b"target", "target_percent", b"target_percent", "target_ratio", b"target_ratio", "time_slice_target", b"time_slice_target", "time_slice_window", b"time_slice_window", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__composite_weight: _TypeAlias = _typing.Literal["composite_weight"]  # noqa: Y015
+    _WhichOneofArgType__composite_weight: _TypeAlias = _typing.Literal["_composite_weight", b"_composite_weight"]  # noqa: Y015
+    _WhichOneofReturnType__time_slice_target: _TypeAlias = _typing.Literal["time_slice_target"]  # noqa: Y015
+    _WhichOneofArgType__time_slice_target: _TypeAlias = _typing.Literal["_time_slice_target", b"_time_slice_target"]  # noqa: Y015
+    _WhichOneofReturnType__value: _TypeAlias = _typing.Literal["value"]  # noqa: Y015
+    _WhichOneofArgType__value: _TypeAlias = _typing.Literal["_value", b"_value"]  # noqa: Y015
+    _WhichOneofReturnType_target: _TypeAlias = _typing.Literal["target_ratio", "target_percent"]  # noqa: Y015
+    _WhichOneofArgType_target: _TypeAlias = _typing.Literal["target", b"target"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__composite_weight) -> _WhichOneofReturnType__composite_weight | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__time_slice_target) -> _WhichOneofReturnType__time_slice_target | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__value) -> _WhichOneofReturnType__value | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_target) -> _WhichOneofReturnType_target | None: ...
+
+Global___SloObjective: _TypeAlias = SloObjective  # noqa: Y015
+
+@_typing.final
+class LabelValues(_message.Message):
+    """A label value of an SLO: one string, or a list of strings (OpenSLO allows
+    both).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VALUES_FIELD_NUMBER: _builtins.int
+    IS_LIST_FIELD_NUMBER: _builtins.int
+    is_list: _builtins.bool
+    """Whether the source gave a list rather than a single string."""
+    @_builtins.property
+    def values(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Required. The values; at most 16 of at most 256 characters."""
+
+    def __init__(
+        self,
+        *,
+        values: _abc.Iterable[_builtins.str] | None = ...,
+        is_list: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["is_list", b"is_list", "values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LabelValues: _TypeAlias = LabelValues  # noqa: Y015
+
+@_typing.final
+class SloAlertPolicy(_message.Message):
+    """An alert policy attached to an SLO: a reference, or one defined inline."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REF_FIELD_NUMBER: _builtins.int
+    INLINE_JSON_FIELD_NUMBER: _builtins.int
+    ref: _builtins.str
+    """The name of an alert policy defined elsewhere (OpenSLO
+    `alertPolicyRef`); 1 to 253 characters.
+    """
+    inline_json: _builtins.str
+    """An inline OpenSLO `AlertPolicy` as JSON text; 2 to 16384 bytes."""
+    def __init__(
+        self,
+        *,
+        ref: _builtins.str = ...,
+        inline_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["inline_json", b"inline_json", "policy", b"policy", "ref", b"ref"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inline_json", b"inline_json", "policy", b"policy", "ref", b"ref"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_policy: _TypeAlias = _typing.Literal["ref", "inline_json"]  # noqa: Y015
+    _WhichOneofArgType_policy: _TypeAlias = _typing.Literal["policy", b"policy"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_policy) -> _WhichOneofReturnType_policy | None: ...
+
+Global___SloAlertPolicy: _TypeAlias = SloAlertPolicy  # noqa: Y015
 
 @_typing.final
 class BurnRateAlert(_message.Message):
@@ -329,17 +868,64 @@ class SLO(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class LabelsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        @_builtins.property
+        def value(self) -> Global___LabelValues: ...
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: Global___LabelValues | None = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _typing.Literal["value", b"value"]  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    @_typing.final
+    class AnnotationsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     SLO_ID_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     DESCRIPTION_FIELD_NUMBER: _builtins.int
     TARGET_PERCENT_FIELD_NUMBER: _builtins.int
     ROLLING_WINDOW_FIELD_NUMBER: _builtins.int
     CALENDAR_PERIOD_FIELD_NUMBER: _builtins.int
+    TIME_WINDOW_FIELD_NUMBER: _builtins.int
     SLI_FIELD_NUMBER: _builtins.int
     ERROR_BUDGET_POLICY_FIELD_NUMBER: _builtins.int
     OWNER_FIELD_NUMBER: _builtins.int
     SCOPE_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
+    BUDGETING_METHOD_FIELD_NUMBER: _builtins.int
+    OBJECTIVES_FIELD_NUMBER: _builtins.int
+    LABELS_FIELD_NUMBER: _builtins.int
+    ANNOTATIONS_FIELD_NUMBER: _builtins.int
+    ALERT_POLICIES_FIELD_NUMBER: _builtins.int
     slo_id: _builtins.str
     """Required. The SLO's identifier: a UUID or a slug of lowercase letters,
     digits and hyphens, at most 63 characters.
@@ -356,9 +942,17 @@ class SLO(_message.Message):
     """A calendar-aligned window."""
     owner: _builtins.str
     """Required. The team accountable for the SLO; 1 to 256 characters."""
+    budgeting_method: Global___BudgetingMethod.ValueType
+    """Optional. How errors count against the budget."""
     @_builtins.property
     def rolling_window(self) -> _duration_pb2.Duration:
         """A rolling window, for example 28 days; from 1 hour to 90 days."""
+
+    @_builtins.property
+    def time_window(self) -> Global___TimeWindow:
+        """A window in calendar-aware units, rolling or aligned, with the
+        calendar's start and time zone (OpenSLO `timeWindow`).
+        """
 
     @_builtins.property
     def sli(self) -> Global___SliDefinition:
@@ -376,6 +970,29 @@ class SLO(_message.Message):
     def created_at(self) -> _timestamp_pb2.Timestamp:
         """Required. When the SLO was defined."""
 
+    @_builtins.property
+    def objectives(self) -> _containers.RepeatedCompositeFieldContainer[Global___SloObjective]:
+        """Optional. The SLO's objectives, when it has more than `target_percent`
+        says (OpenSLO allows several, with per-slice targets and thresholds);
+        `target_percent` then repeats the first one's target. At most 8.
+        """
+
+    @_builtins.property
+    def labels(self) -> _containers.MessageMap[_builtins.str, Global___LabelValues]:
+        """Optional. Labels, as OpenSLO `metadata.labels`; at most 32 pairs, names
+        of 1 to 253 characters.
+        """
+
+    @_builtins.property
+    def annotations(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Optional. Annotations, as OpenSLO `metadata.annotations`; at most 32
+        pairs, names of 1 to 253 characters, values of at most 4096 bytes.
+        """
+
+    @_builtins.property
+    def alert_policies(self) -> _containers.RepeatedCompositeFieldContainer[Global___SloAlertPolicy]:
+        """Optional. Alert policies, as OpenSLO `alertPolicies`; at most 8."""
+
     def __init__(
         self,
         *,
@@ -385,17 +1002,23 @@ class SLO(_message.Message):
         target_percent: _builtins.float = ...,
         rolling_window: _duration_pb2.Duration | None = ...,
         calendar_period: Global___CalendarPeriod.ValueType = ...,
+        time_window: Global___TimeWindow | None = ...,
         sli: Global___SliDefinition | None = ...,
         error_budget_policy: Global___ErrorBudgetPolicy | None = ...,
         owner: _builtins.str = ...,
         scope: _sre_pb2.ResourceRef | None = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
+        budgeting_method: Global___BudgetingMethod.ValueType = ...,
+        objectives: _abc.Iterable[Global___SloObjective] | None = ...,
+        labels: _abc.Mapping[_builtins.str, Global___LabelValues] | None = ...,
+        annotations: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        alert_policies: _abc.Iterable[Global___SloAlertPolicy] | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["calendar_period", b"calendar_period", "created_at", b"created_at", "error_budget_policy", b"error_budget_policy", "rolling_window", b"rolling_window", "scope", b"scope", "sli", b"sli", "window", b"window"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["calendar_period", b"calendar_period", "created_at", b"created_at", "error_budget_policy", b"error_budget_policy", "rolling_window", b"rolling_window", "scope", b"scope", "sli", b"sli", "time_window", b"time_window", "window", b"window"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["calendar_period", b"calendar_period", "created_at", b"created_at", "description", b"description", "error_budget_policy", b"error_budget_policy", "name", b"name", "owner", b"owner", "rolling_window", b"rolling_window", "scope", b"scope", "sli", b"sli", "slo_id", b"slo_id", "target_percent", b"target_percent", "window", b"window"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_policies", b"alert_policies", "annotations", b"annotations", "budgeting_method", b"budgeting_method", "calendar_period", b"calendar_period", "created_at", b"created_at", "description", b"description", "error_budget_policy", b"error_budget_policy", "labels", b"labels", "name", b"name", "objectives", b"objectives", "owner", b"owner", "rolling_window", b"rolling_window", "scope", b"scope", "sli", b"sli", "slo_id", b"slo_id", "target_percent", b"target_percent", "time_window", b"time_window", "window", b"window"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_window: _TypeAlias = _typing.Literal["rolling_window", "calendar_period"]  # noqa: Y015
+    _WhichOneofReturnType_window: _TypeAlias = _typing.Literal["rolling_window", "calendar_period", "time_window"]  # noqa: Y015
     _WhichOneofArgType_window: _TypeAlias = _typing.Literal["window", b"window"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_window) -> _WhichOneofReturnType_window | None: ...
 

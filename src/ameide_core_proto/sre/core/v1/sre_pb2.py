@@ -27,14 +27,34 @@ from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'ameide_core_proto/sre/core/v1/sre.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\x1b\x62uf/validate/validate.proto\x1a google/protobuf/descriptor.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd3\x01\n\x0bResourceRef\x12\x32\n\x04type\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x10\x01\x18?2\x13^[a-z][a-z0-9_.-]*$R\x04type\x12\x1a\n\x02id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xfd\x01R\x02id\x12%\n\tnamespace\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18?R\tnamespace\x12\"\n\x07\x63luster\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\xfd\x01R\x07\x63luster\x12)\n\x0b\x65nvironment\x18\x05 \x01(\tB\x07\xbaH\x04r\x02\x18?R\x0b\x65nvironment\"\xb0\x06\n\x0eSreMessageMeta\x12*\n\nmessage_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xc8\x01\x01R\tmessageId\x12\x46\n\ttenant_id\x18\x02 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08tenantId\x12\x43\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\noccurredAt\x12&\n\x08producer\x18\x04 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xfd\x01R\x08producer\x12/\n\x0e\x63orrelation_id\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01R\rcorrelationId\x12.\n\x0c\x63\x61usation_id\x18\x06 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\x0b\x63\x61usationId\x12\x63\n\x0eschema_version\x18\x07 \x01(\tB<\xbaH9r7\x18 23^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$R\rschemaVersion\x12\x8d\x02\n\x0btraceparent\x18\x08 \x01(\tB\xea\x01\xbaH\xe6\x01r/2*^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$\x98\x01\x37\xba\x01\xae\x01\n\x18traceparent.non_zero_ids\x12,trace id and parent id must not be all zeros\x1a\x64!this.startsWith(\'00-00000000000000000000000000000000-\') && !this.matches(\'^00-[0-9a-f]{32}-0{16}-\')\xd8\x01\x01R\x0btraceparent\x12(\n\ntracestate\x18\t \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04R\ntracestate\x12=\n\x05\x61\x63tor\x18\n \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorR\x05\x61\x63tor\"\xa0\x01\n\x08SreActor\x12K\n\x04kind\x18\x01 \x01(\x0e\x32+.ameide_core_proto.sre.core.v1.SreActorKindB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x04kind\x12\x1a\n\x02id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x02id\x12+\n\x0c\x64isplay_name\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02R\x0b\x64isplayName\"\x9d\x02\n\tTimeRange\x12\x39\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime:\x9d\x01\xbaH\x99\x01\x1a\x96\x01\n\x1atime_range.end_after_start\x12&end_time must not be before start_time\x1aP!has(this.start_time) || !has(this.end_time) || this.end_time >= this.start_time\"\xd7\x01\n\nSreSubject\x12\x64\n\x0e\x61ggregate_type\x18\x01 \x01(\tB=\xbaH:r8R\x08IncidentR\x05\x41lertR\x07RunbookR\x03SLOR\x0bHealthCheckR\nFleetStateR\raggregateType\x12-\n\x0c\x61ggregate_id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01R\x0b\x61ggregateId\x12\x34\n\x11\x61ggregate_version\x18\x03 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\x10\x61ggregateVersion*u\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x15\n\x11SEVERITY_CRITICAL\x10\x01\x12\x11\n\rSEVERITY_HIGH\x10\x02\x12\x13\n\x0fSEVERITY_MEDIUM\x10\x03\x12\x10\n\x0cSEVERITY_LOW\x10\x04*\xea\x01\n\x0eIncidentStatus\x12\x1f\n\x1bINCIDENT_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14INCIDENT_STATUS_OPEN\x10\x01\x12 \n\x1cINCIDENT_STATUS_ACKNOWLEDGED\x10\x02\x12!\n\x1dINCIDENT_STATUS_INVESTIGATING\x10\x03\x12\x1e\n\x1aINCIDENT_STATUS_MITIGATING\x10\x04\x12\x1c\n\x18INCIDENT_STATUS_RESOLVED\x10\x05\x12\x1a\n\x16INCIDENT_STATUS_CLOSED\x10\x06*\x99\x01\n\x0b\x41lertStatus\x12\x1c\n\x18\x41LERT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_STATUS_FIRING\x10\x01\x12\x19\n\x15\x41LERT_STATUS_RESOLVED\x10\x02\x12\x19\n\x15\x41LERT_STATUS_SILENCED\x10\x03\x12\x1d\n\x19\x41LERT_STATUS_ACKNOWLEDGED\x10\x04*\xf3\x01\n\x0cHealthStatus\x12\x1d\n\x19HEALTH_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15HEALTH_STATUS_HEALTHY\x10\x01\x12\x1a\n\x16HEALTH_STATUS_DEGRADED\x10\x02\x12\x1b\n\x17HEALTH_STATUS_UNHEALTHY\x10\x03\x12\x19\n\x15HEALTH_STATUS_UNKNOWN\x10\x04\x12\x1d\n\x19HEALTH_STATUS_PROGRESSING\x10\x05\x12\x1b\n\x17HEALTH_STATUS_SUSPENDED\x10\x06\x12\x19\n\x15HEALTH_STATUS_MISSING\x10\x07*\x82\x01\n\x0cSreActorKind\x12\x1e\n\x1aSRE_ACTOR_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15SRE_ACTOR_KIND_PERSON\x10\x01\x12\x18\n\x14SRE_ACTOR_KIND_AGENT\x10\x02\x12\x1d\n\x19SRE_ACTOR_KIND_AUTOMATION\x10\x03:7\n\x05topic\x12\x1f.google.protobuf.MessageOptions\x18\xa9\x8b\x03 \x01(\tR\x05topic:@\n\nevent_type\x12\x1f.google.protobuf.MessageOptions\x18\xaa\x8b\x03 \x01(\tR\teventType:H\n\x0e\x61ggregate_type\x12\x1f.google.protobuf.MessageOptions\x18\xab\x8b\x03 \x01(\tR\raggregateType:N\n\x11\x63reates_aggregate\x12\x1f.google.protobuf.MessageOptions\x18\xad\x8b\x03 \x01(\x08R\x10\x63reatesAggregate:U\n\x15min_aggregate_version\x12\x1f.google.protobuf.MessageOptions\x18\xae\x8b\x03 \x01(\x03R\x13minAggregateVersion:O\n\x12\x61ggregate_id_field\x12\x1f.google.protobuf.MessageOptions\x18\xaf\x8b\x03 \x01(\tR\x10\x61ggregateIdField:I\n\x10\x63ontract_version\x12\x1c.google.protobuf.FileOptions\x18\xac\x8b\x03 \x01(\tR\x0f\x63ontractVersionB\t\xe2\xda\x18\x05\x31.0.0b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'ameide_core_proto/sre/core/v1/sre.proto\x12\x1d\x61meide_core_proto.sre.core.v1\x1a\x1b\x62uf/validate/validate.proto\x1a google/protobuf/descriptor.proto\x1a\x1fgoogle/protobuf/timestamp.proto\";\n\x0eSreFileOptions\x12)\n\x10\x63ontract_version\x18\x01 \x01(\tR\x0f\x63ontractVersion\"\xfe\x01\n\x11SreMessageOptions\x12\x14\n\x05topic\x18\x01 \x01(\tR\x05topic\x12\x32\n\x15min_aggregate_version\x18\x02 \x01(\x03R\x13minAggregateVersion\x12\x1d\n\nevent_type\x18\x03 \x01(\tR\teventType\x12%\n\x0e\x61ggregate_type\x18\x04 \x01(\tR\raggregateType\x12+\n\x11\x63reates_aggregate\x18\x05 \x01(\x08R\x10\x63reatesAggregate\x12,\n\x12\x61ggregate_id_field\x18\x06 \x01(\tR\x10\x61ggregateIdField\"C\n\x13SreEnumValueOptions\x12\x18\n\x07\x61liases\x18\x01 \x03(\tR\x07\x61liases\x12\x12\n\x04next\x18\x02 \x03(\tR\x04next\"\xc1\x03\n\x0bResourceRef\x12\x32\n\x04type\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x10\x01\x18?2\x13^[a-z][a-z0-9_.-]*$R\x04type\x12\x1a\n\x02id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xfd\x01R\x02id\x12%\n\tnamespace\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18?R\tnamespace\x12\"\n\x07\x63luster\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\xfd\x01R\x07\x63luster\x12)\n\x0b\x65nvironment\x18\x05 \x01(\tB\x07\xbaH\x04r\x02\x18?R\x0b\x65nvironment\x12J\n\tapi_group\x18\x06 \x01(\tB-\xbaH*r(\x18\xfd\x01\x32#^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$R\x08\x61piGroup\x12\x38\n\x0b\x61pi_version\x18\x07 \x01(\tB\x17\xbaH\x14r\x12\x18?2\x0e^([a-z0-9]+)?$R\napiVersion\x12\x36\n\x04kind\x18\x08 \x01(\tB\"\xbaH\x1fr\x1d\x18?2\x19^([A-Za-z][A-Za-z0-9]*)?$R\x04kind\x12.\n\x03uid\x18\t \x01(\tB\x1c\xbaH\x19r\x17\x18\x80\x01\x32\x12^[A-Za-z0-9._:-]*$R\x03uid\"\xb2\x06\n\x0eSreMessageMeta\x12*\n\nmessage_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xc8\x01\x01R\tmessageId\x12\x46\n\ttenant_id\x18\x02 \x01(\tB)\xbaH&r$\x10\x01\x18\x80\x01\x32\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x08tenantId\x12\x43\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\noccurredAt\x12&\n\x08producer\x18\x04 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xfd\x01R\x08producer\x12/\n\x0e\x63orrelation_id\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01R\rcorrelationId\x12.\n\x0c\x63\x61usation_id\x18\x06 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\x0b\x63\x61usationId\x12\x65\n\x0eschema_version\x18\x07 \x01(\tB>\xbaH;r9\x18 25^v?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$R\rschemaVersion\x12\x8d\x02\n\x0btraceparent\x18\x08 \x01(\tB\xea\x01\xbaH\xe6\x01r/2*^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$\x98\x01\x37\xba\x01\xae\x01\n\x18traceparent.non_zero_ids\x12,trace id and parent id must not be all zeros\x1a\x64!this.startsWith(\'00-00000000000000000000000000000000-\') && !this.matches(\'^00-[0-9a-f]{32}-0{16}-\')\xd8\x01\x01R\x0btraceparent\x12(\n\ntracestate\x18\t \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04R\ntracestate\x12=\n\x05\x61\x63tor\x18\n \x01(\x0b\x32\'.ameide_core_proto.sre.core.v1.SreActorR\x05\x61\x63tor\"\xa0\x01\n\x08SreActor\x12K\n\x04kind\x18\x01 \x01(\x0e\x32+.ameide_core_proto.sre.core.v1.SreActorKindB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x04kind\x12\x1a\n\x02id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x02R\x02id\x12+\n\x0c\x64isplay_name\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02R\x0b\x64isplayName\"\x9d\x02\n\tTimeRange\x12\x39\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime:\x9d\x01\xbaH\x99\x01\x1a\x96\x01\n\x1atime_range.end_after_start\x12&end_time must not be before start_time\x1aP!has(this.start_time) || !has(this.end_time) || this.end_time >= this.start_time\"\xec\x01\n\nSreSubject\x12y\n\x0e\x61ggregate_type\x18\x01 \x01(\tBR\xbaHOrMR\x08IncidentR\x05\x41lertR\x07RunbookR\x03SLOR\x0bHealthCheckR\nFleetStateR\x07ServiceR\nPostmortemR\raggregateType\x12-\n\x0c\x61ggregate_id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01R\x0b\x61ggregateId\x12\x34\n\x11\x61ggregate_version\x18\x03 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\x10\x61ggregateVersion*\xe1\x03\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12|\n\x11SEVERITY_CRITICAL\x10\x01\x1a\x65\xa2\xdb\x18\x61\n\x08\x63ritical\n\x04\x63rit\n\x05\x66\x61tal\n\temergency\n\x05\x65merg\n\x05\x61lert\n\x08\x64isaster\n\x04page\n\x02p0\n\x02p1\n\x04sev0\n\x04sev1\n\x05sev-1\n\x01\x30\n\x01\x31\x12\x44\n\rSEVERITY_HIGH\x10\x02\x1a\x31\xa2\xdb\x18-\n\x04high\n\x05\x65rror\n\x03\x65rr\n\x05major\n\x02p2\n\x04sev2\n\x05sev-2\n\x01\x32\x12W\n\x0fSEVERITY_MEDIUM\x10\x03\x1a\x42\xa2\xdb\x18>\n\x06medium\n\x07warning\n\x04warn\n\x07\x61verage\n\x08moderate\n\x02p3\n\x04sev3\n\x05sev-3\n\x01\x33\x12\x36\n\x0cSEVERITY_LOW\x10\x04\x1a$\xa2\xdb\x18 \n\x03low\n\x05minor\n\x02p4\n\x04sev4\n\x05sev-4\n\x01\x34\x12\x66\n\rSEVERITY_INFO\x10\x05\x1aS\xa2\xdb\x18O\n\x04info\n\rinformational\n\x0binformation\n\x06notice\n\x04none\n\x02ok\n\x05\x64\x65\x62ug\n\x02p5\n\x04sev5\n\x05sev-5\n\x01\x35*\xf7\x04\n\x0eIncidentStatus\x12\x1f\n\x1bINCIDENT_STATUS_UNSPECIFIED\x10\x00\x12\x91\x01\n\x14INCIDENT_STATUS_OPEN\x10\x01\x1aw\xa2\xdb\x18s\x12\x1cINCIDENT_STATUS_ACKNOWLEDGED\x12\x1dINCIDENT_STATUS_INVESTIGATING\x12\x1aINCIDENT_STATUS_MITIGATING\x12\x18INCIDENT_STATUS_RESOLVED\x12{\n\x1cINCIDENT_STATUS_ACKNOWLEDGED\x10\x02\x1aY\xa2\xdb\x18U\x12\x1dINCIDENT_STATUS_INVESTIGATING\x12\x1aINCIDENT_STATUS_MITIGATING\x12\x18INCIDENT_STATUS_RESOLVED\x12]\n\x1dINCIDENT_STATUS_INVESTIGATING\x10\x03\x1a:\xa2\xdb\x18\x36\x12\x1aINCIDENT_STATUS_MITIGATING\x12\x18INCIDENT_STATUS_RESOLVED\x12]\n\x1aINCIDENT_STATUS_MITIGATING\x10\x04\x1a=\xa2\xdb\x18\x39\x12\x1dINCIDENT_STATUS_INVESTIGATING\x12\x18INCIDENT_STATUS_RESOLVED\x12Y\n\x18INCIDENT_STATUS_RESOLVED\x10\x05\x1a;\xa2\xdb\x18\x37\x12\x1dINCIDENT_STATUS_INVESTIGATING\x12\x16INCIDENT_STATUS_CLOSED\x12\x1a\n\x16INCIDENT_STATUS_CLOSED\x10\x06*\xb5\x01\n\x0b\x41lertStatus\x12\x1c\n\x18\x41LERT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_STATUS_FIRING\x10\x01\x12\x19\n\x15\x41LERT_STATUS_RESOLVED\x10\x02\x12\x19\n\x15\x41LERT_STATUS_SILENCED\x10\x03\x12\x1d\n\x19\x41LERT_STATUS_ACKNOWLEDGED\x10\x04\x12\x1a\n\x16\x41LERT_STATUS_INHIBITED\x10\x05*\xf3\x01\n\x0cHealthStatus\x12\x1d\n\x19HEALTH_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15HEALTH_STATUS_HEALTHY\x10\x01\x12\x1a\n\x16HEALTH_STATUS_DEGRADED\x10\x02\x12\x1b\n\x17HEALTH_STATUS_UNHEALTHY\x10\x03\x12\x19\n\x15HEALTH_STATUS_UNKNOWN\x10\x04\x12\x1d\n\x19HEALTH_STATUS_PROGRESSING\x10\x05\x12\x1b\n\x17HEALTH_STATUS_SUSPENDED\x10\x06\x12\x19\n\x15HEALTH_STATUS_MISSING\x10\x07*\x82\x01\n\x0cSreActorKind\x12\x1e\n\x1aSRE_ACTOR_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15SRE_ACTOR_KIND_PERSON\x10\x01\x12\x18\n\x14SRE_ACTOR_KIND_AGENT\x10\x02\x12\x1d\n\x19SRE_ACTOR_KIND_AUTOMATION\x10\x03:h\n\x08sre_file\x12\x1c.google.protobuf.FileOptions\x18\xb2\x8b\x03 \x01(\x0b\x32-.ameide_core_proto.sre.core.v1.SreFileOptionsR\x07sreFile:e\n\x03sre\x12\x1f.google.protobuf.MessageOptions\x18\xb3\x8b\x03 \x01(\x0b\x32\x30.ameide_core_proto.sre.core.v1.SreMessageOptionsR\x03sre:t\n\tsre_value\x12!.google.protobuf.EnumValueOptions\x18\xb4\x8b\x03 \x01(\x0b\x32\x32.ameide_core_proto.sre.core.v1.SreEnumValueOptionsR\x08sreValueB\x0b\x92\xdb\x18\x07\n\x05\x31.1.0b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ameide_core_proto.sre.core.v1.sre_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
-  _globals['DESCRIPTOR']._serialized_options = b'\342\332\030\0051.0.0'
+  _globals['DESCRIPTOR']._serialized_options = b'\222\333\030\007\n\0051.1.0'
+  _globals['_SEVERITY'].values_by_name["SEVERITY_CRITICAL"]._loaded_options = None
+  _globals['_SEVERITY'].values_by_name["SEVERITY_CRITICAL"]._serialized_options = b'\242\333\030a\n\010critical\n\004crit\n\005fatal\n\temergency\n\005emerg\n\005alert\n\010disaster\n\004page\n\002p0\n\002p1\n\004sev0\n\004sev1\n\005sev-1\n\0010\n\0011'
+  _globals['_SEVERITY'].values_by_name["SEVERITY_HIGH"]._loaded_options = None
+  _globals['_SEVERITY'].values_by_name["SEVERITY_HIGH"]._serialized_options = b'\242\333\030-\n\004high\n\005error\n\003err\n\005major\n\002p2\n\004sev2\n\005sev-2\n\0012'
+  _globals['_SEVERITY'].values_by_name["SEVERITY_MEDIUM"]._loaded_options = None
+  _globals['_SEVERITY'].values_by_name["SEVERITY_MEDIUM"]._serialized_options = b'\242\333\030>\n\006medium\n\007warning\n\004warn\n\007average\n\010moderate\n\002p3\n\004sev3\n\005sev-3\n\0013'
+  _globals['_SEVERITY'].values_by_name["SEVERITY_LOW"]._loaded_options = None
+  _globals['_SEVERITY'].values_by_name["SEVERITY_LOW"]._serialized_options = b'\242\333\030 \n\003low\n\005minor\n\002p4\n\004sev4\n\005sev-4\n\0014'
+  _globals['_SEVERITY'].values_by_name["SEVERITY_INFO"]._loaded_options = None
+  _globals['_SEVERITY'].values_by_name["SEVERITY_INFO"]._serialized_options = b'\242\333\030O\n\004info\n\rinformational\n\013information\n\006notice\n\004none\n\002ok\n\005debug\n\002p5\n\004sev5\n\005sev-5\n\0015'
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_OPEN"]._loaded_options = None
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_OPEN"]._serialized_options = b'\242\333\030s\022\034INCIDENT_STATUS_ACKNOWLEDGED\022\035INCIDENT_STATUS_INVESTIGATING\022\032INCIDENT_STATUS_MITIGATING\022\030INCIDENT_STATUS_RESOLVED'
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_ACKNOWLEDGED"]._loaded_options = None
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_ACKNOWLEDGED"]._serialized_options = b'\242\333\030U\022\035INCIDENT_STATUS_INVESTIGATING\022\032INCIDENT_STATUS_MITIGATING\022\030INCIDENT_STATUS_RESOLVED'
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_INVESTIGATING"]._loaded_options = None
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_INVESTIGATING"]._serialized_options = b'\242\333\0306\022\032INCIDENT_STATUS_MITIGATING\022\030INCIDENT_STATUS_RESOLVED'
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_MITIGATING"]._loaded_options = None
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_MITIGATING"]._serialized_options = b'\242\333\0309\022\035INCIDENT_STATUS_INVESTIGATING\022\030INCIDENT_STATUS_RESOLVED'
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_RESOLVED"]._loaded_options = None
+  _globals['_INCIDENTSTATUS'].values_by_name["INCIDENT_STATUS_RESOLVED"]._serialized_options = b'\242\333\0307\022\035INCIDENT_STATUS_INVESTIGATING\022\026INCIDENT_STATUS_CLOSED'
   _globals['_RESOURCEREF'].fields_by_name['type']._loaded_options = None
   _globals['_RESOURCEREF'].fields_by_name['type']._serialized_options = b'\272H\033r\031\020\001\030?2\023^[a-z][a-z0-9_.-]*$'
   _globals['_RESOURCEREF'].fields_by_name['id']._loaded_options = None
@@ -45,6 +65,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESOURCEREF'].fields_by_name['cluster']._serialized_options = b'\272H\005r\003\030\375\001'
   _globals['_RESOURCEREF'].fields_by_name['environment']._loaded_options = None
   _globals['_RESOURCEREF'].fields_by_name['environment']._serialized_options = b'\272H\004r\002\030?'
+  _globals['_RESOURCEREF'].fields_by_name['api_group']._loaded_options = None
+  _globals['_RESOURCEREF'].fields_by_name['api_group']._serialized_options = b'\272H*r(\030\375\0012#^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$'
+  _globals['_RESOURCEREF'].fields_by_name['api_version']._loaded_options = None
+  _globals['_RESOURCEREF'].fields_by_name['api_version']._serialized_options = b'\272H\024r\022\030?2\016^([a-z0-9]+)?$'
+  _globals['_RESOURCEREF'].fields_by_name['kind']._loaded_options = None
+  _globals['_RESOURCEREF'].fields_by_name['kind']._serialized_options = b'\272H\037r\035\030?2\031^([A-Za-z][A-Za-z0-9]*)?$'
+  _globals['_RESOURCEREF'].fields_by_name['uid']._loaded_options = None
+  _globals['_RESOURCEREF'].fields_by_name['uid']._serialized_options = b'\272H\031r\027\030\200\0012\022^[A-Za-z0-9._:-]*$'
   _globals['_SREMESSAGEMETA'].fields_by_name['message_id']._loaded_options = None
   _globals['_SREMESSAGEMETA'].fields_by_name['message_id']._serialized_options = b'\272H\010r\003\260\001\001\310\001\001'
   _globals['_SREMESSAGEMETA'].fields_by_name['tenant_id']._loaded_options = None
@@ -58,7 +86,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SREMESSAGEMETA'].fields_by_name['causation_id']._loaded_options = None
   _globals['_SREMESSAGEMETA'].fields_by_name['causation_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
   _globals['_SREMESSAGEMETA'].fields_by_name['schema_version']._loaded_options = None
-  _globals['_SREMESSAGEMETA'].fields_by_name['schema_version']._serialized_options = b'\272H9r7\030 23^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$'
+  _globals['_SREMESSAGEMETA'].fields_by_name['schema_version']._serialized_options = b'\272H;r9\030 25^v?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$'
   _globals['_SREMESSAGEMETA'].fields_by_name['traceparent']._loaded_options = None
   _globals['_SREMESSAGEMETA'].fields_by_name['traceparent']._serialized_options = b'\272H\346\001r/2*^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$\230\0017\272\001\256\001\n\030traceparent.non_zero_ids\022,trace id and parent id must not be all zeros\032d!this.startsWith(\'00-00000000000000000000000000000000-\') && !this.matches(\'^00-[0-9a-f]{32}-0{16}-\')\330\001\001'
   _globals['_SREMESSAGEMETA'].fields_by_name['tracestate']._loaded_options = None
@@ -72,29 +100,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TIMERANGE']._loaded_options = None
   _globals['_TIMERANGE']._serialized_options = b'\272H\231\001\032\226\001\n\032time_range.end_after_start\022&end_time must not be before start_time\032P!has(this.start_time) || !has(this.end_time) || this.end_time >= this.start_time'
   _globals['_SRESUBJECT'].fields_by_name['aggregate_type']._loaded_options = None
-  _globals['_SRESUBJECT'].fields_by_name['aggregate_type']._serialized_options = b'\272H:r8R\010IncidentR\005AlertR\007RunbookR\003SLOR\013HealthCheckR\nFleetState'
+  _globals['_SRESUBJECT'].fields_by_name['aggregate_type']._serialized_options = b'\272HOrMR\010IncidentR\005AlertR\007RunbookR\003SLOR\013HealthCheckR\nFleetStateR\007ServiceR\nPostmortem'
   _globals['_SRESUBJECT'].fields_by_name['aggregate_id']._loaded_options = None
   _globals['_SRESUBJECT'].fields_by_name['aggregate_id']._serialized_options = b'\272H\007r\005\020\001\030\200\001'
   _globals['_SRESUBJECT'].fields_by_name['aggregate_version']._loaded_options = None
   _globals['_SRESUBJECT'].fields_by_name['aggregate_version']._serialized_options = b'\272H\004\"\002(\000'
-  _globals['_SEVERITY']._serialized_start=1872
-  _globals['_SEVERITY']._serialized_end=1989
-  _globals['_INCIDENTSTATUS']._serialized_start=1992
-  _globals['_INCIDENTSTATUS']._serialized_end=2226
-  _globals['_ALERTSTATUS']._serialized_start=2229
-  _globals['_ALERTSTATUS']._serialized_end=2382
-  _globals['_HEALTHSTATUS']._serialized_start=2385
-  _globals['_HEALTHSTATUS']._serialized_end=2628
-  _globals['_SREACTORKIND']._serialized_start=2631
-  _globals['_SREACTORKIND']._serialized_end=2761
-  _globals['_RESOURCEREF']._serialized_start=171
-  _globals['_RESOURCEREF']._serialized_end=382
-  _globals['_SREMESSAGEMETA']._serialized_start=385
-  _globals['_SREMESSAGEMETA']._serialized_end=1201
-  _globals['_SREACTOR']._serialized_start=1204
-  _globals['_SREACTOR']._serialized_end=1364
-  _globals['_TIMERANGE']._serialized_start=1367
-  _globals['_TIMERANGE']._serialized_end=1652
-  _globals['_SRESUBJECT']._serialized_start=1655
-  _globals['_SRESUBJECT']._serialized_end=1870
+  _globals['_SEVERITY']._serialized_start=2521
+  _globals['_SEVERITY']._serialized_end=3002
+  _globals['_INCIDENTSTATUS']._serialized_start=3005
+  _globals['_INCIDENTSTATUS']._serialized_end=3636
+  _globals['_ALERTSTATUS']._serialized_start=3639
+  _globals['_ALERTSTATUS']._serialized_end=3820
+  _globals['_HEALTHSTATUS']._serialized_start=3823
+  _globals['_HEALTHSTATUS']._serialized_end=4066
+  _globals['_SREACTORKIND']._serialized_start=4069
+  _globals['_SREACTORKIND']._serialized_end=4199
+  _globals['_SREFILEOPTIONS']._serialized_start=170
+  _globals['_SREFILEOPTIONS']._serialized_end=229
+  _globals['_SREMESSAGEOPTIONS']._serialized_start=232
+  _globals['_SREMESSAGEOPTIONS']._serialized_end=486
+  _globals['_SREENUMVALUEOPTIONS']._serialized_start=488
+  _globals['_SREENUMVALUEOPTIONS']._serialized_end=555
+  _globals['_RESOURCEREF']._serialized_start=558
+  _globals['_RESOURCEREF']._serialized_end=1007
+  _globals['_SREMESSAGEMETA']._serialized_start=1010
+  _globals['_SREMESSAGEMETA']._serialized_end=1828
+  _globals['_SREACTOR']._serialized_start=1831
+  _globals['_SREACTOR']._serialized_end=1991
+  _globals['_TIMERANGE']._serialized_start=1994
+  _globals['_TIMERANGE']._serialized_end=2279
+  _globals['_SRESUBJECT']._serialized_start=2282
+  _globals['_SRESUBJECT']._serialized_end=2518
 # @@protoc_insertion_point(module_scope)

@@ -3,10 +3,12 @@
 isort:skip_file
 """
 
+from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pb2 as _descriptor_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf.internal import extension_dict as _extension_dict
 import builtins as _builtins
@@ -27,7 +29,7 @@ class _Severity:
 class _SeverityEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Severity.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     SEVERITY_UNSPECIFIED: _Severity.ValueType  # 0
-    """Not set; never a valid severity."""
+    """Not set, or a severity label no alias covers."""
     SEVERITY_CRITICAL: _Severity.ValueType  # 1
     """Customer-facing outage or data loss; page immediately."""
     SEVERITY_HIGH: _Severity.ValueType  # 2
@@ -36,12 +38,22 @@ class _SeverityEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Severity.Val
     """Partial degradation with a workaround; handle within the working day."""
     SEVERITY_LOW: _Severity.ValueType  # 4
     """Minor issue with no user impact; handle through the backlog."""
+    SEVERITY_INFO: _Severity.ValueType  # 5
+    """Information only: no action expected (Prometheus `info` and `none`, such
+    as the always-firing Watchdog alert).
+    """
 
 class Severity(_Severity, metaclass=_SeverityEnumTypeWrapper):
-    """The urgency of an incident or alert, from the responder's point of view."""
+    """The urgency of an incident or alert, from the responder's point of view.
+    Each value lists, as `aliases`, the severity labels real senders use for
+    it (Prometheus rules, Grafana, PagerDuty priorities `p1` to `p5`, numeric
+    levels where 1 is the most severe); integration adapters map a label
+    through this table, case-insensitively, and keep the raw label beside
+    the mapped value. A label in no list maps to `SEVERITY_UNSPECIFIED`.
+    """
 
 SEVERITY_UNSPECIFIED: Severity.ValueType  # 0
-"""Not set; never a valid severity."""
+"""Not set, or a severity label no alias covers."""
 SEVERITY_CRITICAL: Severity.ValueType  # 1
 """Customer-facing outage or data loss; page immediately."""
 SEVERITY_HIGH: Severity.ValueType  # 2
@@ -50,6 +62,10 @@ SEVERITY_MEDIUM: Severity.ValueType  # 3
 """Partial degradation with a workaround; handle within the working day."""
 SEVERITY_LOW: Severity.ValueType  # 4
 """Minor issue with no user impact; handle through the backlog."""
+SEVERITY_INFO: Severity.ValueType  # 5
+"""Information only: no action expected (Prometheus `info` and `none`, such
+as the always-firing Watchdog alert).
+"""
 Global___Severity: _TypeAlias = Severity  # noqa: Y015
 
 class _IncidentStatus:
@@ -76,6 +92,10 @@ class _IncidentStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Incide
 class IncidentStatus(_IncidentStatus, metaclass=_IncidentStatusEnumTypeWrapper):
     """The lifecycle state of an incident:
     open → acknowledged → investigating → mitigating → resolved → closed.
+    Each value lists, as `next`, the states it may change to: forward steps
+    may be skipped (an incident can be resolved straight from open),
+    mitigation may fall back to investigation, a resolved incident may be
+    reopened for investigation, and a closed incident is final.
     """
 
 INCIDENT_STATUS_UNSPECIFIED: IncidentStatus.ValueType  # 0
@@ -110,6 +130,10 @@ class _AlertStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AlertStat
     """Notifications are suppressed by a silence."""
     ALERT_STATUS_ACKNOWLEDGED: _AlertStatus.ValueType  # 4
     """A responder has seen the alert."""
+    ALERT_STATUS_INHIBITED: _AlertStatus.ValueType  # 5
+    """Notifications are suppressed because another alert inhibits this one
+    (Alertmanager's `inhibitedBy`).
+    """
 
 class AlertStatus(_AlertStatus, metaclass=_AlertStatusEnumTypeWrapper):
     """The state of an alert as reported by its source or changed by a responder."""
@@ -124,6 +148,10 @@ ALERT_STATUS_SILENCED: AlertStatus.ValueType  # 3
 """Notifications are suppressed by a silence."""
 ALERT_STATUS_ACKNOWLEDGED: AlertStatus.ValueType  # 4
 """A responder has seen the alert."""
+ALERT_STATUS_INHIBITED: AlertStatus.ValueType  # 5
+"""Notifications are suppressed because another alert inhibits this one
+(Alertmanager's `inhibitedBy`).
+"""
 Global___AlertStatus: _TypeAlias = AlertStatus  # noqa: Y015
 
 class _HealthStatus:
@@ -199,9 +227,126 @@ SRE_ACTOR_KIND_AUTOMATION: SreActorKind.ValueType  # 3
 Global___SreActorKind: _TypeAlias = SreActorKind  # noqa: Y015
 
 @_typing.final
+class SreFileOptions(_message.Message):
+    """File-level contract identity, the value of the `(sre_file)` option."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTRACT_VERSION_FIELD_NUMBER: _builtins.int
+    contract_version: _builtins.str
+    """The contract's semantic version (`MAJOR.MINOR.PATCH`); the major matches
+    the package suffix.
+    """
+    def __init__(
+        self,
+        *,
+        contract_version: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contract_version", b"contract_version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SreFileOptions: _TypeAlias = SreFileOptions  # noqa: Y015
+
+@_typing.final
+class SreMessageOptions(_message.Message):
+    """Message-level contract identity, the value of the `(sre)` option."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOPIC_FIELD_NUMBER: _builtins.int
+    MIN_AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+    EVENT_TYPE_FIELD_NUMBER: _builtins.int
+    AGGREGATE_TYPE_FIELD_NUMBER: _builtins.int
+    CREATES_AGGREGATE_FIELD_NUMBER: _builtins.int
+    AGGREGATE_ID_FIELD_FIELD_NUMBER: _builtins.int
+    topic: _builtins.str
+    """On an envelope: the topic family it travels on, for example
+    `sre.domain.facts.v1`.
+    """
+    min_aggregate_version: _builtins.int
+    """On a domain envelope: the lowest `subject.aggregate_version` it may
+    carry; 1 on facts, which carry the version after the change.
+    """
+    event_type: _builtins.str
+    """On a payload: its stable CloudEvents `type`,
+    `io.ameide.sre.<domain.intent|domain.fact|process.fact>.<oneof case>.v1`.
+    """
+    aggregate_type: _builtins.str
+    """On a domain payload: the aggregate it changes or describes, one of the
+    values `SreSubject.aggregate_type` accepts. The envelope's
+    `subject.aggregate_type` must equal it.
+    """
+    creates_aggregate: _builtins.bool
+    """On a domain payload: it creates its aggregate, so an intent carrying it
+    expects `aggregate_version` 0 and a fact carrying it has version 1.
+    """
+    aggregate_id_field: _builtins.str
+    """On a domain payload that names its aggregate: the dotted path of the
+    field holding the aggregate's id, for example `incident.incident_id`.
+    The envelope's `subject.aggregate_id` must equal it.
+    """
+    def __init__(
+        self,
+        *,
+        topic: _builtins.str = ...,
+        min_aggregate_version: _builtins.int = ...,
+        event_type: _builtins.str = ...,
+        aggregate_type: _builtins.str = ...,
+        creates_aggregate: _builtins.bool = ...,
+        aggregate_id_field: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_id_field", b"aggregate_id_field", "aggregate_type", b"aggregate_type", "creates_aggregate", b"creates_aggregate", "event_type", b"event_type", "min_aggregate_version", b"min_aggregate_version", "topic", b"topic"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SreMessageOptions: _TypeAlias = SreMessageOptions  # noqa: Y015
+
+@_typing.final
+class SreEnumValueOptions(_message.Message):
+    """Enum-value facts, the value of the `(sre_value)` option."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ALIASES_FIELD_NUMBER: _builtins.int
+    NEXT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def aliases(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """External spellings that map to this value, lowercase, for example the
+        `severity` label values `critical`, `page` or `p1`. Each alias belongs
+        to one value of its enum.
+        """
+
+    @_builtins.property
+    def next(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The values this one may change to, by name; empty on a final value.
+        Declared on lifecycle enums such as `IncidentStatus`.
+        """
+
+    def __init__(
+        self,
+        *,
+        aliases: _abc.Iterable[_builtins.str] | None = ...,
+        next: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aliases", b"aliases", "next", b"next"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SreEnumValueOptions: _TypeAlias = SreEnumValueOptions  # noqa: Y015
+
+@_typing.final
 class ResourceRef(_message.Message):
     """A reference to an operated resource: a cluster, namespace, application,
-    workload or pod, located by cluster and environment.
+    service, workload or pod, located by cluster and environment. Kubernetes
+    objects also carry their API group, version, kind and uid as Kubernetes
+    spells them; `type` is then the kind in lowercase.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -211,9 +356,14 @@ class ResourceRef(_message.Message):
     NAMESPACE_FIELD_NUMBER: _builtins.int
     CLUSTER_FIELD_NUMBER: _builtins.int
     ENVIRONMENT_FIELD_NUMBER: _builtins.int
+    API_GROUP_FIELD_NUMBER: _builtins.int
+    API_VERSION_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    UID_FIELD_NUMBER: _builtins.int
     type: _builtins.str
-    """Required. The kind of resource, for example `cluster`, `application`,
-    `deployment` or `pod`; lowercase, at most 63 characters.
+    """Required. The kind of resource in lowercase, for example `cluster`,
+    `application`, `service`, `deployment` or `pod`; for a Kubernetes object
+    its `kind` lowercased. At most 63 characters.
     """
     id: _builtins.str
     """Required. The resource's identifier within its namespace and cluster;
@@ -229,6 +379,24 @@ class ResourceRef(_message.Message):
     """Optional. The environment, for example `production` or `staging`;
     at most 63 characters.
     """
+    api_group: _builtins.str
+    """Optional. The Kubernetes API group, for example `apps` or
+    `argoproj.io`; empty for the core group. At most 253 characters (a DNS
+    subdomain).
+    """
+    api_version: _builtins.str
+    """Optional. The Kubernetes API version, for example `v1` or `v1alpha1`;
+    at most 63 characters.
+    """
+    kind: _builtins.str
+    """Optional. The Kubernetes kind as Kubernetes spells it, for example
+    `Deployment` or `Rollout`; at most 63 letters and digits.
+    """
+    uid: _builtins.str
+    """Optional. The object's uid (`metadata.uid`), which tells apart two
+    objects that had the same name at different times; at most 128
+    characters.
+    """
     def __init__(
         self,
         *,
@@ -237,10 +405,14 @@ class ResourceRef(_message.Message):
         namespace: _builtins.str = ...,
         cluster: _builtins.str = ...,
         environment: _builtins.str = ...,
+        api_group: _builtins.str = ...,
+        api_version: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        uid: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cluster", b"cluster", "environment", b"environment", "id", b"id", "namespace", b"namespace", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_group", b"api_group", "api_version", b"api_version", "cluster", b"cluster", "environment", b"environment", "id", b"id", "kind", b"kind", "namespace", b"namespace", "type", b"type", "uid", b"uid"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -282,8 +454,9 @@ class SreMessageMeta(_message.Message):
     """Optional. The `message_id` of the message that caused this one; a UUID."""
     schema_version: _builtins.str
     """Required. The contract version the producer built the message with
-    (`MAJOR.MINOR.PATCH`, for example `1.0.0`); distinct from the package
-    major `v1`.
+    (`MAJOR.MINOR.PATCH`, for example `1.1.0`, optionally written with a
+    leading `v` as `v1.1.0`, the form other Ameide packages write);
+    distinct from the package major `v1`.
     """
     traceparent: _builtins.str
     """Optional. The W3C Trace Context `traceparent` of the span that produced
@@ -402,14 +575,17 @@ class SreSubject(_message.Message):
     AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
     aggregate_type: _builtins.str
     """Required. The aggregate's type: `Incident`, `Alert`, `Runbook`, `SLO`,
-    `HealthCheck` or `FleetState`.
+    `HealthCheck`, `FleetState`, `Service` or `Postmortem`.
     """
     aggregate_id: _builtins.str
     """Required. The aggregate's identifier; at most 128 characters."""
     aggregate_version: _builtins.int
     """Required. On a fact, the aggregate's version after the change (1 for the
     first). On an intent, the version the sender expects the aggregate to
-    have (0 to create). Never negative.
+    have: 0 on an intent that creates it; on any other intent, 0 means the
+    sender holds no expectation (an integration adapter relaying an
+    external event) and the domain applies it to the current version.
+    Never negative.
     """
     def __init__(
         self,
@@ -426,40 +602,12 @@ class SreSubject(_message.Message):
 
 Global___SreSubject: _TypeAlias = SreSubject  # noqa: Y015
 
-TOPIC_FIELD_NUMBER: _builtins.int
-EVENT_TYPE_FIELD_NUMBER: _builtins.int
-AGGREGATE_TYPE_FIELD_NUMBER: _builtins.int
-CREATES_AGGREGATE_FIELD_NUMBER: _builtins.int
-MIN_AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
-AGGREGATE_ID_FIELD_FIELD_NUMBER: _builtins.int
-CONTRACT_VERSION_FIELD_NUMBER: _builtins.int
-topic: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
-"""On an envelope: the topic family it travels on, for example
-`sre.domain.facts.v1`.
-"""
-event_type: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
-"""On a payload: its stable CloudEvents `type`,
-`io.ameide.sre.<domain.intent|domain.fact|process.fact>.<oneof case>.v1`.
-"""
-aggregate_type: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
-"""On a domain payload: the aggregate it changes or describes, one of the
-values `SreSubject.aggregate_type` accepts. The envelope's
-`subject.aggregate_type` must equal it.
-"""
-creates_aggregate: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.bool]
-"""On a domain payload: it creates its aggregate, so an intent carrying it
-expects `aggregate_version` 0 and a fact carrying it has version 1.
-"""
-min_aggregate_version: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.int]
-"""On a domain envelope: the lowest `subject.aggregate_version` it may
-carry; 1 on facts, which carry the version after the change.
-"""
-aggregate_id_field: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, _builtins.str]
-"""On a domain payload that names its aggregate: the dotted path of the
-field holding the aggregate's id, for example `incident.incident_id`.
-The envelope's `subject.aggregate_id` must equal it.
-"""
-contract_version: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FileOptions, _builtins.str]
-"""The contract's semantic version (`MAJOR.MINOR.PATCH`); the major matches
-the package suffix.
-"""
+SRE_FILE_FIELD_NUMBER: _builtins.int
+SRE_FIELD_NUMBER: _builtins.int
+SRE_VALUE_FIELD_NUMBER: _builtins.int
+sre_file: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FileOptions, Global___SreFileOptions]
+"""The contract identity of a file."""
+sre: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.MessageOptions, Global___SreMessageOptions]
+"""Topic, event type and aggregate of an envelope or payload."""
+sre_value: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.EnumValueOptions, Global___SreEnumValueOptions]
+"""Aliases and lifecycle successors of an enum value."""

@@ -192,8 +192,10 @@ Global___TriageTrigger: _TypeAlias = TriageTrigger  # noqa: Y015
 
 @_typing.final
 class SreProcessSubject(_message.Message):
-    """The workflow instance a process fact is about. Process facts are keyed by
-    incident, so every fact of one triage lands on one partition in order.
+    """The workflow instance a process fact is about. Facts of a workflow that
+    serves an incident are keyed by the incident, so every fact of one triage
+    lands on one partition in order; the facts of other workflows (change
+    verification, SLO burn) are keyed by the workflow.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -210,7 +212,11 @@ class SreProcessSubject(_message.Message):
     workflow_id: _builtins.str
     """Required. The workflow's id in the workflow engine; 1 to 255 characters."""
     incident_id: _builtins.str
-    """Required. The incident the workflow serves; a UUID."""
+    """The incident the workflow serves; a UUID. Required for
+    `IncidentTriageProcess` (rule
+    `process_subject.incident_workflow_has_incident`), optional for the
+    workflows that may run without one.
+    """
     run_id: _builtins.str
     """Optional. The workflow run's id, which changes when the workflow
     continues as new; at most 255 characters.
@@ -251,6 +257,11 @@ class SreProcessFact(_message.Message):
     VERIFICATION_COMPLETED_FIELD_NUMBER: _builtins.int
     DOCUMENTATION_REQUESTED_FIELD_NUMBER: _builtins.int
     INCIDENT_TRIAGE_COMPLETED_FIELD_NUMBER: _builtins.int
+    REMEDIATION_APPROVAL_REQUESTED_FIELD_NUMBER: _builtins.int
+    REMEDIATION_APPROVED_FIELD_NUMBER: _builtins.int
+    REMEDIATION_REJECTED_FIELD_NUMBER: _builtins.int
+    TRIAGE_ESCALATED_FIELD_NUMBER: _builtins.int
+    TRIAGE_CANCELLED_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def meta(self) -> _sre_pb2.SreMessageMeta:
         """Required. Identity, tenancy, timing and causality of the message."""
@@ -295,6 +306,28 @@ class SreProcessFact(_message.Message):
     def incident_triage_completed(self) -> Global___IncidentTriageCompleted:
         """The triage workflow ended."""
 
+    @_builtins.property
+    def remediation_approval_requested(self) -> Global___RemediationApprovalRequested:
+        """A person was asked to approve a remediation."""
+
+    @_builtins.property
+    def remediation_approved(self) -> Global___RemediationApproved:
+        """A person approved a remediation (the `ApproveRemediation` signal)."""
+
+    @_builtins.property
+    def remediation_rejected(self) -> Global___RemediationRejected:
+        """A person rejected a remediation (the `RejectRemediation` signal)."""
+
+    @_builtins.property
+    def triage_escalated(self) -> Global___TriageEscalated:
+        """The workflow escalated the incident to people (the `EscalateIncident`
+        signal, or its own decision).
+        """
+
+    @_builtins.property
+    def triage_cancelled(self) -> Global___TriageCancelled:
+        """The workflow was cancelled (the `CancelTriage` signal)."""
+
     def __init__(
         self,
         *,
@@ -309,12 +342,17 @@ class SreProcessFact(_message.Message):
         verification_completed: Global___VerificationCompleted | None = ...,
         documentation_requested: Global___DocumentationRequested | None = ...,
         incident_triage_completed: Global___IncidentTriageCompleted | None = ...,
+        remediation_approval_requested: Global___RemediationApprovalRequested | None = ...,
+        remediation_approved: Global___RemediationApproved | None = ...,
+        remediation_rejected: Global___RemediationRejected | None = ...,
+        triage_escalated: Global___TriageEscalated | None = ...,
+        triage_cancelled: Global___TriageCancelled | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["backlog_lookup_completed", b"backlog_lookup_completed", "documentation_requested", b"documentation_requested", "fact", b"fact", "incident_triage_completed", b"incident_triage_completed", "incident_triage_started", b"incident_triage_started", "meta", b"meta", "remediation_applied", b"remediation_applied", "remediation_proposed", b"remediation_proposed", "subject", b"subject", "triage_phase_completed", b"triage_phase_completed", "verification_completed", b"verification_completed", "verification_started", b"verification_started"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["backlog_lookup_completed", b"backlog_lookup_completed", "documentation_requested", b"documentation_requested", "fact", b"fact", "incident_triage_completed", b"incident_triage_completed", "incident_triage_started", b"incident_triage_started", "meta", b"meta", "remediation_applied", b"remediation_applied", "remediation_approval_requested", b"remediation_approval_requested", "remediation_approved", b"remediation_approved", "remediation_proposed", b"remediation_proposed", "remediation_rejected", b"remediation_rejected", "subject", b"subject", "triage_cancelled", b"triage_cancelled", "triage_escalated", b"triage_escalated", "triage_phase_completed", b"triage_phase_completed", "verification_completed", b"verification_completed", "verification_started", b"verification_started"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["backlog_lookup_completed", b"backlog_lookup_completed", "documentation_requested", b"documentation_requested", "fact", b"fact", "incident_triage_completed", b"incident_triage_completed", "incident_triage_started", b"incident_triage_started", "meta", b"meta", "remediation_applied", b"remediation_applied", "remediation_proposed", b"remediation_proposed", "subject", b"subject", "triage_phase_completed", b"triage_phase_completed", "verification_completed", b"verification_completed", "verification_started", b"verification_started"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["backlog_lookup_completed", b"backlog_lookup_completed", "documentation_requested", b"documentation_requested", "fact", b"fact", "incident_triage_completed", b"incident_triage_completed", "incident_triage_started", b"incident_triage_started", "meta", b"meta", "remediation_applied", b"remediation_applied", "remediation_approval_requested", b"remediation_approval_requested", "remediation_approved", b"remediation_approved", "remediation_proposed", b"remediation_proposed", "remediation_rejected", b"remediation_rejected", "subject", b"subject", "triage_cancelled", b"triage_cancelled", "triage_escalated", b"triage_escalated", "triage_phase_completed", b"triage_phase_completed", "verification_completed", b"verification_completed", "verification_started", b"verification_started"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_triage_started", "backlog_lookup_completed", "triage_phase_completed", "remediation_proposed", "remediation_applied", "verification_started", "verification_completed", "documentation_requested", "incident_triage_completed"]  # noqa: Y015
+    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_triage_started", "backlog_lookup_completed", "triage_phase_completed", "remediation_proposed", "remediation_applied", "verification_started", "verification_completed", "documentation_requested", "incident_triage_completed", "remediation_approval_requested", "remediation_approved", "remediation_rejected", "triage_escalated", "triage_cancelled"]  # noqa: Y015
     _WhichOneofArgType_fact: _TypeAlias = _typing.Literal["fact", b"fact"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_fact) -> _WhichOneofReturnType_fact | None: ...
 
@@ -763,3 +801,211 @@ class IncidentTriageCompleted(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___IncidentTriageCompleted: _TypeAlias = IncidentTriageCompleted  # noqa: Y015
+
+@_typing.final
+class RemediationApprovalRequested(_message.Message):
+    """A person was asked to approve a remediation before it is committed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROPOSAL_ID_FIELD_NUMBER: _builtins.int
+    APPROVERS_FIELD_NUMBER: _builtins.int
+    DEADLINE_FIELD_NUMBER: _builtins.int
+    CHANGE_SUMMARY_FIELD_NUMBER: _builtins.int
+    proposal_id: _builtins.str
+    """Required. The proposal to approve; a UUID."""
+    change_summary: _builtins.str
+    """Required. What the change does and why, for the approver; 1 to 8192
+    characters.
+    """
+    @_builtins.property
+    def approvers(self) -> _containers.RepeatedCompositeFieldContainer[_sre_pb2.SreActor]:
+        """Optional. Who may approve: people or groups; at most 20."""
+
+    @_builtins.property
+    def deadline(self) -> _duration_pb2.Duration:
+        """Required. How long the workflow waits for a decision; more than zero and
+        at most 7 days.
+        """
+
+    def __init__(
+        self,
+        *,
+        proposal_id: _builtins.str = ...,
+        approvers: _abc.Iterable[_sre_pb2.SreActor] | None = ...,
+        deadline: _duration_pb2.Duration | None = ...,
+        change_summary: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deadline", b"deadline"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approvers", b"approvers", "change_summary", b"change_summary", "deadline", b"deadline", "proposal_id", b"proposal_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RemediationApprovalRequested: _TypeAlias = RemediationApprovalRequested  # noqa: Y015
+
+@_typing.final
+class RemediationApproved(_message.Message):
+    """A person approved a remediation."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROPOSAL_ID_FIELD_NUMBER: _builtins.int
+    APPROVED_BY_FIELD_NUMBER: _builtins.int
+    APPROVED_AT_FIELD_NUMBER: _builtins.int
+    COMMENT_FIELD_NUMBER: _builtins.int
+    proposal_id: _builtins.str
+    """Required. The approved proposal; a UUID."""
+    comment: _builtins.str
+    """Optional. The approver's comment; at most 4096 characters."""
+    @_builtins.property
+    def approved_by(self) -> _sre_pb2.SreActor:
+        """Required. Who approved it."""
+
+    @_builtins.property
+    def approved_at(self) -> _timestamp_pb2.Timestamp:
+        """Required. When."""
+
+    def __init__(
+        self,
+        *,
+        proposal_id: _builtins.str = ...,
+        approved_by: _sre_pb2.SreActor | None = ...,
+        approved_at: _timestamp_pb2.Timestamp | None = ...,
+        comment: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "approved_by", b"approved_by"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "approved_by", b"approved_by", "comment", b"comment", "proposal_id", b"proposal_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RemediationApproved: _TypeAlias = RemediationApproved  # noqa: Y015
+
+@_typing.final
+class RemediationRejected(_message.Message):
+    """A person rejected a remediation."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROPOSAL_ID_FIELD_NUMBER: _builtins.int
+    REJECTED_BY_FIELD_NUMBER: _builtins.int
+    REJECTED_AT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    proposal_id: _builtins.str
+    """Required. The rejected proposal; a UUID."""
+    reason: _builtins.str
+    """Required. Why; 1 to 4096 characters."""
+    @_builtins.property
+    def rejected_by(self) -> _sre_pb2.SreActor:
+        """Required. Who rejected it."""
+
+    @_builtins.property
+    def rejected_at(self) -> _timestamp_pb2.Timestamp:
+        """Required. When."""
+
+    def __init__(
+        self,
+        *,
+        proposal_id: _builtins.str = ...,
+        rejected_by: _sre_pb2.SreActor | None = ...,
+        rejected_at: _timestamp_pb2.Timestamp | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rejected_at", b"rejected_at", "rejected_by", b"rejected_by"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["proposal_id", b"proposal_id", "reason", b"reason", "rejected_at", b"rejected_at", "rejected_by", b"rejected_by"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RemediationRejected: _TypeAlias = RemediationRejected  # noqa: Y015
+
+@_typing.final
+class TriageEscalated(_message.Message):
+    """The workflow escalated the incident to people: a paging escalation
+    policy, a manager, another team.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ESCALATED_AT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    ESCALATED_BY_FIELD_NUMBER: _builtins.int
+    LEVEL_FIELD_NUMBER: _builtins.int
+    TARGET_FIELD_NUMBER: _builtins.int
+    PHASE_FIELD_NUMBER: _builtins.int
+    reason: _builtins.str
+    """Required. Why; 1 to 4096 characters."""
+    level: _builtins.int
+    """Optional. The escalation level reached, from 1; at most 100."""
+    phase: Global___TriagePhase.ValueType
+    """Required. The phase the workflow was in."""
+    @_builtins.property
+    def escalated_at(self) -> _timestamp_pb2.Timestamp:
+        """Required. When."""
+
+    @_builtins.property
+    def escalated_by(self) -> _sre_pb2.SreActor:
+        """Optional. Who escalated it, when a person sent the signal."""
+
+    @_builtins.property
+    def target(self) -> _incident_pb2.ExternalRef:
+        """Optional. Where it was escalated to (a PagerDuty incident, a Jira
+        issue).
+        """
+
+    def __init__(
+        self,
+        *,
+        escalated_at: _timestamp_pb2.Timestamp | None = ...,
+        reason: _builtins.str = ...,
+        escalated_by: _sre_pb2.SreActor | None = ...,
+        level: _builtins.int = ...,
+        target: _incident_pb2.ExternalRef | None = ...,
+        phase: Global___TriagePhase.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["escalated_at", b"escalated_at", "escalated_by", b"escalated_by", "target", b"target"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["escalated_at", b"escalated_at", "escalated_by", b"escalated_by", "level", b"level", "phase", b"phase", "reason", b"reason", "target", b"target"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TriageEscalated: _TypeAlias = TriageEscalated  # noqa: Y015
+
+@_typing.final
+class TriageCancelled(_message.Message):
+    """The workflow was cancelled before it finished."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CANCELLED_AT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    CANCELLED_BY_FIELD_NUMBER: _builtins.int
+    PHASE_FIELD_NUMBER: _builtins.int
+    reason: _builtins.str
+    """Required. Why; 1 to 4096 characters."""
+    phase: Global___TriagePhase.ValueType
+    """Required. The phase the workflow was in."""
+    @_builtins.property
+    def cancelled_at(self) -> _timestamp_pb2.Timestamp:
+        """Required. When."""
+
+    @_builtins.property
+    def cancelled_by(self) -> _sre_pb2.SreActor:
+        """Optional. Who cancelled it, when a person sent the signal."""
+
+    def __init__(
+        self,
+        *,
+        cancelled_at: _timestamp_pb2.Timestamp | None = ...,
+        reason: _builtins.str = ...,
+        cancelled_by: _sre_pb2.SreActor | None = ...,
+        phase: Global___TriagePhase.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "phase", b"phase", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TriageCancelled: _TypeAlias = TriageCancelled  # noqa: Y015
