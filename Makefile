@@ -7,7 +7,10 @@ BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.installed
 PROTODEPS := build/protodeps/buf/validate/validate.proto
 NODE_TOOLS := node_modules/.installed
-BASELINE := compat/sre-v1.binpb
+# Every released v1 contract's image, compat/sre-v1.<minor>.binpb; `make breaking` checks against each.
+BASELINES = $(sort $(wildcard compat/sre-v1.*.binpb))
+CONTRACT_MINOR := $(shell sed -n 's/^option (sre_file).contract_version = "\([0-9]*\.[0-9]*\)\.[0-9]*";$$/\1/p' \
+                    proto/ameide_core_proto/sre/core/v1/sre.proto)
 MYPY_PATHS := src/ameide_sre_contracts tests tools
 
 # buf runs `python` for protoc and the local plugins: the venv's.
@@ -60,18 +63,27 @@ generate: $(PROTODEPS)
 check-generated: $(PROTODEPS)
 	$(BIN)/python tools/generate.py --check
 
-# v1 never breaks wire or JSON compatibility with the released baseline. The
+# v1 never breaks wire or JSON compatibility with any released v1 contract. A
 # baseline holds only the contract's own files; serialized protobuf messages
 # concatenate as a merge, so prepending the materialized dependencies' image
 # makes it a complete image without committing any third-party descriptor.
 breaking: $(PROTODEPS)
+	@test -n "$(BASELINES)" || { echo "no released baseline in compat/"; exit 1; }
 	buf build build/protodeps -o build/protodeps.binpb
-	cat build/protodeps.binpb $(BASELINE) > build/against.binpb
-	buf breaking proto --exclude-imports --against build/against.binpb
+	@for baseline in $(BASELINES); do \
+	  echo "buf breaking against $$baseline"; \
+	  cat build/protodeps.binpb $$baseline > build/against.binpb || exit 1; \
+	  buf breaking proto --exclude-imports --against build/against.binpb || exit 1; \
+	done
 
-# Only at release time: cut the baseline that `make breaking` compares against.
+# Only at release time: cut the image of this contract version (the option
+# `contract_version` in sre.proto) that `make breaking` checks against from
+# then on. A released version's image is never rewritten.
 baseline: $(PROTODEPS)
-	buf build proto --exclude-imports -o $(BASELINE)
+	@test -n "$(CONTRACT_MINOR)" || { echo "cannot read contract_version from sre.proto"; exit 1; }
+	@test ! -e compat/sre-v$(CONTRACT_MINOR).binpb || \
+	  { echo "compat/sre-v$(CONTRACT_MINOR).binpb is released; raise contract_version first"; exit 1; }
+	buf build proto --exclude-imports -o compat/sre-v$(CONTRACT_MINOR).binpb
 
 build: $(INSTALLED)
 	rm -rf dist

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import sre_pb2
 from ameide_sre_contracts import catalog
+from ameide_sre_contracts.adapters import ADAPTER_NAMESPACE
+from ameide_sre_contracts.catalog import _diagrams
 from tests.conftest import ROOT
 
 VALIDATOR = ROOT / "tools" / "validate_asyncapi.mjs"
@@ -107,3 +110,31 @@ def test_bundles_compile_as_standalone_protos(tmp_path: Path) -> None:
                 ["protoc", f"-I{tmp_path}", f"-I{include}", f"--descriptor_set_out={tmp_path}/out", source.name]
             )
             assert status == 0, source.name
+
+
+def test_the_lifecycle_diagram_draws_every_declared_transition_and_nothing_else() -> None:
+    text = "\n".join(_diagrams.lifecycle())
+    drawn = set(re.findall(r"^    (\w+) --> (\w+)$", text, flags=re.MULTILINE))
+    declared = {
+        (_diagrams._status(current), _diagrams._status(successor))
+        for current, successors in sre.INCIDENT_TRANSITIONS.items()
+        for successor in successors
+    }
+    assert drawn == declared
+    assert "    closed --> [*]" in text  # the final status has no successor
+
+
+def test_the_flow_diagram_has_a_node_per_aggregate_and_topic() -> None:
+    text = "\n".join(_diagrams.flow())
+    for info in sre.PAYLOADS.values():
+        node = f"{info.topic.name.replace('.', '_')}_{info.aggregate_type or 'Workflows'}"
+        assert f"{node}[" in text
+
+
+def test_the_catalog_tables_every_severity_alias_and_the_id_recipes() -> None:
+    document = catalog.markdown()
+    for alias, value in sre.SEVERITY_ALIASES.items():
+        row = next(line for line in document.splitlines() if line.startswith(f"| `{sre_pb2.Severity.Name(value)}` |"))
+        assert f"`{alias}`" in row
+    assert str(ADAPTER_NAMESPACE) in document
+    assert "```mermaid" in document

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ameide_core_proto.sre.core.v1 import sre_pb2
+from ameide_sre_contracts import validate
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,3 +52,21 @@ def test_wire_example_runs() -> None:
         namespace,
     )
     assert namespace["same"] == namespace["fact"]
+
+
+def test_integrations_example_runs() -> None:
+    """The adapters example maps each payload into valid intents, and back where it says so."""
+    namespace: dict[str, object] = {}
+    exec(compile(_python_blocks_under("Integrations"), "README:Integrations", "exec"), namespace)
+    intents = namespace["intents"]
+    assert isinstance(intents, list)
+    assert [intent.WhichOneof("intent") for intent in intents] == [
+        "ingest_alert",
+        "ingest_alert",
+        "record_health_check",
+        "create_slo",
+    ]
+    for intent in intents:
+        validate(intent)
+    alert = namespace["alert"]
+    assert alert.severity == sre_pb2.SEVERITY_MEDIUM  # type: ignore[attr-defined]

@@ -44,6 +44,21 @@ class DecodeError(ContractError, ValueError):
     """Bytes or JSON that are malformed, truncated or larger than allowed."""
 
 
+class AdapterInputError(DecodeError):
+    """Input an integration adapter cannot map.
+
+    `path` is where, as a JSON path such as `$.alerts[2].startsAt`;
+    `expected` what the adapter needed there, `found` what it found.
+    """
+
+    def __init__(self, path: str, expected: str, found: str = "") -> None:
+        self.path = path
+        self.expected = expected
+        self.found = found
+        detail = f", found {found}" if found else ""
+        super().__init__(f"{path}: expected {expected}{detail}")
+
+
 class ValidationError(ContractError, ValueError):
     """A message that breaks the contract's rules; `.violations` lists each one."""
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ameide_sre_contracts._binding import partition_key_words
 from ameide_sre_contracts._descriptors import comment, is_map, is_well_known, reachable
+from ameide_sre_contracts.catalog import _diagrams
 from ameide_sre_contracts.catalog._words import message_rules, presence, rules_in_words, type_name
 from ameide_sre_contracts.topics import CONTRACT_VERSION, PAYLOADS, TOPICS, Topic
 from ameide_sre_contracts.validation import (
@@ -100,8 +101,38 @@ def markdown() -> str:
         name = topic.envelope_type.__name__
         key = f"`{partition_key_words(topic)}`"
         lines.append(f"| `{topic.name}` | [{name}](#{_anchor(name)}) | {len(topic.payload_types)} | {key} |")
+    lines += [
+        "",
+        "## Incident lifecycle",
+        "",
+        "Declared by the `next` option of each `IncidentStatus` value; "
+        "`sre.can_transition(current, new)` reads the same declarations.",
+        "",
+        *_diagrams.lifecycle(),
+        "",
+        "## Flow",
+        "",
+        "Intents ask the SRE domain for a change; it records what happened as facts; "
+        "the triage workflow reacts to incident and alert facts with process facts and new intents.",
+        "",
+        *_diagrams.flow(),
+    ]
     for topic in TOPICS.values():
         lines += _topic_section(topic)
+    lines += [
+        "",
+        "## Integration mappings",
+        "",
+        "What `ameide_sre_contracts.adapters` (and `sre-contracts ingest`) map other systems' payloads with.",
+        "",
+        "### Severity labels",
+        "",
+        *_diagrams.severity_table(),
+        "",
+        "### Derived ids",
+        "",
+        *_diagrams.identity(),
+    ]
     lines += ["", "## Types", ""]
     for descriptor in messages:
         if descriptor.full_name in listed:

@@ -40,7 +40,7 @@ class _SeverityEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Severity.Val
     """Minor issue with no user impact; handle through the backlog."""
     SEVERITY_INFO: _Severity.ValueType  # 5
     """Information only: no action expected (Prometheus `info` and `none`, such
-    as the always-firing Watchdog alert).
+    as the always-firing Watchdog alert; a Kubernetes `Normal` event).
     """
 
 class Severity(_Severity, metaclass=_SeverityEnumTypeWrapper):
@@ -64,7 +64,7 @@ SEVERITY_LOW: Severity.ValueType  # 4
 """Minor issue with no user impact; handle through the backlog."""
 SEVERITY_INFO: Severity.ValueType  # 5
 """Information only: no action expected (Prometheus `info` and `none`, such
-as the always-firing Watchdog alert).
+as the always-firing Watchdog alert; a Kubernetes `Normal` event).
 """
 Global___Severity: _TypeAlias = Severity  # noqa: Y015
 

@@ -1,0 +1,18 @@
+"""Integration adapters: what monitoring, GitOps, SLO and paging systems send, mapped into (and out of) the contract.
+
+Pure data mapping, no network and no third-party client: each module takes
+the JSON (or YAML) another system publishes and returns validated intents,
+with deterministic ids so a redelivery dedupes. Anything that is not its
+input is refused with an `AdapterInputError` (a `DecodeError`) naming the
+JSON path and what was expected.
+
+- `alertmanager`: Alertmanager and Grafana webhooks, Alertmanager's API v2; and back.
+- `argocd`: Argo CD Applications into health checks and fleet states.
+- `kubernetes`: resource references for any object; Warning events into alerts.
+- `openslo`: OpenSLO v1 SLO documents into SLO definitions; and back.
+- `pagerduty`: incident facts into Events API v2 bodies; webhook v3 into intents.
+"""
+
+from ameide_sre_contracts.adapters._common import ADAPTER_NAMESPACE, derived_id
+
+__all__ = ["ADAPTER_NAMESPACE", "derived_id"]

@@ -1,0 +1,394 @@
+"""Alertmanager and Grafana alerts into `IngestAlertRequested` intents, and back.
+
+One intent per alert of a webhook notification (Alertmanager's version 4,
+Grafana's version 1) or of Alertmanager's API v2 (`GET /api/v2/alerts`, or
+`/api/v2/alerts/groups`). The mapping is lossless: `webhook_from_intents`
+rebuilds the notification, and every field of the input comes back.
+
+Identity, so that a redelivered webhook dedupes and a resolve does not:
+
+- `fingerprint` is the sender's; when an older sender leaves it out it is
+  computed as Alertmanager computes it (`fingerprint`).
+- `alert_id` is `<fingerprint>-<startsAt in Unix seconds>`: each firing of
+  a rule is its own alert.
+- `message_id` is `derived_id("alert", tenant, fingerprint, startsAt, status)`
+  (UUIDv5, see `message_id`): the same alert in the same status always
+  gets the same id, a resolve gets a new one.
+
+Severity: the `severity` label, kept as sent in `raw_severity`, mapped
+through the contract's `Severity` aliases (`sre.SEVERITY_ALIASES`:
+`critical`, `page`, `p1`, `1` to CRITICAL; `error`, `high` to HIGH;
+`warning` to MEDIUM; `low` to LOW; `info`, `none` to INFO); no label or an
+unknown one leaves it unspecified.
+
+Example:
+    from ameide_sre_contracts.adapters import alertmanager
+
+    intents = alertmanager.intents_from_webhook(request.body, tenant_id="acme", producer="alertmanager-adapter")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from ameide_core_proto.sre.core.v1 import alert_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1.intents_pb2 import IngestAlertRequested, SreDomainIntent
+from ameide_sre_contracts.adapters._common import (
+    Node,
+    checked,
+    derived_id,
+    has_time,
+    load_json,
+    plain_number,
+    require_text,
+    rfc3339,
+)
+from ameide_sre_contracts.envelopes import new_intent
+from ameide_sre_contracts.errors import InvalidArgumentError
+from ameide_sre_contracts.vocabulary import severity_from_label
+
+SEVERITY_LABEL: Final = "severity"
+"""The label whose value is the alert's severity."""
+
+UNNAMED_ALERT: Final = "(unnamed)"
+"""The `Alert.name` of an alert without an `alertname` label (its labels are kept as sent)."""
+
+_STATUS_WORDS: Final[dict[str, sre_pb2.AlertStatus.ValueType]] = {
+    "firing": sre_pb2.ALERT_STATUS_FIRING,
+    "resolved": sre_pb2.ALERT_STATUS_RESOLVED,
+}
+_GRAFANA_ALERT_KEYS: Final = ("silenceURL", "dashboardURL", "panelURL", "imageURL", "values", "valueString")
+_GRAFANA_NOTIFICATION_KEYS: Final = ("orgId", "title", "state", "message")
+_FNV_OFFSET: Final = 14695981039346656037
+_FNV_PRIME: Final = 1099511628211
+_SEPARATOR_BYTE: Final = 0xFF
+
+
+def fingerprint(labels: Mapping[str, str]) -> str:
+    """Alertmanager's fingerprint of a label set: FNV-1a 64 over the sorted names and values, each ended by 0xFF.
+
+    Example:
+        fingerprint({"Message": "message"})  # "4ea129fd903f0e45"
+    """
+    value = _FNV_OFFSET
+    for name in sorted(labels):
+        for part in (name, labels[name]):
+            for byte in part.encode("utf-8"):
+                value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+            value = ((value ^ _SEPARATOR_BYTE) * _FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
+
+
+def alert_id(alert_fingerprint: str, starts_at: Timestamp) -> str:
+    """The `Alert.alert_id` of one firing: `<fingerprint>-<starts_at in Unix seconds>`."""
+    return f"{alert_fingerprint}-{starts_at.seconds}"
+
+
+def _status_word(status: sre_pb2.AlertStatus.ValueType) -> str:
+    return sre_pb2.AlertStatus.Name(status).removeprefix("ALERT_STATUS_").lower()
+
+
+def message_id(
+    tenant_id: str, alert_fingerprint: str, starts_at: Timestamp, status: sre_pb2.AlertStatus.ValueType
+) -> str:
+    """The intent's idempotency key: UUIDv5 over tenant, fingerprint, start (RFC 3339, UTC) and status word."""
+    return derived_id("alert", tenant_id, alert_fingerprint, rfc3339(starts_at), _status_word(status))
+
+
+def _alert_core(
+    item: Node, status: sre_pb2.AlertStatus.ValueType, source: alert_pb2.AlertSource.ValueType
+) -> alert_pb2.Alert:
+    labels = item["labels"].string_map()
+    starts_at = item["startsAt"].required_timestamp()
+    alert_fingerprint = item["fingerprint"].text() or fingerprint(labels)
+    raw_severity = labels.get(SEVERITY_LABEL, "")
+    alert = alert_pb2.Alert(
+        alert_id=alert_id(alert_fingerprint, starts_at),
+        fingerprint=alert_fingerprint,
+        name=labels.get("alertname") or UNNAMED_ALERT,
+        severity=severity_from_label(raw_severity),
+        raw_severity=raw_severity,
+        status=status,
+        labels=labels,
+        annotations=item["annotations"].string_map(),
+        generator_url=item["generatorURL"].text(),
+        source=source,
+    )
+    alert.starts_at.CopyFrom(starts_at)
+    ends_at = item["endsAt"].timestamp()
+    if ends_at is not None:
+        alert.ends_at.CopyFrom(ends_at)
+    return alert
+
+
+def _grafana_details(item: Node) -> alert_pb2.GrafanaAlertDetails | None:
+    if not any(item[key].exists for key in _GRAFANA_ALERT_KEYS):
+        return None
+    values = item["values"]
+    details = alert_pb2.GrafanaAlertDetails(
+        silence_url=item["silenceURL"].text(),
+        dashboard_url=item["dashboardURL"].text(),
+        panel_url=item["panelURL"].text(),
+        image_url=item["imageURL"].text(),
+        value_string=item["valueString"].text(),
+        has_values=values.present,
+    )
+    for key in values.mapping():
+        details.values[key] = values[key].number()
+    return details
+
+
+def _intent(
+    alert: alert_pb2.Alert, tenant_id: str, producer: str, occurred_at: Timestamp, path: str
+) -> SreDomainIntent:
+    intent = new_intent(
+        IngestAlertRequested(alert=alert),
+        tenant_id=tenant_id,
+        producer=producer,
+        aggregate_id=alert.alert_id,
+        message_id=message_id(tenant_id, alert.fingerprint, alert.starts_at, alert.status),
+        occurred_at=occurred_at,
+    )
+    return checked(intent, path, "an alert")
+
+
+def _is_grafana(root: Node, alerts: list[Node]) -> bool:
+    if any(root[key].exists for key in _GRAFANA_NOTIFICATION_KEYS):
+        return True
+    return any(item[key].exists for item in alerts for key in _GRAFANA_ALERT_KEYS)
+
+
+def _status(node: Node, fallback: sre_pb2.AlertStatus.ValueType | None) -> sre_pb2.AlertStatus.ValueType:
+    word = node.text()
+    if not word:
+        if fallback is None:
+            raise node.fail('"firing" or "resolved" (here or on the notification)')
+        return fallback
+    if word not in _STATUS_WORDS:
+        raise node.fail('"firing" or "resolved"')
+    return _STATUS_WORDS[word]
+
+
+def intents_from_webhook(
+    body: bytes | str | Mapping[str, Any],
+    *,
+    tenant_id: str,
+    producer: str,
+    source: alert_pb2.AlertSource.ValueType | None = None,
+) -> list[SreDomainIntent]:
+    """One `IngestAlertRequested` intent per alert of an Alertmanager or Grafana webhook notification.
+
+    `source` defaults to Grafana when the notification carries Grafana's
+    fields, else Prometheus; pass `ALERT_SOURCE_LOKI` for Loki's ruler.
+    Each intent's `occurred_at` is the alert's end when resolved, else its
+    start, so a redelivered notification yields identical intents.
+
+    Raises:
+        AdapterInputError: the body is not a webhook notification, or an
+            alert does not fit the contract; the error names the JSON path.
+    """
+    require_text(tenant_id, "tenant_id")
+    require_text(producer, "producer")
+    root = Node(load_json(body, what="the webhook body"))
+    root.required_mapping()
+    alerts_node = root["alerts"]
+    if not isinstance(alerts_node.value, list):
+        raise alerts_node.fail("the notification's array of alerts")
+    alerts = list(alerts_node.items())
+    grafana = _is_grafana(root, alerts)
+    chosen_source = source if source is not None else (alert_pb2.ALERT_SOURCE_GRAFANA if grafana else None)
+    alert_source = chosen_source if chosen_source is not None else alert_pb2.ALERT_SOURCE_PROMETHEUS
+
+    notification = alert_pb2.AlertNotification(
+        receiver=root["receiver"].text(),
+        group_key=root["groupKey"].text(),
+        group_labels=root["groupLabels"].string_map(),
+        common_labels=root["commonLabels"].string_map(),
+        common_annotations=root["commonAnnotations"].string_map(),
+        external_url=root["externalURL"].text(),
+        truncated_alerts=root["truncatedAlerts"].integer(),
+        version=root["version"].text(),
+        alert_count=len(alerts),
+    )
+    group_status = _status(root["status"], sre_pb2.ALERT_STATUS_UNSPECIFIED) or None
+    if group_status is not None:
+        notification.status = group_status
+    if grafana and any(root[key].exists for key in _GRAFANA_NOTIFICATION_KEYS):
+        notification.grafana.CopyFrom(
+            alert_pb2.GrafanaNotificationDetails(
+                org_id=root["orgId"].integer(),
+                title=root["title"].text(),
+                state=root["state"].text(),
+                message=root["message"].text(),
+            )
+        )
+
+    intents = []
+    for index, item in enumerate(alerts):
+        item.required_mapping()
+        status = _status(item["status"], group_status)
+        alert = _alert_core(item, status, alert_source)
+        details = _grafana_details(item)
+        if details is not None:
+            alert.grafana.CopyFrom(details)
+        alert.notification.CopyFrom(notification)
+        alert.notification.alert_index = index
+        occurred = has_time(alert, "ends_at") if status == sre_pb2.ALERT_STATUS_RESOLVED else None
+        intents.append(_intent(alert, tenant_id, producer, occurred or alert.starts_at, item.path))
+    return intents
+
+
+def _api_status(
+    state_node: Node, silenced_by: list[str], inhibited_by: list[str], muted_by: list[str]
+) -> sre_pb2.AlertStatus.ValueType:
+    state = state_node.text()
+    if state in ("active", "unprocessed"):
+        return sre_pb2.ALERT_STATUS_FIRING
+    if state == "suppressed":
+        if silenced_by or (muted_by and not inhibited_by):
+            return sre_pb2.ALERT_STATUS_SILENCED
+        return sre_pb2.ALERT_STATUS_INHIBITED
+    raise state_node.fail('"active", "suppressed" or "unprocessed"')
+
+
+def _strings(node: Node) -> list[str]:
+    return [item.required_text() for item in node.items()]
+
+
+def intents_from_api_alerts(
+    alerts: bytes | str | list[Any],
+    *,
+    tenant_id: str,
+    producer: str,
+    source: alert_pb2.AlertSource.ValueType = alert_pb2.ALERT_SOURCE_PROMETHEUS,
+) -> list[SreDomainIntent]:
+    """One `IngestAlertRequested` intent per alert Alertmanager's API v2 returns.
+
+    Accepts the body of `GET /api/v2/alerts` (an array of alerts) or of
+    `GET /api/v2/alerts/groups` (an array of groups, flattened: an alert
+    routed to several groups is one intent, its receivers all listed).
+    Alertmanager's state travels in `Alert.alertmanager`; a suppressed alert
+    is SILENCED when a silence or a mute time interval holds it, else
+    INHIBITED. `endsAt` of an active alert is in the future: when it will be
+    considered resolved unless it fires again.
+
+    Raises:
+        AdapterInputError: the body is not such an array, or an alert does
+            not fit the contract; the error names the JSON path.
+    """
+    require_text(tenant_id, "tenant_id")
+    require_text(producer, "producer")
+    root = Node(load_json(alerts, what="the API response"))
+    if not isinstance(root.value, list):
+        raise root.fail("an array of alerts or of alert groups")
+    flat: list[Node] = []
+    seen: set[str] = set()
+    for entry in root.items():
+        members = list(entry["alerts"].items()) if "alerts" in entry.required_mapping() else [entry]
+        for item in members:
+            key = item["fingerprint"].text() or fingerprint(item["labels"].string_map())
+            if key not in seen:
+                seen.add(key)
+                flat.append(item)
+    intents = []
+    for item in flat:
+        state = item["status"]
+        silenced_by = _strings(state["silencedBy"])
+        inhibited_by = _strings(state["inhibitedBy"])
+        muted_by = _strings(state["mutedBy"])
+        status = _api_status(state["state"], silenced_by, inhibited_by, muted_by)
+        alert = _alert_core(item, status, source)
+        alert.alertmanager.CopyFrom(
+            alert_pb2.AlertmanagerAlertState(
+                state=state["state"].text(),
+                silenced_by=silenced_by,
+                inhibited_by=inhibited_by,
+                muted_by=muted_by,
+                receivers=[receiver["name"].required_text() for receiver in item["receivers"].items()],
+            )
+        )
+        updated_at = item["updatedAt"].timestamp()
+        if updated_at is not None:
+            alert.alertmanager.updated_at.CopyFrom(updated_at)
+        intents.append(_intent(alert, tenant_id, producer, updated_at or alert.starts_at, item.path))
+    return intents
+
+
+def _alert_json(alert: alert_pb2.Alert) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "status": _status_word(alert.status),
+        "labels": dict(alert.labels),
+        "annotations": dict(alert.annotations),
+        "startsAt": rfc3339(alert.starts_at),
+        "endsAt": rfc3339(has_time(alert, "ends_at")),
+        "generatorURL": alert.generator_url,
+        "fingerprint": alert.fingerprint,
+    }
+    if alert.HasField("grafana"):
+        grafana = alert.grafana
+        entry["silenceURL"] = grafana.silence_url
+        entry["dashboardURL"] = grafana.dashboard_url
+        entry["panelURL"] = grafana.panel_url
+        if grafana.image_url:
+            entry["imageURL"] = grafana.image_url
+        if grafana.has_values:
+            entry["values"] = {key: plain_number(value) for key, value in grafana.values.items()}
+        if grafana.value_string:
+            entry["valueString"] = grafana.value_string
+    return entry
+
+
+def webhook_from_intents(intents: Iterable[SreDomainIntent]) -> dict[str, Any]:
+    """The webhook notification the intents came from (the inverse of `intents_from_webhook`).
+
+    Every field of the original comes back; timestamps are spelled in UTC,
+    an unset end as Alertmanager's zero time, and fields an older sender
+    left out come back with the value it implied (the computed fingerprint,
+    the notification's status).
+
+    Raises:
+        InvalidArgumentError: no intents, an intent that is not an ingested
+            alert, or intents from different notifications.
+    """
+    alerts = []
+    context: alert_pb2.AlertNotification | None = None
+    for intent in intents:
+        if intent.WhichOneof("intent") != "ingest_alert":
+            raise InvalidArgumentError("webhook_from_intents takes IngestAlertRequested intents only")
+        alert = intent.ingest_alert.alert
+        shared = alert_pb2.AlertNotification()
+        shared.CopyFrom(alert.notification)
+        shared.ClearField("alert_index")
+        if context is None:
+            context = shared
+        elif shared != context:
+            raise InvalidArgumentError("the intents come from different notifications")
+        alerts.append(alert)
+    if context is None:
+        raise InvalidArgumentError("webhook_from_intents needs at least one intent")
+    alerts.sort(key=lambda alert: alert.notification.alert_index)
+    statuses = {alert.status for alert in alerts}
+    group_status = context.status or (
+        sre_pb2.ALERT_STATUS_FIRING if sre_pb2.ALERT_STATUS_FIRING in statuses else sre_pb2.ALERT_STATUS_RESOLVED
+    )
+    body: dict[str, Any] = {
+        "receiver": context.receiver,
+        "status": _status_word(group_status),
+        "alerts": [_alert_json(alert) for alert in alerts],
+        "groupLabels": dict(context.group_labels),
+        "commonLabels": dict(context.common_labels),
+        "commonAnnotations": dict(context.common_annotations),
+        "externalURL": context.external_url,
+        "version": context.version,
+        "groupKey": context.group_key,
+        "truncatedAlerts": context.truncated_alerts,
+    }
+    if context.HasField("grafana"):
+        body["orgId"] = context.grafana.org_id
+        body["title"] = context.grafana.title
+        body["state"] = context.grafana.state
+        body["message"] = context.grafana.message
+    return body

@@ -1,0 +1,492 @@
+"""OpenSLO v1 `SLO` documents into `CreateSLORequested` intents, and back.
+
+Field for field: `metadata.name` is `slo_id`, `displayName` the SLO's
+`name` (the metadata name when there is none), `labels` (a string or a
+list each) and `annotations` as they are; `spec.description`; the
+indicator, inline (`ratioMetric` with good, bad and total or a `raw`
+ratio, `thresholdMetric`; each metric source's `metricSourceRef`, `type`
+and `spec`) or by `indicatorRef`; the `timeWindow` (its duration in
+OpenSLO's units, rolling or aligned to a calendar with `startTime` and
+`timeZone`); `budgetingMethod`; every objective (`displayName`, `op`,
+`value`, `target` or `targetPercent`, `timeSliceTarget`,
+`timeSliceWindow`, a composite objective's own indicator and
+`compositeWeight`); and `alertPolicies` (references by name, anything else
+kept as its JSON text). `slo_from_intent` gives the document back.
+
+What OpenSLO does not say and the contract needs: the SLO's `scope` is the
+`spec.service` (a `service` resource); its `owner` is the `owner` argument,
+else the first value of an `owner` or `team` label, else the service;
+`created_at` is the `created_at` argument, else now; `target_percent`
+repeats the first objective's target. The `message_id` is
+`derived_id("openslo", tenant, name, <digest of the document>)`, so the
+same document yields the same id.
+
+Not carried: an inline indicator's own `labels` and `annotations` (the
+contract's `SliDefinition` has no place for them; the SLO's own are kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from google.protobuf.duration_pb2 import Duration
+
+from ameide_core_proto.sre.core.v1 import slo_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1.intents_pb2 import CreateSLORequested, SreDomainIntent
+from ameide_sre_contracts.adapters._common import (
+    Node,
+    checked,
+    derived_id,
+    load_documents,
+    load_json,
+    plain_number,
+    require_text,
+)
+from ameide_sre_contracts.envelopes import new_intent
+from ameide_sre_contracts.errors import AdapterInputError, InvalidArgumentError
+
+API_VERSION: Final = "openslo/v1"
+
+NOT_CARRIED: Final = (
+    "spec.indicator.metadata.labels",
+    "spec.indicator.metadata.annotations",
+    "spec.objectives.indicator.metadata.labels",
+    "spec.objectives.indicator.metadata.annotations",
+)
+"""The document's fields an SLO does not carry, as dotted paths (lists without indexes).
+
+An inline indicator's own labels and annotations: `SliDefinition` has no
+place for them (the SLO's own are kept).
+"""
+
+_WINDOW_UNITS: Final = {
+    "m": slo_pb2.TIME_UNIT_MINUTE,
+    "h": slo_pb2.TIME_UNIT_HOUR,
+    "d": slo_pb2.TIME_UNIT_DAY,
+    "w": slo_pb2.TIME_UNIT_WEEK,
+    "M": slo_pb2.TIME_UNIT_MONTH,
+    "Q": slo_pb2.TIME_UNIT_QUARTER,
+    "Y": slo_pb2.TIME_UNIT_YEAR,
+}
+_SECONDS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DURATION = re.compile(r"^([1-9][0-9]{0,5})([smhdwMQY])$")
+_OPERATORS: Final = {
+    "lt": slo_pb2.COMPARISON_OPERATOR_LESS_THAN,
+    "lte": slo_pb2.COMPARISON_OPERATOR_LESS_THAN_OR_EQUAL,
+    "gt": slo_pb2.COMPARISON_OPERATOR_GREATER_THAN,
+    "gte": slo_pb2.COMPARISON_OPERATOR_GREATER_THAN_OR_EQUAL,
+}
+_BUDGETING: Final = {
+    "Occurrences": slo_pb2.BUDGETING_METHOD_OCCURRENCES,
+    "Timeslices": slo_pb2.BUDGETING_METHOD_TIMESLICES,
+    "RatioTimeslices": slo_pb2.BUDGETING_METHOD_RATIO_TIMESLICES,
+}
+_RAW_TYPES: Final = {"success": slo_pb2.RAW_RATIO_TYPE_SUCCESS, "failure": slo_pb2.RAW_RATIO_TYPE_FAILURE}
+_BACKENDS: Final = {
+    "prometheus": slo_pb2.QUERY_BACKEND_PROMETHEUS,
+    "loki": slo_pb2.QUERY_BACKEND_LOKI,
+    "elasticsearch": slo_pb2.QUERY_BACKEND_ELASTICSEARCH,
+    "opensearch": slo_pb2.QUERY_BACKEND_ELASTICSEARCH,
+    "datadog": slo_pb2.QUERY_BACKEND_DATADOG,
+}
+_CALENDAR_PERIODS: Final = {
+    slo_pb2.CALENDAR_PERIOD_DAY: "1d",
+    slo_pb2.CALENDAR_PERIOD_WEEK: "1w",
+    slo_pb2.CALENDAR_PERIOD_MONTH: "1M",
+    slo_pb2.CALENDAR_PERIOD_QUARTER: "1Q",
+    slo_pb2.CALENDAR_PERIOD_YEAR: "1Y",
+}
+
+
+def _key_for(table: Mapping[str, int], value: int) -> str:
+    return next(key for key, number in table.items() if number == value)
+
+
+def _slice_window(node: Node) -> Duration | None:
+    if not node.present:
+        return None
+    match = _DURATION.match(node.text())
+    if match is None or match.group(2) not in _SECONDS:
+        raise node.fail("a duration such as 1m, 5m or 1h")
+    return Duration(seconds=int(match.group(1)) * _SECONDS[match.group(2)])
+
+
+def _duration_text(duration: Duration) -> str:
+    for unit in ("d", "h", "m"):
+        if duration.seconds % _SECONDS[unit] == 0 and not duration.nanos:
+            return f"{duration.seconds // _SECONDS[unit]}{unit}"
+    return f"{duration.seconds}s"
+
+
+def _start_text(node: Node) -> str:
+    if isinstance(node.value, datetime):  # a YAML loader that reads timestamps
+        return node.value.strftime("%Y-%m-%d %H:%M:%S")
+    return node.text()
+
+
+def _time_window(node: Node) -> slo_pb2.TimeWindow:
+    windows = list(node.items())
+    if len(windows) != 1:
+        raise node.fail("exactly one time window")
+    window = windows[0]
+    duration = window["duration"]
+    match = _DURATION.match(duration.text())
+    if match is None or match.group(2) not in _WINDOW_UNITS:
+        raise duration.fail("a duration such as 28d, 1w or 1M")
+    result = slo_pb2.TimeWindow(count=int(match.group(1)), unit=_WINDOW_UNITS[match.group(2)])
+    if window["isRolling"].flag():
+        result.rolling = True
+    else:
+        calendar = window["calendar"]
+        result.calendar.CopyFrom(
+            slo_pb2.CalendarAnchor(start=_start_text(calendar["startTime"]), time_zone=calendar["timeZone"].text())
+        )
+    return result
+
+
+def _metric_source(node: Node) -> slo_pb2.MetricSource:
+    source = node["metricSource"]
+    source.required_mapping()
+    spec = source["spec"]
+    return slo_pb2.MetricSource(
+        source_ref=source["metricSourceRef"].text(),
+        type=source["type"].text(),
+        spec_json=json.dumps(spec.value, separators=(",", ":"), ensure_ascii=False) if spec.exists else "",
+    )
+
+
+def _backend(source_type: str) -> slo_pb2.QueryBackend.ValueType:
+    return _BACKENDS.get(source_type.lower(), slo_pb2.QUERY_BACKEND_OTHER)
+
+
+def _indicator(node: Node, ref: Node) -> slo_pb2.SliDefinition:
+    if ref.present:
+        return slo_pb2.SliDefinition(indicator_ref=ref.required_text())
+    if not node.present:
+        raise node.fail("an indicator or an indicatorRef")
+    metadata, spec = node["metadata"], node["spec"]
+    sli = slo_pb2.SliDefinition(
+        name=metadata["name"].text(),
+        display_name=metadata["displayName"].text(),
+        description=spec["description"].text(),
+    )
+    ratio, threshold = spec["ratioMetric"], spec["thresholdMetric"]
+    if ratio.present:
+        metric = slo_pb2.MetricRatioIndicator(counter=ratio["counter"].flag())
+        if ratio["raw"].present:
+            metric.raw.CopyFrom(
+                slo_pb2.RawRatio(
+                    metric=_metric_source(ratio["raw"]),
+                    type=ratio["rawType"].word(_RAW_TYPES, "a raw ratio type", slo_pb2.RAW_RATIO_TYPE_UNSPECIFIED),
+                )
+            )
+            first = metric.raw.metric
+        else:
+            for part in ("good", "bad", "total"):
+                if ratio[part].present:
+                    getattr(metric.counts, part).CopyFrom(_metric_source(ratio[part]))
+            counts = metric.counts
+            first = counts.good if counts.HasField("good") else counts.bad if counts.HasField("bad") else counts.total
+        sli.metric_ratio.CopyFrom(metric)
+    elif threshold.present:
+        sli.metric_threshold.CopyFrom(slo_pb2.MetricThresholdIndicator(metric=_metric_source(threshold)))
+        first = sli.metric_threshold.metric
+    else:
+        raise spec.fail("an indicator spec with ratioMetric or thresholdMetric")
+    sli.backend = _backend(first.type)
+    return sli
+
+
+def _objective(node: Node) -> slo_pb2.SloObjective:
+    objective = slo_pb2.SloObjective(
+        display_name=node["displayName"].text(),
+        op=node["op"].word(_OPERATORS, "a comparison operator", slo_pb2.COMPARISON_OPERATOR_UNSPECIFIED),
+    )
+    if node["value"].present:
+        objective.value = node["value"].number()
+    if node["target"].present:
+        objective.target_ratio = node["target"].number()
+    elif node["targetPercent"].present:
+        objective.target_percent = node["targetPercent"].number()
+    else:
+        raise node["target"].fail("a target (or targetPercent)")
+    if node["timeSliceTarget"].present:
+        objective.time_slice_target = node["timeSliceTarget"].number()
+    window = _slice_window(node["timeSliceWindow"])
+    if window is not None:
+        objective.time_slice_window.CopyFrom(window)
+    if node["indicator"].present or node["indicatorRef"].present:
+        objective.indicator.CopyFrom(_indicator(node["indicator"], node["indicatorRef"]))
+    if node["compositeWeight"].present:
+        objective.composite_weight = node["compositeWeight"].number()
+    return objective
+
+
+def _labels(node: Node) -> dict[str, slo_pb2.LabelValues]:
+    labels = {}
+    for key in node.mapping():
+        value = node[key]
+        if isinstance(value.value, list):
+            labels[key] = slo_pb2.LabelValues(values=[item.required_string() for item in value.items()], is_list=True)
+        else:
+            labels[key] = slo_pb2.LabelValues(values=[value.required_string()])
+    return labels
+
+
+def _alert_policy(node: Node) -> slo_pb2.SloAlertPolicy:
+    value = node.value
+    if isinstance(value, Mapping) and set(value) == {"alertPolicyRef"} and isinstance(value["alertPolicyRef"], str):
+        return slo_pb2.SloAlertPolicy(ref=value["alertPolicyRef"])
+    return slo_pb2.SloAlertPolicy(inline_json=json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def _owner(labels: Mapping[str, slo_pb2.LabelValues], service: str, owner: str | None) -> str:
+    if owner:
+        return owner
+    for key in ("owner", "team"):
+        if key in labels and labels[key].values:
+            return labels[key].values[0]
+    return service
+
+
+def slo(
+    doc: Mapping[str, Any] | bytes | str,
+    *,
+    owner: str | None = None,
+    cluster: str | None = None,
+    environment: str | None = None,
+    created_at: datetime | None = None,
+) -> slo_pb2.SLO:
+    """The contract's `SLO` for an OpenSLO v1 `SLO` document (see the module's description).
+
+    Raises:
+        AdapterInputError: not an OpenSLO v1 SLO, or values the contract refuses.
+    """
+    node = Node(load_json(doc, what="the OpenSLO document"))
+    node.required_mapping()
+    if node["apiVersion"].text() != API_VERSION:
+        raise node["apiVersion"].fail(f'"{API_VERSION}"')
+    if node["kind"].text() != "SLO":
+        raise node["kind"].fail('"SLO"')
+    metadata, spec = node["metadata"], node["spec"]
+    name = metadata["name"].required_text()
+    service = spec["service"].required_text()
+    labels = _labels(metadata["labels"])
+    objectives = [_objective(item) for item in spec["objectives"].items()]
+    if not objectives:
+        raise spec["objectives"].fail("at least one objective")
+    first = objectives[0]
+    percent = first.target_percent if first.WhichOneof("target") == "target_percent" else first.target_ratio * 100
+    result = slo_pb2.SLO(
+        slo_id=name,
+        name=metadata["displayName"].text() or name,
+        description=spec["description"].text(),
+        target_percent=percent,
+        time_window=_time_window(spec["timeWindow"]),
+        sli=_indicator(spec["indicator"], spec["indicatorRef"]),
+        owner=_owner(labels, service, owner),
+        scope=sre_pb2.ResourceRef(type="service", id=service, cluster=cluster or "", environment=environment or ""),
+        budgeting_method=spec["budgetingMethod"].word(
+            _BUDGETING, "a budgeting method", slo_pb2.BUDGETING_METHOD_UNSPECIFIED
+        ),
+        objectives=objectives,
+        labels=labels,
+        annotations=metadata["annotations"].string_map(),
+        alert_policies=[_alert_policy(item) for item in spec["alertPolicies"].items()],
+    )
+    result.created_at.FromDatetime(created_at or datetime.now(UTC))
+    return result
+
+
+def intents_from_slo(
+    doc: Mapping[str, Any] | bytes | str,
+    *,
+    tenant_id: str,
+    producer: str,
+    owner: str | None = None,
+    cluster: str | None = None,
+    environment: str | None = None,
+    created_at: datetime | None = None,
+) -> list[SreDomainIntent]:
+    """The `CreateSLORequested` intent for an OpenSLO v1 `SLO` document.
+
+    Raises:
+        AdapterInputError: not an OpenSLO v1 SLO, or values the contract refuses.
+    """
+    require_text(tenant_id, "tenant_id")
+    require_text(producer, "producer")
+    loaded = load_json(doc, what="the OpenSLO document")
+    definition = slo(loaded, owner=owner, cluster=cluster, environment=environment, created_at=created_at)
+    digest = hashlib.sha256(json.dumps(loaded, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:32]
+    intent = new_intent(
+        CreateSLORequested(slo=definition),
+        tenant_id=tenant_id,
+        producer=producer,
+        aggregate_id=definition.slo_id,
+        message_id=derived_id("openslo", tenant_id, definition.slo_id, digest),
+        occurred_at=definition.created_at,
+    )
+    return [checked(intent, "$", "an SLO")]
+
+
+def _source_json(source: slo_pb2.MetricSource) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    if source.source_ref:
+        result["metricSourceRef"] = source.source_ref
+    if source.type:
+        result["type"] = source.type
+    if source.spec_json:
+        result["spec"] = json.loads(source.spec_json)
+    return {"metricSource": result}
+
+
+def _backend_name(backend: int) -> str:
+    """The OpenSLO metric source `type` of a backend (`Other` for one OpenSLO names no type for)."""
+    names = {int(number): key.capitalize() for key, number in _BACKENDS.items() if key != "opensearch"}
+    return names.get(backend, "Other")
+
+
+def _query_source(backend: int, query: str) -> dict[str, Any]:
+    return {"metricSource": {"type": _backend_name(backend), "spec": {"query": query}}}
+
+
+def _indicator_json(sli: slo_pb2.SliDefinition) -> tuple[str, Any]:
+    case = sli.WhichOneof("indicator")
+    if case == "indicator_ref":
+        return "indicatorRef", sli.indicator_ref
+    metadata: dict[str, Any] = {}
+    if sli.name:
+        metadata["name"] = sli.name
+    if sli.display_name:
+        metadata["displayName"] = sli.display_name
+    spec: dict[str, Any] = {}
+    if sli.description:
+        spec["description"] = sli.description
+    if case == "metric_ratio":
+        ratio: dict[str, Any] = {"counter": True} if sli.metric_ratio.counter else {}
+        if sli.metric_ratio.WhichOneof("ratio") == "raw":
+            ratio["rawType"] = _key_for(_RAW_TYPES, sli.metric_ratio.raw.type)
+            ratio["raw"] = _source_json(sli.metric_ratio.raw.metric)
+        else:
+            for part in ("good", "bad", "total"):
+                if sli.metric_ratio.counts.HasField(part):
+                    ratio[part] = _source_json(getattr(sli.metric_ratio.counts, part))
+        spec["ratioMetric"] = ratio
+    elif case == "metric_threshold":
+        spec["thresholdMetric"] = _source_json(sli.metric_threshold.metric)
+    elif case == "ratio":
+        numerator = "good" if sli.ratio.WhichOneof("numerator") == "good_query" else "bad"
+        spec["ratioMetric"] = {
+            "counter": True,
+            numerator: _query_source(sli.backend, getattr(sli.ratio, f"{numerator}_query")),
+            "total": _query_source(sli.backend, sli.ratio.total_query),
+        }
+    elif case == "threshold":
+        spec["thresholdMetric"] = _query_source(sli.backend, sli.threshold.query)
+    return "indicator", {"metadata": metadata, "spec": spec}
+
+
+def _window_json(definition: slo_pb2.SLO) -> dict[str, Any]:
+    case = definition.WhichOneof("window")
+    if case == "rolling_window":
+        return {"duration": _duration_text(definition.rolling_window), "isRolling": True}
+    if case == "calendar_period":
+        return {"duration": _CALENDAR_PERIODS[definition.calendar_period], "isRolling": False}
+    window = definition.time_window
+    result: dict[str, Any] = {"duration": f"{window.count}{_key_for(_WINDOW_UNITS, window.unit)}"}
+    result["isRolling"] = window.WhichOneof("alignment") == "rolling"
+    if not result["isRolling"]:
+        calendar: dict[str, str] = {}
+        if window.calendar.start:
+            calendar["startTime"] = window.calendar.start
+        if window.calendar.time_zone:
+            calendar["timeZone"] = window.calendar.time_zone
+        if calendar:
+            result["calendar"] = calendar
+    return result
+
+
+def _objective_json(objective: slo_pb2.SloObjective) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    if objective.display_name:
+        result["displayName"] = objective.display_name
+    if objective.op:
+        result["op"] = _key_for(_OPERATORS, objective.op)
+    if objective.HasField("value"):
+        result["value"] = plain_number(objective.value)
+    if objective.WhichOneof("target") == "target_percent":
+        result["targetPercent"] = plain_number(objective.target_percent)
+    else:
+        result["target"] = plain_number(objective.target_ratio)
+    if objective.HasField("time_slice_target"):
+        result["timeSliceTarget"] = plain_number(objective.time_slice_target)
+    if objective.HasField("time_slice_window"):
+        result["timeSliceWindow"] = _duration_text(objective.time_slice_window)
+    if objective.HasField("indicator"):
+        key, value = _indicator_json(objective.indicator)
+        result[key] = value
+    if objective.HasField("composite_weight"):
+        result["compositeWeight"] = plain_number(objective.composite_weight)
+    return result
+
+
+def slo_from_intent(intent: SreDomainIntent | slo_pb2.SLO) -> dict[str, Any]:
+    """The OpenSLO v1 `SLO` document of a `CreateSLORequested` or `UpdateSLORequested` intent (or of an `SLO`).
+
+    The inverse of `intents_from_slo`: a document mapped in and back out
+    comes back with every field (time slice windows in the largest unit
+    that divides them). An SLO defined without OpenSLO maps too: its own
+    ratio and threshold queries become metric sources of its backend, a
+    `rolling_window` or `calendar_period` a time window.
+
+    Raises:
+        InvalidArgumentError: the intent carries no SLO.
+    """
+    if isinstance(intent, slo_pb2.SLO):
+        definition = intent
+    else:
+        case = intent.WhichOneof("intent")
+        if case not in ("create_slo", "update_slo"):
+            raise InvalidArgumentError("slo_from_intent takes CreateSLORequested or UpdateSLORequested intents")
+        definition = getattr(intent, case).slo
+    metadata: dict[str, Any] = {"name": definition.slo_id}
+    if definition.name != definition.slo_id:
+        metadata["displayName"] = definition.name
+    if definition.labels:
+        metadata["labels"] = {
+            key: list(value.values) if value.is_list else (value.values[0] if value.values else "")
+            for key, value in definition.labels.items()
+        }
+    if definition.annotations:
+        metadata["annotations"] = dict(definition.annotations)
+    spec: dict[str, Any] = {}
+    if definition.description:
+        spec["description"] = definition.description
+    spec["service"] = definition.scope.id
+    key, value = _indicator_json(definition.sli)
+    spec[key] = value
+    spec["timeWindow"] = [_window_json(definition)]
+    if definition.budgeting_method:
+        spec["budgetingMethod"] = _key_for(_BUDGETING, definition.budgeting_method)
+    objectives = [_objective_json(objective) for objective in definition.objectives]
+    spec["objectives"] = objectives or [{"targetPercent": plain_number(definition.target_percent)}]
+    if definition.alert_policies:
+        spec["alertPolicies"] = [
+            {"alertPolicyRef": policy.ref} if policy.WhichOneof("policy") == "ref" else json.loads(policy.inline_json)
+            for policy in definition.alert_policies
+        ]
+    return {"apiVersion": API_VERSION, "kind": "SLO", "metadata": metadata, "spec": spec}
+
+
+def documents(data: bytes | str) -> list[Any]:
+    """The OpenSLO documents of a YAML or JSON stream (several documents, or a list)."""
+    found = load_documents(data)
+    for index, document in enumerate(found):
+        if not isinstance(document, Mapping):
+            raise AdapterInputError(f"$[{index}]", "an OpenSLO document (an object)")
+    return found

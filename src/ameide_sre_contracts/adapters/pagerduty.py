@@ -1,0 +1,228 @@
+"""PagerDuty: incident facts out as Events API v2 bodies, webhook v3 incident events in as intents.
+
+Outbound (`events_from_fact`), the direction the integration document
+describes: the incident's id is the `dedup_key`, so PagerDuty keeps one
+incident per SRE incident.
+
+| fact | event_action |
+|---|---|
+| `IncidentCreated` | `trigger` (summary, severity, source, timestamp, component, group, links, custom details) |
+| `IncidentAcknowledged`, `IncidentStatusChanged` to acknowledged | `acknowledge` |
+| `IncidentResolved`, `IncidentClosed`, `IncidentStatusChanged` to resolved or closed | `resolve` |
+| any other fact | none |
+
+Severity: CRITICAL is `critical`, HIGH `error`, MEDIUM `warning`, LOW and
+INFO `info` (PagerDuty's four).
+
+Inbound (`intents_from_webhook`), for webhook v3 (`{"event": {...}}`):
+
+| event_type | intent |
+|---|---|
+| `incident.acknowledged` | `AcknowledgeIncidentRequested` by the event's agent |
+| `incident.resolved` | `ResolveIncidentRequested` (PagerDuty's resolve reason, else who resolved it) |
+| `incident.escalated` | `AddIncidentTimelineEntryRequested` of kind ESCALATION |
+| `incident.priority_updated` | `UpdateIncidentSeverityRequested` (the priority through the aliases: `P1` is CRITICAL) |
+| any other `incident.*` event | none |
+
+The SRE incident is found in this order: `incident_id_for(pagerduty_id)`
+when given; the PagerDuty incident's `incident_key` when it is a UUID (the
+`dedup_key` this module sent); else `derived_id("pagerduty-incident",
+tenant, pagerduty_id)`, so an incident first seen in PagerDuty gets the
+same id wherever it is mapped. `message_id` is `derived_id("pagerduty",
+tenant, event id)`: a redelivered webhook dedupes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from ameide_core_proto.sre.core.v1 import incident_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
+from ameide_core_proto.sre.core.v1.intents_pb2 import (
+    AcknowledgeIncidentRequested,
+    AddIncidentTimelineEntryRequested,
+    ResolveIncidentRequested,
+    SreDomainIntent,
+    UpdateIncidentSeverityRequested,
+)
+from ameide_sre_contracts.adapters._common import Node, checked, derived_id, load_json, require_text, rfc3339
+from ameide_sre_contracts.envelopes import new_intent
+from ameide_sre_contracts.vocabulary import severity_from_label
+
+EVENTS_API_SEVERITY: Final = MappingProxyType(
+    {
+        sre_pb2.SEVERITY_CRITICAL: "critical",
+        sre_pb2.SEVERITY_HIGH: "error",
+        sre_pb2.SEVERITY_MEDIUM: "warning",
+        sre_pb2.SEVERITY_LOW: "info",
+        sre_pb2.SEVERITY_INFO: "info",
+    }
+)
+"""`Severity` to the Events API's `payload.severity`."""
+
+MAX_SUMMARY: Final = 1024
+"""The Events API truncates `payload.summary` here; longer titles are cut the same way."""
+
+
+def _trigger(fact: SreDomainFact, incident: incident_pb2.Incident) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "summary": incident.title[:MAX_SUMMARY],
+        "severity": EVENTS_API_SEVERITY.get(incident.severity, "error"),
+        "source": incident.affected_resources[0].id if incident.affected_resources else fact.meta.producer,
+        "timestamp": rfc3339(incident.created_at),
+        "custom_details": {
+            "incident_id": incident.incident_id,
+            "tenant_id": fact.meta.tenant_id,
+            "status": sre_pb2.IncidentStatus.Name(incident.status).removeprefix("INCIDENT_STATUS_").lower(),
+            "source": incident_pb2.IncidentSource.Name(incident.source).removeprefix("INCIDENT_SOURCE_").lower(),
+        },
+    }
+    if incident.description:
+        payload["custom_details"]["description"] = incident.description
+    if incident.correlated_alert_ids:
+        payload["custom_details"]["alert_ids"] = list(incident.correlated_alert_ids)
+    if incident.affected_resources:
+        first = incident.affected_resources[0]
+        payload["component"] = first.id
+        if first.namespace or first.cluster:
+            payload["group"] = "/".join(part for part in (first.cluster, first.namespace) if part)
+        payload["class"] = first.type
+        payload["custom_details"]["affected_resources"] = [
+            "/".join(part for part in (resource.cluster, resource.namespace, resource.type, resource.id) if part)
+            for resource in incident.affected_resources
+        ]
+    body: dict[str, Any] = {"event_action": "trigger", "dedup_key": incident.incident_id, "payload": payload}
+    links = [
+        {
+            "href": ref.url,
+            "text": f"{incident_pb2.ExternalSystem.Name(ref.system).removeprefix('EXTERNAL_SYSTEM_')} {ref.id}",
+        }
+        for ref in incident.external_refs
+        if ref.url
+    ]
+    if links:
+        body["links"] = links
+    return body
+
+
+def _action(action: str, incident_id: str) -> dict[str, Any]:
+    return {"event_action": action, "dedup_key": incident_id}
+
+
+def events_from_fact(fact: SreDomainFact, *, routing_key: str | None = None) -> list[dict[str, Any]]:
+    """The PagerDuty Events API v2 bodies an incident fact calls for (none for other facts).
+
+    `routing_key` (the integration key) is added to each body when given;
+    otherwise the caller adds it.
+    """
+    case = fact.WhichOneof("fact")
+    bodies: list[dict[str, Any]] = []
+    if case == "incident_created":
+        bodies.append(_trigger(fact, fact.incident_created.incident))
+    elif case == "incident_acknowledged":
+        bodies.append(_action("acknowledge", fact.incident_acknowledged.incident_id))
+    elif case in ("incident_resolved", "incident_closed"):
+        bodies.append(_action("resolve", getattr(fact, case).incident_id))
+    elif case == "incident_status_changed":
+        changed = fact.incident_status_changed
+        if changed.status == sre_pb2.INCIDENT_STATUS_ACKNOWLEDGED:
+            bodies.append(_action("acknowledge", changed.incident_id))
+        elif changed.status in (sre_pb2.INCIDENT_STATUS_RESOLVED, sre_pb2.INCIDENT_STATUS_CLOSED):
+            bodies.append(_action("resolve", changed.incident_id))
+    if routing_key:
+        for body in bodies:
+            body["routing_key"] = routing_key
+    return bodies
+
+
+def _uuid_or_none(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def _actor(agent: Node) -> sre_pb2.SreActor:
+    kind = agent["type"].text()
+    person = kind in ("user_reference", "user")
+    return sre_pb2.SreActor(
+        kind=sre_pb2.SRE_ACTOR_KIND_PERSON if person else sre_pb2.SRE_ACTOR_KIND_AUTOMATION,
+        id=f"pagerduty:{agent['id'].text() or 'unknown'}",
+        display_name=agent["summary"].text(),
+    )
+
+
+def intents_from_webhook(
+    body: bytes | str | Mapping[str, Any],
+    *,
+    tenant_id: str,
+    producer: str,
+    incident_id_for: Callable[[str], str | None] | None = None,
+) -> list[SreDomainIntent]:
+    """The intent a PagerDuty webhook v3 incident event calls for (see the module's table), or none.
+
+    Raises:
+        AdapterInputError: not a webhook v3 event, or one that does not fit the contract.
+    """
+    require_text(tenant_id, "tenant_id")
+    require_text(producer, "producer")
+    root = Node(load_json(body, what="the webhook body"))
+    root.required_mapping()
+    event = root["event"]
+    event.required_mapping()
+    event_type = event["event_type"].required_text()
+    if not event_type.startswith("incident."):
+        return []
+    data = event["data"]
+    pagerduty_id = data["id"].required_text()
+    incident_id = (
+        (incident_id_for(pagerduty_id) if incident_id_for else None)
+        or _uuid_or_none(data["incident_key"].text())
+        or derived_id("pagerduty-incident", tenant_id, pagerduty_id)
+    )
+    occurred_at: Timestamp = event["occurred_at"].required_timestamp()
+    actor = _actor(event["agent"]) if event["agent"].present else None
+    link = data["html_url"].text()
+    payload: Any
+    if event_type == "incident.acknowledged":
+        payload = AcknowledgeIncidentRequested(
+            acknowledged_by=actor or sre_pb2.SreActor(kind=sre_pb2.SRE_ACTOR_KIND_AUTOMATION, id="pagerduty"),
+            note=f"Acknowledged in PagerDuty: {link}" if link else "Acknowledged in PagerDuty",
+        )
+    elif event_type == "incident.resolved":
+        reason = data["resolve_reason"]
+        text = reason.text() if isinstance(reason.value, str) else reason["message"].text() if reason.present else ""
+        who = f" by {actor.display_name}" if actor and actor.display_name else ""
+        payload = ResolveIncidentRequested(resolution_summary=text or f"Resolved in PagerDuty{who}")
+    elif event_type == "incident.escalated":
+        policy = data["escalation_policy"]["summary"].text()
+        assignees = ", ".join(item["summary"].text() for item in data["assignees"].items() if item["summary"].text())
+        text = "Escalated in PagerDuty"
+        text += f" under {policy}" if policy else ""
+        text += f" to {assignees}" if assignees else ""
+        payload = AddIncidentTimelineEntryRequested(
+            kind=incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION, text=text, occurred_at=occurred_at
+        )
+    elif event_type == "incident.priority_updated":
+        priority = data["priority"]["summary"].text() if data["priority"].present else ""
+        severity = severity_from_label(priority)
+        if severity == sre_pb2.SEVERITY_UNSPECIFIED:
+            return []  # priority removed, or one no alias covers: nothing to change
+        payload = UpdateIncidentSeverityRequested(severity=severity, reason=f"PagerDuty priority set to {priority}")
+    else:
+        return []
+    intent = new_intent(
+        payload,
+        tenant_id=tenant_id,
+        producer=producer,
+        aggregate_id=incident_id,
+        message_id=derived_id("pagerduty", tenant_id, event["id"].required_text()),
+        occurred_at=occurred_at,
+        actor=actor,
+    )
+    return [checked(intent, event.path, "a PagerDuty incident event")]

@@ -1,0 +1,97 @@
+"""Mermaid diagrams and mapping tables for the catalog, drawn from the same declarations the layer reads.
+
+The incident state machine comes from the `next` options of `IncidentStatus`,
+the flow from the payloads' aggregate options, the severity table from the
+`aliases` options: a change to the contract redraws them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ameide_core_proto.sre.core.v1 import sre_pb2
+from ameide_sre_contracts.adapters import ADAPTER_NAMESPACE
+from ameide_sre_contracts.topics import PAYLOADS, TOPICS
+from ameide_sre_contracts.vocabulary import INCIDENT_TRANSITIONS, SEVERITY_ALIASES
+
+_PREFIX = "INCIDENT_STATUS_"
+
+
+def _status(value: sre_pb2.IncidentStatus.ValueType) -> str:
+    return sre_pb2.IncidentStatus.Name(value).removeprefix(_PREFIX).lower()
+
+
+def lifecycle() -> list[str]:
+    """The incident lifecycle as a Mermaid state diagram, from `IncidentStatus`'s `next` declarations."""
+    first = min(INCIDENT_TRANSITIONS)
+    lines = ["```mermaid", "stateDiagram-v2", f"    [*] --> {_status(first)}"]
+    for status, successors in INCIDENT_TRANSITIONS.items():
+        lines += [f"    {_status(status)} --> {_status(successor)}" for successor in sorted(successors)]
+        if not successors:
+            lines.append(f"    {_status(status)} --> [*]")
+    lines.append("```")
+    return lines
+
+
+def flow() -> list[str]:
+    """Intents to facts to process facts as a Mermaid flowchart, one node per aggregate and topic."""
+    by_topic: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for payload, info in PAYLOADS.items():
+        by_topic[info.topic.name][info.aggregate_type or "Workflows"].append(payload.DESCRIPTOR.name)
+    names = list(TOPICS)
+    intents_topic, facts_topic, process_topic = names
+    lines = ["```mermaid", "flowchart LR"]
+    for topic in names:
+        lines.append(f'    subgraph {topic.replace(".", "_")}["{topic}"]')
+        for aggregate, payloads in by_topic[topic].items():
+            node = f"{topic.replace('.', '_')}_{aggregate}"
+            lines.append(f'        {node}["{aggregate}: {len(payloads)} event(s)"]')
+        lines.append("    end")
+    for aggregate in by_topic[intents_topic]:
+        source = f"{intents_topic.replace('.', '_')}_{aggregate}"
+        target = f"{facts_topic.replace('.', '_')}_{aggregate}"
+        lines.append(f"    {source} -- SRE domain --> {target}")
+    process = process_topic.replace(".", "_")
+    for aggregate in ("Incident", "Alert"):
+        lines.append(f"    {facts_topic.replace('.', '_')}_{aggregate} -- triage workflow --> {process}")
+    lines.append(f"    {process} -- workflow commands --> {intents_topic.replace('.', '_')}")
+    lines.append("```")
+    return lines
+
+
+def severity_table() -> list[str]:
+    """Each `Severity` with the labels that map to it, from the `aliases` declarations."""
+    by_value: dict[sre_pb2.Severity.ValueType, list[str]] = defaultdict(list)
+    for alias, value in SEVERITY_ALIASES.items():
+        by_value[value].append(alias)
+    lines = ["| severity | labels that map to it (case-insensitive) |", "|---|---|"]
+    for number in sre_pb2.Severity.values():
+        if number:
+            aliases = ", ".join(f"`{alias}`" for alias in by_value[number])
+            lines.append(f"| `{sre_pb2.Severity.Name(number)}` | {aliases} |")
+    lines.append("| `SEVERITY_UNSPECIFIED` | no label, or one not listed (the raw label is kept in `raw_severity`) |")
+    return lines
+
+
+def identity() -> list[str]:
+    """How the adapters derive ids, so another language can derive the same ones."""
+    return [
+        f"Every derived id is a UUIDv5 in the namespace `{ADAPTER_NAMESPACE}` "
+        '(`uuid5(NAMESPACE_URL, "urn:ameide:sre-contracts:adapters")`) over its parts, each written as a netstring '
+        "(its length in UTF-8 bytes, `:`, the part, `,`).",
+        "",
+        "| source | id | derived from |",
+        "|---|---|---|",
+        "| Alertmanager, Grafana | `message_id` | `alert`, tenant, fingerprint, `startsAt` (RFC 3339, UTC), "
+        "status word (`firing`, `resolved`, `silenced`, `inhibited`) |",
+        "| Alertmanager, Grafana | `alert_id` | `<fingerprint>-<startsAt in Unix seconds>` (not a UUID); a missing "
+        "fingerprint is Alertmanager's: FNV-1a 64 over the sorted label names and values, each ended by 0xFF |",
+        "| Kubernetes event | `message_id` | `kubernetes-event`, tenant, fingerprint (the event's uid), count, "
+        "last seen |",
+        "| Argo CD Application | `healthcheck_id`, `message_id` | `argocd-application`, tenant, cluster, namespace, "
+        "name, uid, digest of `status` |",
+        "| OpenSLO document | `message_id` | `openslo`, tenant, name, digest of the document |",
+        "| PagerDuty webhook | `message_id` | `pagerduty`, tenant, the event's id |",
+        "| PagerDuty incident | `subject.aggregate_id` | its `incident_key` when a UUID, else "
+        "`pagerduty-incident`, tenant, PagerDuty's incident id |",
+    ]
