@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from ameide_core_proto.sre.core.v1 import facts_pb2, health_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
-from ameide_sre_contracts import DecodeError, decode, from_json, testing, validate
+from ameide_sre_contracts import DecodeError, adapters, decode, from_json, testing, validate
 from ameide_sre_contracts.adapters import ADAPTER_NAMESPACE, alertmanager, argocd, kubernetes, openslo, pagerduty
-from ameide_sre_contracts.adapters._common import derived_id, parse_timestamp
+from ameide_sre_contracts.adapters._common import derived_id
+from ameide_sre_contracts.adapters._time import parse_timestamp
 from ameide_sre_contracts.errors import AdapterInputError, InvalidArgumentError
 from tests.adapter_checks import REAL, contained, dropped, extra_keys
 
@@ -764,3 +765,12 @@ def test_ingest_refuses_with_exit_2_and_the_path(args: list[str], stdin: bytes, 
     assert done.returncode == 2
     assert message in done.stderr.decode()
     assert b"Traceback" not in done.stderr
+
+
+def test_ingest_picks_the_adapter_by_name_and_refuses_an_unknown_one() -> None:
+    data = (REAL / "pagerduty" / "zulip-resolved_v3.json").read_bytes()
+    (intent,) = adapters.ingest("pagerduty", data, tenant_id=TENANT, producer=PRODUCER)
+    assert intent.WhichOneof("intent") == "resolve_incident"
+    assert set(adapters.KINDS) == {"alertmanager", "argocd", "kubernetes", "openslo", "pagerduty"}
+    with pytest.raises(InvalidArgumentError, match="unknown kind"):
+        adapters.ingest("nagios", data, tenant_id=TENANT, producer=PRODUCER)

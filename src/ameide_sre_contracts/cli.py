@@ -17,6 +17,7 @@ from typing import NoReturn
 from google.protobuf.message import Message
 
 from ameide_sre_contracts import catalog, confluent, testing
+from ameide_sre_contracts.adapters import KINDS, ingest
 from ameide_sre_contracts.codec import decode, encode, from_json, to_json
 from ameide_sre_contracts.errors import (
     ContractError,
@@ -187,34 +188,6 @@ def cmd_encode(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _ingest(kind: str, data: bytes, args: argparse.Namespace) -> list[Message]:
-    """The intents one adapter makes of the input (several documents where the format allows)."""
-    from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, pagerduty
-    from ameide_sre_contracts.adapters._common import load_documents, load_json
-
-    common = {"tenant_id": args.tenant, "producer": args.producer}
-    placed = {"cluster": args.cluster, "environment": args.environment}
-    intents: list[Message] = []
-    if kind == "alertmanager":
-        document = load_json(data, what="the input")
-        if isinstance(document, list):  # API v2: an array of alerts or of alert groups
-            intents.extend(alertmanager.intents_from_api_alerts(document, **common))
-        else:
-            intents.extend(alertmanager.intents_from_webhook(document, **common))
-    elif kind == "pagerduty":
-        intents.extend(pagerduty.intents_from_webhook(data, **common))
-    elif kind == "argocd":
-        for app in load_documents(data):
-            intents.extend(argocd.intents_from_application(app, **common, **placed))
-    elif kind == "kubernetes":
-        for event in load_documents(data):
-            intents.extend(kubernetes.intents_from_event(event, **common, **placed, include_normal=args.include_normal))
-    else:
-        for document in openslo.documents(data):
-            intents.extend(openslo.intents_from_slo(document, **common, **placed))
-    return intents
-
-
 def _delimited(message: Message) -> bytes:
     """`message` as a length-delimited frame (a varint length, then the bytes), as protobuf's writeDelimitedTo."""
     body = encode(message)
@@ -229,7 +202,15 @@ def _delimited(message: Message) -> bytes:
 def cmd_ingest(args: argparse.Namespace) -> int:
     data = _read(args.file)
     try:
-        intents = _ingest(args.kind, data, args)
+        intents = ingest(
+            args.kind,
+            data,
+            tenant_id=args.tenant,
+            producer=args.producer,
+            cluster=args.cluster,
+            environment=args.environment,
+            include_normal=args.include_normal,
+        )
     except DecodeError as error:
         _fail(str(error))
     if args.format == "binary":
@@ -288,7 +269,7 @@ def parser() -> argparse.ArgumentParser:
     encode_cmd.add_argument("--schema-id", type=int, help="frame for Confluent Schema Registry with this schema id")
     encode_cmd.set_defaults(run=cmd_encode)
 
-    ingest = commands.add_parser(
+    ingest_cmd = commands.add_parser(
         "ingest",
         help="map another system's payload into validated intents (JSON lines)",
         description="Map what Alertmanager or Grafana (webhook, API v2), Argo CD (Applications), Kubernetes "
@@ -296,20 +277,20 @@ def parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=formatter,
     )
-    ingest.add_argument("kind", choices=["alertmanager", "argocd", "kubernetes", "openslo", "pagerduty"])
-    ingest.add_argument("file", nargs="?", default="-", help="file to read, or -" + hint)
-    ingest.add_argument("--tenant", required=True, help="the tenant the intents belong to")
-    ingest.add_argument("--producer", required=True, help="the producer name to stamp on them")
-    ingest.add_argument("--cluster", help="the cluster (argocd, kubernetes; the SLO scope's for openslo)")
-    ingest.add_argument("--environment", help="the environment (argocd, kubernetes, openslo)")
-    ingest.add_argument("--include-normal", action="store_true", help="kubernetes: map Normal events too")
-    ingest.add_argument(
+    ingest_cmd.add_argument("kind", choices=KINDS)
+    ingest_cmd.add_argument("file", nargs="?", default="-", help="file to read, or -" + hint)
+    ingest_cmd.add_argument("--tenant", required=True, help="the tenant the intents belong to")
+    ingest_cmd.add_argument("--producer", required=True, help="the producer name to stamp on them")
+    ingest_cmd.add_argument("--cluster", help="the cluster (argocd, kubernetes; the SLO scope's for openslo)")
+    ingest_cmd.add_argument("--environment", help="the environment (argocd, kubernetes, openslo)")
+    ingest_cmd.add_argument("--include-normal", action="store_true", help="kubernetes: map Normal events too")
+    ingest_cmd.add_argument(
         "--format",
         choices=["json", "binary"],
         default="json",
         help="json: one ProtoJSON intent per line; binary: length-delimited protobuf frames",
     )
-    ingest.set_defaults(run=cmd_ingest)
+    ingest_cmd.set_defaults(run=cmd_ingest)
     return root
 
 

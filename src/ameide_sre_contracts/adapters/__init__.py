@@ -11,8 +11,12 @@ JSON path and what was expected.
 - `kubernetes`: resource references for any object; Warning events into alerts.
 - `openslo`: OpenSLO v1 SLO documents into SLO definitions; and back.
 - `pagerduty`: incident facts into Events API v2 bodies; webhook v3 into intents.
+
+`ingest(kind, data, ...)` picks the adapter by the system's name, as
+`sre-contracts ingest` does.
 """
 
 from ameide_sre_contracts.adapters._common import ADAPTER_NAMESPACE, derived_id
+from ameide_sre_contracts.adapters._ingest import KINDS, ingest
 
-__all__ = ["ADAPTER_NAMESPACE", "derived_id"]
+__all__ = ["ADAPTER_NAMESPACE", "KINDS", "derived_id", "ingest"]

@@ -29,26 +29,30 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ameide_core_proto.sre.core.v1 import alert_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import IngestAlertRequested, SreDomainIntent
-from ameide_sre_contracts.adapters._common import (
-    Node,
-    checked,
-    derived_id,
-    has_time,
-    load_json,
-    plain_number,
-    require_text,
-    rfc3339,
-)
+from ameide_sre_contracts.adapters._alertmanager_out import status_word, webhook_from_intents
+from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
+from ameide_sre_contracts.adapters._json import Node, load_json
+from ameide_sre_contracts.adapters._time import has_time, rfc3339
 from ameide_sre_contracts.envelopes import new_intent
-from ameide_sre_contracts.errors import InvalidArgumentError
 from ameide_sre_contracts.vocabulary import severity_from_label
+
+__all__ = [
+    "SEVERITY_LABEL",
+    "UNNAMED_ALERT",
+    "alert_id",
+    "fingerprint",
+    "intents_from_api_alerts",
+    "intents_from_webhook",
+    "message_id",
+    "webhook_from_intents",
+]
 
 SEVERITY_LABEL: Final = "severity"
 """The label whose value is the alert's severity."""
@@ -87,15 +91,11 @@ def alert_id(alert_fingerprint: str, starts_at: Timestamp) -> str:
     return f"{alert_fingerprint}-{starts_at.seconds}"
 
 
-def _status_word(status: sre_pb2.AlertStatus.ValueType) -> str:
-    return sre_pb2.AlertStatus.Name(status).removeprefix("ALERT_STATUS_").lower()
-
-
 def message_id(
     tenant_id: str, alert_fingerprint: str, starts_at: Timestamp, status: sre_pb2.AlertStatus.ValueType
 ) -> str:
     """The intent's idempotency key: UUIDv5 over tenant, fingerprint, start (RFC 3339, UTC) and status word."""
-    return derived_id("alert", tenant_id, alert_fingerprint, rfc3339(starts_at), _status_word(status))
+    return derived_id("alert", tenant_id, alert_fingerprint, rfc3339(starts_at), status_word(status))
 
 
 def _alert_core(
@@ -315,80 +315,3 @@ def intents_from_api_alerts(
             alert.alertmanager.updated_at.CopyFrom(updated_at)
         intents.append(_intent(alert, tenant_id, producer, updated_at or alert.starts_at, item.path))
     return intents
-
-
-def _alert_json(alert: alert_pb2.Alert) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "status": _status_word(alert.status),
-        "labels": dict(alert.labels),
-        "annotations": dict(alert.annotations),
-        "startsAt": rfc3339(alert.starts_at),
-        "endsAt": rfc3339(has_time(alert, "ends_at")),
-        "generatorURL": alert.generator_url,
-        "fingerprint": alert.fingerprint,
-    }
-    if alert.HasField("grafana"):
-        grafana = alert.grafana
-        entry["silenceURL"] = grafana.silence_url
-        entry["dashboardURL"] = grafana.dashboard_url
-        entry["panelURL"] = grafana.panel_url
-        if grafana.image_url:
-            entry["imageURL"] = grafana.image_url
-        if grafana.has_values:
-            entry["values"] = {key: plain_number(value) for key, value in grafana.values.items()}
-        if grafana.value_string:
-            entry["valueString"] = grafana.value_string
-    return entry
-
-
-def webhook_from_intents(intents: Iterable[SreDomainIntent]) -> dict[str, Any]:
-    """The webhook notification the intents came from (the inverse of `intents_from_webhook`).
-
-    Every field of the original comes back; timestamps are spelled in UTC,
-    an unset end as Alertmanager's zero time, and fields an older sender
-    left out come back with the value it implied (the computed fingerprint,
-    the notification's status).
-
-    Raises:
-        InvalidArgumentError: no intents, an intent that is not an ingested
-            alert, or intents from different notifications.
-    """
-    alerts = []
-    context: alert_pb2.AlertNotification | None = None
-    for intent in intents:
-        if intent.WhichOneof("intent") != "ingest_alert":
-            raise InvalidArgumentError("webhook_from_intents takes IngestAlertRequested intents only")
-        alert = intent.ingest_alert.alert
-        shared = alert_pb2.AlertNotification()
-        shared.CopyFrom(alert.notification)
-        shared.ClearField("alert_index")
-        if context is None:
-            context = shared
-        elif shared != context:
-            raise InvalidArgumentError("the intents come from different notifications")
-        alerts.append(alert)
-    if context is None:
-        raise InvalidArgumentError("webhook_from_intents needs at least one intent")
-    alerts.sort(key=lambda alert: alert.notification.alert_index)
-    statuses = {alert.status for alert in alerts}
-    group_status = context.status or (
-        sre_pb2.ALERT_STATUS_FIRING if sre_pb2.ALERT_STATUS_FIRING in statuses else sre_pb2.ALERT_STATUS_RESOLVED
-    )
-    body: dict[str, Any] = {
-        "receiver": context.receiver,
-        "status": _status_word(group_status),
-        "alerts": [_alert_json(alert) for alert in alerts],
-        "groupLabels": dict(context.group_labels),
-        "commonLabels": dict(context.common_labels),
-        "commonAnnotations": dict(context.common_annotations),
-        "externalURL": context.external_url,
-        "version": context.version,
-        "groupKey": context.group_key,
-        "truncatedAlerts": context.truncated_alerts,
-    }
-    if context.HasField("grafana"):
-        body["orgId"] = context.grafana.org_id
-        body["title"] = context.grafana.title
-        body["state"] = context.grafana.state
-        body["message"] = context.grafana.message
-    return body

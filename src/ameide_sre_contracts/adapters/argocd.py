@@ -27,7 +27,6 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any, Final
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -38,82 +37,23 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
     RecordHealthCheckRequested,
     SreDomainIntent,
 )
-from ameide_sre_contracts.adapters._common import (
-    Node,
-    checked,
-    derived_id,
-    load_json,
-    require_text,
-    resource_ref_at,
-    rfc3339,
-)
+from ameide_sre_contracts.adapters._argocd_terms import HEALTH, NOT_CARRIED, PHASES, SYNC
+from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, resource_ref_at
+from ameide_sre_contracts.adapters._json import Node, load_json
+from ameide_sre_contracts.adapters._time import rfc3339
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.errors import InvalidArgumentError
 
-HEALTH: Final = MappingProxyType(
-    {
-        "Healthy": sre_pb2.HEALTH_STATUS_HEALTHY,
-        "Progressing": sre_pb2.HEALTH_STATUS_PROGRESSING,
-        "Degraded": sre_pb2.HEALTH_STATUS_DEGRADED,
-        "Suspended": sre_pb2.HEALTH_STATUS_SUSPENDED,
-        "Missing": sre_pb2.HEALTH_STATUS_MISSING,
-        "Unknown": sre_pb2.HEALTH_STATUS_UNKNOWN,
-    }
-)
-"""Argo CD's health words and the `HealthStatus` each maps to."""
-
-SYNC: Final = MappingProxyType(
-    {
-        "Synced": health_pb2.SYNC_STATUS_SYNCED,
-        "OutOfSync": health_pb2.SYNC_STATUS_OUT_OF_SYNC,
-        "Unknown": health_pb2.SYNC_STATUS_UNKNOWN,
-    }
-)
-"""Argo CD's sync words and the `SyncStatus` each maps to."""
-
-PHASES: Final = MappingProxyType(
-    {
-        "Running": health_pb2.SYNC_OPERATION_PHASE_RUNNING,
-        "Terminating": health_pb2.SYNC_OPERATION_PHASE_TERMINATING,
-        "Failed": health_pb2.SYNC_OPERATION_PHASE_FAILED,
-        "Error": health_pb2.SYNC_OPERATION_PHASE_ERROR,
-        "Succeeded": health_pb2.SYNC_OPERATION_PHASE_SUCCEEDED,
-    }
-)
-"""Argo CD's operation phases and the `SyncOperationPhase` each maps to."""
-
-NOT_CARRIED: Final = (
-    "spec",
-    "operation",
-    "metadata.annotations",
-    "metadata.labels",
-    "metadata.finalizers",
-    "metadata.generation",
-    "metadata.resourceVersion",
-    "metadata.creationTimestamp",
-    "metadata.managedFields",
-    "status.history",
-    "status.summary",
-    "status.sourceType",
-    "status.sourceTypes",
-    "status.observedAt",
-    "status.controllerNamespace",
-    "status.resourceHealthSource",
-    "status.sync.comparedTo",
-    "status.operationState.operation",
-    "status.operationState.syncResult.resources",
-    "status.operationState.syncResult.source",
-    "status.operationState.syncResult.sources",
-    "status.resources.requiresPruning",
-    "status.resources.syncWave",
-)
-"""The Application's fields a health check does not carry, as dotted paths (lists without indexes).
-
-The desired state (`spec`, `operation`, the sources compared and synced)
-lives in Git, which the revisions point at; `history` and `summary` are
-inventory of earlier deployments and images rather than health; the rest
-is the API server's and the controller's bookkeeping.
-"""
+__all__ = [
+    "HEALTH",
+    "MAX_RESOURCES",
+    "NOT_CARRIED",
+    "PHASES",
+    "SYNC",
+    "fleet_state_from_applications",
+    "health_check",
+    "intents_from_application",
+]
 
 MAX_RESOURCES: Final = 200
 """Resources kept per health check; `resource_count` tells how many there were beyond."""

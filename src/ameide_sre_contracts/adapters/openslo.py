@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -38,19 +37,23 @@ from google.protobuf.duration_pb2 import Duration
 
 from ameide_core_proto.sre.core.v1 import slo_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import CreateSLORequested, SreDomainIntent
-from ameide_sre_contracts.adapters._common import (
-    Node,
-    checked,
-    derived_id,
-    load_documents,
-    load_json,
-    plain_number,
-    require_text,
+from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
+from ameide_sre_contracts.adapters._json import Node, load_documents, load_json
+from ameide_sre_contracts.adapters._openslo_out import slo_from_intent
+from ameide_sre_contracts.adapters._openslo_terms import (
+    API_VERSION,
+    BACKENDS,
+    BUDGETING,
+    DURATION,
+    OPERATORS,
+    RAW_TYPES,
+    SECONDS,
+    WINDOW_UNITS,
 )
 from ameide_sre_contracts.envelopes import new_intent
-from ameide_sre_contracts.errors import AdapterInputError, InvalidArgumentError
+from ameide_sre_contracts.errors import AdapterInputError
 
-API_VERSION: Final = "openslo/v1"
+__all__ = ["API_VERSION", "NOT_CARRIED", "documents", "intents_from_slo", "slo", "slo_from_intent"]
 
 NOT_CARRIED: Final = (
     "spec.indicator.metadata.labels",
@@ -64,63 +67,14 @@ An inline indicator's own labels and annotations: `SliDefinition` has no
 place for them (the SLO's own are kept).
 """
 
-_WINDOW_UNITS: Final = {
-    "m": slo_pb2.TIME_UNIT_MINUTE,
-    "h": slo_pb2.TIME_UNIT_HOUR,
-    "d": slo_pb2.TIME_UNIT_DAY,
-    "w": slo_pb2.TIME_UNIT_WEEK,
-    "M": slo_pb2.TIME_UNIT_MONTH,
-    "Q": slo_pb2.TIME_UNIT_QUARTER,
-    "Y": slo_pb2.TIME_UNIT_YEAR,
-}
-_SECONDS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_DURATION = re.compile(r"^([1-9][0-9]{0,5})([smhdwMQY])$")
-_OPERATORS: Final = {
-    "lt": slo_pb2.COMPARISON_OPERATOR_LESS_THAN,
-    "lte": slo_pb2.COMPARISON_OPERATOR_LESS_THAN_OR_EQUAL,
-    "gt": slo_pb2.COMPARISON_OPERATOR_GREATER_THAN,
-    "gte": slo_pb2.COMPARISON_OPERATOR_GREATER_THAN_OR_EQUAL,
-}
-_BUDGETING: Final = {
-    "Occurrences": slo_pb2.BUDGETING_METHOD_OCCURRENCES,
-    "Timeslices": slo_pb2.BUDGETING_METHOD_TIMESLICES,
-    "RatioTimeslices": slo_pb2.BUDGETING_METHOD_RATIO_TIMESLICES,
-}
-_RAW_TYPES: Final = {"success": slo_pb2.RAW_RATIO_TYPE_SUCCESS, "failure": slo_pb2.RAW_RATIO_TYPE_FAILURE}
-_BACKENDS: Final = {
-    "prometheus": slo_pb2.QUERY_BACKEND_PROMETHEUS,
-    "loki": slo_pb2.QUERY_BACKEND_LOKI,
-    "elasticsearch": slo_pb2.QUERY_BACKEND_ELASTICSEARCH,
-    "opensearch": slo_pb2.QUERY_BACKEND_ELASTICSEARCH,
-    "datadog": slo_pb2.QUERY_BACKEND_DATADOG,
-}
-_CALENDAR_PERIODS: Final = {
-    slo_pb2.CALENDAR_PERIOD_DAY: "1d",
-    slo_pb2.CALENDAR_PERIOD_WEEK: "1w",
-    slo_pb2.CALENDAR_PERIOD_MONTH: "1M",
-    slo_pb2.CALENDAR_PERIOD_QUARTER: "1Q",
-    slo_pb2.CALENDAR_PERIOD_YEAR: "1Y",
-}
-
-
-def _key_for(table: Mapping[str, int], value: int) -> str:
-    return next(key for key, number in table.items() if number == value)
-
 
 def _slice_window(node: Node) -> Duration | None:
     if not node.present:
         return None
-    match = _DURATION.match(node.text())
-    if match is None or match.group(2) not in _SECONDS:
+    match = DURATION.match(node.text())
+    if match is None or match.group(2) not in SECONDS:
         raise node.fail("a duration such as 1m, 5m or 1h")
-    return Duration(seconds=int(match.group(1)) * _SECONDS[match.group(2)])
-
-
-def _duration_text(duration: Duration) -> str:
-    for unit in ("d", "h", "m"):
-        if duration.seconds % _SECONDS[unit] == 0 and not duration.nanos:
-            return f"{duration.seconds // _SECONDS[unit]}{unit}"
-    return f"{duration.seconds}s"
+    return Duration(seconds=int(match.group(1)) * SECONDS[match.group(2)])
 
 
 def _start_text(node: Node) -> str:
@@ -135,10 +89,10 @@ def _time_window(node: Node) -> slo_pb2.TimeWindow:
         raise node.fail("exactly one time window")
     window = windows[0]
     duration = window["duration"]
-    match = _DURATION.match(duration.text())
-    if match is None or match.group(2) not in _WINDOW_UNITS:
+    match = DURATION.match(duration.text())
+    if match is None or match.group(2) not in WINDOW_UNITS:
         raise duration.fail("a duration such as 28d, 1w or 1M")
-    result = slo_pb2.TimeWindow(count=int(match.group(1)), unit=_WINDOW_UNITS[match.group(2)])
+    result = slo_pb2.TimeWindow(count=int(match.group(1)), unit=WINDOW_UNITS[match.group(2)])
     if window["isRolling"].flag():
         result.rolling = True
     else:
@@ -161,7 +115,7 @@ def _metric_source(node: Node) -> slo_pb2.MetricSource:
 
 
 def _backend(source_type: str) -> slo_pb2.QueryBackend.ValueType:
-    return _BACKENDS.get(source_type.lower(), slo_pb2.QUERY_BACKEND_OTHER)
+    return BACKENDS.get(source_type.lower(), slo_pb2.QUERY_BACKEND_OTHER)
 
 
 def _indicator(node: Node, ref: Node) -> slo_pb2.SliDefinition:
@@ -182,7 +136,7 @@ def _indicator(node: Node, ref: Node) -> slo_pb2.SliDefinition:
             metric.raw.CopyFrom(
                 slo_pb2.RawRatio(
                     metric=_metric_source(ratio["raw"]),
-                    type=ratio["rawType"].word(_RAW_TYPES, "a raw ratio type", slo_pb2.RAW_RATIO_TYPE_UNSPECIFIED),
+                    type=ratio["rawType"].word(RAW_TYPES, "a raw ratio type", slo_pb2.RAW_RATIO_TYPE_UNSPECIFIED),
                 )
             )
             first = metric.raw.metric
@@ -205,7 +159,7 @@ def _indicator(node: Node, ref: Node) -> slo_pb2.SliDefinition:
 def _objective(node: Node) -> slo_pb2.SloObjective:
     objective = slo_pb2.SloObjective(
         display_name=node["displayName"].text(),
-        op=node["op"].word(_OPERATORS, "a comparison operator", slo_pb2.COMPARISON_OPERATOR_UNSPECIFIED),
+        op=node["op"].word(OPERATORS, "a comparison operator", slo_pb2.COMPARISON_OPERATOR_UNSPECIFIED),
     )
     if node["value"].present:
         objective.value = node["value"].number()
@@ -292,7 +246,7 @@ def slo(
         owner=_owner(labels, service, owner),
         scope=sre_pb2.ResourceRef(type="service", id=service, cluster=cluster or "", environment=environment or ""),
         budgeting_method=spec["budgetingMethod"].word(
-            _BUDGETING, "a budgeting method", slo_pb2.BUDGETING_METHOD_UNSPECIFIED
+            BUDGETING, "a budgeting method", slo_pb2.BUDGETING_METHOD_UNSPECIFIED
         ),
         objectives=objectives,
         labels=labels,
@@ -332,155 +286,6 @@ def intents_from_slo(
         occurred_at=definition.created_at,
     )
     return [checked(intent, "$", "an SLO")]
-
-
-def _source_json(source: slo_pb2.MetricSource) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    if source.source_ref:
-        result["metricSourceRef"] = source.source_ref
-    if source.type:
-        result["type"] = source.type
-    if source.spec_json:
-        result["spec"] = json.loads(source.spec_json)
-    return {"metricSource": result}
-
-
-def _backend_name(backend: int) -> str:
-    """The OpenSLO metric source `type` of a backend (`Other` for one OpenSLO names no type for)."""
-    names = {int(number): key.capitalize() for key, number in _BACKENDS.items() if key != "opensearch"}
-    return names.get(backend, "Other")
-
-
-def _query_source(backend: int, query: str) -> dict[str, Any]:
-    return {"metricSource": {"type": _backend_name(backend), "spec": {"query": query}}}
-
-
-def _indicator_json(sli: slo_pb2.SliDefinition) -> tuple[str, Any]:
-    case = sli.WhichOneof("indicator")
-    if case == "indicator_ref":
-        return "indicatorRef", sli.indicator_ref
-    metadata: dict[str, Any] = {}
-    if sli.name:
-        metadata["name"] = sli.name
-    if sli.display_name:
-        metadata["displayName"] = sli.display_name
-    spec: dict[str, Any] = {}
-    if sli.description:
-        spec["description"] = sli.description
-    if case == "metric_ratio":
-        ratio: dict[str, Any] = {"counter": True} if sli.metric_ratio.counter else {}
-        if sli.metric_ratio.WhichOneof("ratio") == "raw":
-            ratio["rawType"] = _key_for(_RAW_TYPES, sli.metric_ratio.raw.type)
-            ratio["raw"] = _source_json(sli.metric_ratio.raw.metric)
-        else:
-            for part in ("good", "bad", "total"):
-                if sli.metric_ratio.counts.HasField(part):
-                    ratio[part] = _source_json(getattr(sli.metric_ratio.counts, part))
-        spec["ratioMetric"] = ratio
-    elif case == "metric_threshold":
-        spec["thresholdMetric"] = _source_json(sli.metric_threshold.metric)
-    elif case == "ratio":
-        numerator = "good" if sli.ratio.WhichOneof("numerator") == "good_query" else "bad"
-        spec["ratioMetric"] = {
-            "counter": True,
-            numerator: _query_source(sli.backend, getattr(sli.ratio, f"{numerator}_query")),
-            "total": _query_source(sli.backend, sli.ratio.total_query),
-        }
-    elif case == "threshold":
-        spec["thresholdMetric"] = _query_source(sli.backend, sli.threshold.query)
-    return "indicator", {"metadata": metadata, "spec": spec}
-
-
-def _window_json(definition: slo_pb2.SLO) -> dict[str, Any]:
-    case = definition.WhichOneof("window")
-    if case == "rolling_window":
-        return {"duration": _duration_text(definition.rolling_window), "isRolling": True}
-    if case == "calendar_period":
-        return {"duration": _CALENDAR_PERIODS[definition.calendar_period], "isRolling": False}
-    window = definition.time_window
-    result: dict[str, Any] = {"duration": f"{window.count}{_key_for(_WINDOW_UNITS, window.unit)}"}
-    result["isRolling"] = window.WhichOneof("alignment") == "rolling"
-    if not result["isRolling"]:
-        calendar: dict[str, str] = {}
-        if window.calendar.start:
-            calendar["startTime"] = window.calendar.start
-        if window.calendar.time_zone:
-            calendar["timeZone"] = window.calendar.time_zone
-        if calendar:
-            result["calendar"] = calendar
-    return result
-
-
-def _objective_json(objective: slo_pb2.SloObjective) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    if objective.display_name:
-        result["displayName"] = objective.display_name
-    if objective.op:
-        result["op"] = _key_for(_OPERATORS, objective.op)
-    if objective.HasField("value"):
-        result["value"] = plain_number(objective.value)
-    if objective.WhichOneof("target") == "target_percent":
-        result["targetPercent"] = plain_number(objective.target_percent)
-    else:
-        result["target"] = plain_number(objective.target_ratio)
-    if objective.HasField("time_slice_target"):
-        result["timeSliceTarget"] = plain_number(objective.time_slice_target)
-    if objective.HasField("time_slice_window"):
-        result["timeSliceWindow"] = _duration_text(objective.time_slice_window)
-    if objective.HasField("indicator"):
-        key, value = _indicator_json(objective.indicator)
-        result[key] = value
-    if objective.HasField("composite_weight"):
-        result["compositeWeight"] = plain_number(objective.composite_weight)
-    return result
-
-
-def slo_from_intent(intent: SreDomainIntent | slo_pb2.SLO) -> dict[str, Any]:
-    """The OpenSLO v1 `SLO` document of a `CreateSLORequested` or `UpdateSLORequested` intent (or of an `SLO`).
-
-    The inverse of `intents_from_slo`: a document mapped in and back out
-    comes back with every field (time slice windows in the largest unit
-    that divides them). An SLO defined without OpenSLO maps too: its own
-    ratio and threshold queries become metric sources of its backend, a
-    `rolling_window` or `calendar_period` a time window.
-
-    Raises:
-        InvalidArgumentError: the intent carries no SLO.
-    """
-    if isinstance(intent, slo_pb2.SLO):
-        definition = intent
-    else:
-        case = intent.WhichOneof("intent")
-        if case not in ("create_slo", "update_slo"):
-            raise InvalidArgumentError("slo_from_intent takes CreateSLORequested or UpdateSLORequested intents")
-        definition = getattr(intent, case).slo
-    metadata: dict[str, Any] = {"name": definition.slo_id}
-    if definition.name != definition.slo_id:
-        metadata["displayName"] = definition.name
-    if definition.labels:
-        metadata["labels"] = {
-            key: list(value.values) if value.is_list else (value.values[0] if value.values else "")
-            for key, value in definition.labels.items()
-        }
-    if definition.annotations:
-        metadata["annotations"] = dict(definition.annotations)
-    spec: dict[str, Any] = {}
-    if definition.description:
-        spec["description"] = definition.description
-    spec["service"] = definition.scope.id
-    key, value = _indicator_json(definition.sli)
-    spec[key] = value
-    spec["timeWindow"] = [_window_json(definition)]
-    if definition.budgeting_method:
-        spec["budgetingMethod"] = _key_for(_BUDGETING, definition.budgeting_method)
-    objectives = [_objective_json(objective) for objective in definition.objectives]
-    spec["objectives"] = objectives or [{"targetPercent": plain_number(definition.target_percent)}]
-    if definition.alert_policies:
-        spec["alertPolicies"] = [
-            {"alertPolicyRef": policy.ref} if policy.WhichOneof("policy") == "ref" else json.loads(policy.inline_json)
-            for policy in definition.alert_policies
-        ]
-    return {"apiVersion": API_VERSION, "kind": "SLO", "metadata": metadata, "spec": spec}
 
 
 def documents(data: bytes | str) -> list[Any]:

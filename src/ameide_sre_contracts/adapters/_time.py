@@ -1,0 +1,57 @@
+"""Timestamps as foreign systems spell them: RFC 3339 with any offset and up to nanoseconds, Go's zero time."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from typing import Final
+
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
+)
+GO_ZERO_TIME: Final = "0001-01-01T00:00:00Z"
+"""Go's zero `time.Time`, which Alertmanager and Grafana send for "no end"."""
+GO_ZERO_TIME_SECONDS: Final = -62135596800
+
+
+def parse_timestamp(text: str) -> Timestamp | None:
+    """An RFC 3339 timestamp (any offset, up to nanoseconds) as a `Timestamp`; None when it is not one."""
+    match = _RFC3339.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(match.group(index)) for index in range(1, 7))
+    fraction = match.group(7) or ""
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(max(year, 1), month)[1]):
+        return None
+    if year < 1 or hour > 23 or minute > 59 or second > 60:
+        return None
+    offset = 0
+    if match.group(9):
+        offset_hours, offset_minutes = int(match.group(10)), int(match.group(11))
+        if offset_hours > 23 or offset_minutes > 59:
+            return None
+        offset = (offset_hours * 3600 + offset_minutes * 60) * (1 if match.group(9) == "+" else -1)
+    seconds = calendar.timegm((year, month, day, hour, minute, min(second, 59), 0, 0, 0)) - offset
+    stamp = Timestamp(seconds=seconds, nanos=int(fraction.ljust(9, "0")) if fraction else 0)
+    if not GO_ZERO_TIME_SECONDS <= stamp.seconds <= 253402300799:
+        return None
+    return stamp
+
+
+def rfc3339(stamp: Timestamp | None, *, zero: str = GO_ZERO_TIME) -> str:
+    """A `Timestamp` in RFC 3339, UTC; `zero` (Go's zero time) for an unset one."""
+    if stamp is None:
+        return zero
+    text: str = stamp.ToJsonString()
+    return text
+
+
+def has_time(message: Message, field: str) -> Timestamp | None:
+    """The `Timestamp` field's value when set, else None."""
+    if message.HasField(field):
+        stamp: Timestamp = getattr(message, field)
+        return stamp
+    return None
