@@ -13,8 +13,8 @@ import yaml
 from google.protobuf.message import Message
 
 from ameide_sre_contracts import to_json
+from ameide_sre_contracts._rfc3339 import parse_timestamp
 from ameide_sre_contracts.adapters._json import load_documents
-from ameide_sre_contracts.adapters._time import parse_timestamp
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 SOURCES: dict[str, dict[str, str]] = yaml.safe_load((REAL / "SOURCES.yaml").read_text(encoding="utf-8"))

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from ameide_core_proto.sre.core.v1 import facts_pb2, health_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_sre_contracts import DecodeError, adapters, decode, from_json, testing, validate
+from ameide_sre_contracts._rfc3339 import parse_timestamp
 from ameide_sre_contracts.adapters import ADAPTER_NAMESPACE, alertmanager, argocd, kubernetes, openslo, pagerduty
 from ameide_sre_contracts.adapters._common import derived_id
-from ameide_sre_contracts.adapters._time import parse_timestamp
 from ameide_sre_contracts.errors import AdapterInputError, InvalidArgumentError
 from tests.adapter_checks import REAL, contained, dropped, extra_keys
 

@@ -11,17 +11,15 @@ validates it.
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
 from ameide_sre_contracts import testing, violations
-from ameide_sre_contracts._descriptors import field_rules, is_map
+from ameide_sre_contracts._descriptors import is_map
 from ameide_sre_contracts.topics import PAYLOADS, TOPICS
+from testkit.largest import inflate
 
 APPLIED: dict[type[Message], tuple[type[Message], dict[str, str]]] = {
     intents_pb2.CreateIncidentRequested: (
@@ -113,95 +111,6 @@ def test_every_intent_says_which_fact_it_produces() -> None:
         assert set(fields) <= set(intent_type.DESCRIPTOR.fields_by_name), intent_type.__name__
 
 
-def _typed_rules(field: Any) -> Any:
-    rules = field_rules(field)
-    if rules is None:
-        return None
-    kind = rules.WhichOneof("type")
-    return getattr(rules, kind) if kind else None
-
-
-def _longest(rules: Any, index: int) -> str | None:
-    """The longest string the rules admit, made of `a` (distinct per `index`), or None when a pattern decides."""
-    if rules is None or rules.uuid or rules.uri or len(getattr(rules, "in")) or rules.HasField("len"):
-        return None
-    limit = min(
-        int(rules.max_len) if rules.HasField("max_len") else 10**9,
-        int(rules.max_bytes) if rules.HasField("max_bytes") else 10**9,
-    )
-    if limit == 10**9:
-        return None
-    text = (str(index) if index else "").rjust(limit, "a")[:limit]
-    if rules.HasField("pattern") and not re.search(rules.pattern, text):
-        return None
-    return text
-
-
-def _inflate_field(message: Message, field: Any, depth: int) -> None:
-    rules = field_rules(field)
-    repeated_rules = rules.repeated if rules is not None and rules.WhichOneof("type") == "repeated" else None
-    map_rules = rules.map if rules is not None and rules.WhichOneof("type") == "map" else None
-    container = getattr(message, field.name)
-    if is_map(field):
-        if map_rules is None or not map_rules.HasField("max_pairs") or not container:
-            return
-        key_rules = map_rules.keys.string if map_rules.keys.WhichOneof("type") == "string" else None
-        value_field = field.message_type.fields_by_name["value"]
-        example_key = next(iter(container))
-        example_value: Any = container[example_key]
-        if value_field.type == FieldDescriptor.TYPE_MESSAGE:
-            kept = type(example_value)()
-            kept.CopyFrom(example_value)
-            example_value = kept
-        container.clear()
-        for index in range(int(map_rules.max_pairs)):
-            key = _longest(key_rules, index + 1) or f"{example_key}{index}"
-            if value_field.type == FieldDescriptor.TYPE_MESSAGE:
-                container[key].CopyFrom(example_value)
-                _inflate(container[key], depth + 1)
-            else:
-                value_rules = map_rules.values.string if map_rules.values.WhichOneof("type") == "string" else None
-                container[key] = _longest(value_rules, 0) or example_value
-        return
-    if field.is_repeated:
-        if repeated_rules is None or not repeated_rules.HasField("max_items") or not container:
-            return
-        count = int(repeated_rules.max_items)
-        if field.type == FieldDescriptor.TYPE_MESSAGE:
-            first = type(container[0])()
-            first.CopyFrom(container[0])
-            _inflate(first, depth + 1)
-            del container[:]
-            for _ in range(count):
-                container.add().CopyFrom(first)
-        elif field.type == FieldDescriptor.TYPE_STRING:
-            item_rules = repeated_rules.items.string if repeated_rules.items.WhichOneof("type") == "string" else None
-            example = container[0]
-            values = [_longest(item_rules, index + 1) or f"{example}{index}" for index in range(count)]
-            del container[:]
-            container.extend(values)
-        return
-    if field.type == FieldDescriptor.TYPE_MESSAGE:
-        if message.HasField(field.name):
-            _inflate(getattr(message, field.name), depth + 1)
-    elif field.type == FieldDescriptor.TYPE_STRING:
-        text = _longest(_typed_rules(field), 0)
-        if text is not None:
-            setattr(message, field.name, text)
-
-
-def _inflate(message: Message, depth: int = 0) -> None:
-    """Every bounded field of `message` at its largest, keeping a change only when the message stays valid."""
-    if depth > 6:
-        return
-    for field in message.DESCRIPTOR.fields:
-        before = type(message)()
-        before.CopyFrom(message)
-        _inflate_field(message, field, depth)
-        if violations(message):  # a message rule (a fingerprint format, a partition) refuses it: keep the example's
-            message.CopyFrom(before)
-
-
 def _at(message: Message, path: str) -> tuple[Message, str]:
     *parents, last = path.split(".")
     for name in parents:
@@ -226,7 +135,7 @@ def _copy(source: Message, source_field: str, target: Message, target_path: str)
 def test_the_largest_valid_intent_applied_as_the_domain_would_is_a_valid_fact(intent_type: type[Message]) -> None:
     fact_type, fields = APPLIED[intent_type]
     intent = testing.example(intent_type)
-    _inflate(intent)
+    inflate(intent)
     assert violations(intent) == [], "the inflated intent must itself be valid"
     fact = testing.example(fact_type)
     for intent_field, fact_path in fields.items():
@@ -237,7 +146,7 @@ def test_the_largest_valid_intent_applied_as_the_domain_would_is_a_valid_fact(in
 def test_the_inflation_reaches_the_bounds() -> None:
     """The test above is only as strong as the inflation: the largest incident intent is at every bound."""
     intent = testing.example(intents_pb2.CreateIncidentRequested)
-    _inflate(intent)
+    inflate(intent)
     assert len(intent.title) == 256
     assert len(intent.description) == 4096
     assert len(intent.affected_resources) == 50
@@ -246,7 +155,7 @@ def test_the_inflation_reaches_the_bounds() -> None:
     assert len(intent.backlog_refs) == 20
     assert len(intent.affected_resources[0].id) == 253
     alert = testing.example(intents_pb2.IngestAlertRequested)
-    _inflate(alert)
+    inflate(alert)
     assert len(alert.alert.labels) == 96
     assert len(alert.alert.annotations) == 48
     assert len(alert.alert.fingerprint) == 16  # the Prometheus fingerprint rule keeps the example's

@@ -170,15 +170,17 @@ def _bad_number(rule_id: str, rules: Any) -> Any:
         return not rules.const
     lower = next((b for b in ("gt", "gte") if rules.HasField(b)), None)
     upper = next((b for b in ("lt", "lte") if rules.HasField(b)), None)
-    if kind == "duration":
+    if kind in ("timestamp", "duration"):
         from google.protobuf.duration_pb2 import Duration
+        from google.protobuf.timestamp_pb2 import Timestamp
 
+        value = Timestamp if kind == "timestamp" else Duration
         if lower:
             bound = getattr(rules, lower)
-            return Duration(seconds=bound.seconds if lower == "gt" else bound.seconds - 1)
+            return value(seconds=bound.seconds if lower == "gt" else bound.seconds - 1)
         assert upper is not None
         bound = getattr(rules, upper)
-        return Duration(seconds=bound.seconds if upper == "lt" else bound.seconds + 1)
+        return value(seconds=bound.seconds if upper == "lt" else bound.seconds + 1)
     if lower:
         bound = getattr(rules, lower)
         return bound if lower == "gt" else bound - 1

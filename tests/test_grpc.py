@@ -19,7 +19,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import query_pb2, query_pb2_grpc
+from ameide_core_proto.sre.core.v1 import query_pb2, query_pb2_grpc, sre_pb2
 from ameide_sre_contracts.grpc import AsyncValidatingInterceptor, ValidatingInterceptor, validation_error
 from tests.conftest import run, tool
 from tests.query_service import SERVICES, TENANTS, Store, add_services, requests_for_every_rpc
@@ -368,3 +368,48 @@ def test_aio_streaming_requests_are_validated_one_by_one() -> None:
 
     asyncio.run(scenario())
     assert invalid not in seen
+
+
+def test_a_huge_request_is_refused_from_its_encoding_and_fits_the_trailers(channel: grpc.Channel, store: Store) -> None:
+    """200 000 statuses (the bound is 6): INVALID_ARGUMENT naming the rule, without parsing the request."""
+    request = query_pb2.ListIncidentsRequest(tenant_id=TENANTS[0], page_size=10)
+    request.statuses.extend([sre_pb2.INCIDENT_STATUS_OPEN] * 200_000)
+    with pytest.raises(grpc.RpcError) as raised:
+        _call(channel, "SreIncidentQueryService/ListIncidents", request)
+    call: Any = raised.value
+    assert call.code() == grpc.StatusCode.INVALID_ARGUMENT
+    error = validation_error(raised.value)
+    assert error is not None
+    assert [(v.field_path, v.rule_id) for v in error.violations] == [("statuses", "repeated.max_items")]
+    assert sum(len(value) for _, value in call.trailing_metadata()) < 8192
+    assert store.requests == []
+
+
+def test_bytes_that_are_not_the_request_are_invalid_argument_not_internal(channel: grpc.Channel) -> None:
+    raw = channel.unary_unary(
+        "/ameide_core_proto.sre.core.v1.SreIncidentQueryService/ListIncidents",
+        request_serializer=lambda data: data,
+        response_deserializer=lambda data: data,
+    )
+    with pytest.raises(grpc.RpcError) as raised:
+        raw(b"\x0a\xff\xff\xff\xff\xff\xff", timeout=10)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert validation_error(raised.value) is None
+
+
+class _FakeRefusal(grpc.RpcError):
+    """An INVALID_ARGUMENT whose status details trailer is garbage, as a broken server might send."""
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.INVALID_ARGUMENT
+
+    def details(self) -> str:
+        return "invalid"
+
+    def trailing_metadata(self) -> Any:
+        return (("grpc-status-details-bin", b"\xff\xfe not a status"),)
+
+
+def test_validation_error_never_raises_on_what_it_cannot_read() -> None:
+    assert validation_error(_FakeRefusal()) is None
+    assert validation_error(grpc.RpcError()) is None

@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing of decode and from_json with atheris (run by `make fuzz`).
+"""Coverage-guided fuzzing of every entry point with atheris (run by `make fuzz`).
 
 Usage: python tools/fuzz_atheris.py CORPUS_DIR -max_total_time=SECONDS [libFuzzer flags]
 The corpus starts from the valid examples of every envelope.
@@ -13,6 +13,7 @@ import atheris
 
 with atheris.instrument_imports():
     import ameide_sre_contracts  # noqa: F401  (instrumented before the harness imports it)
+    from testkit.attacks import ENTRIES, check_entry
     from testkit.fuzzing import JSON_SEEDS, SEEDS, check_input, check_json
 
 TOPICS = sorted(SEEDS)
@@ -21,19 +22,24 @@ TOPICS = sorted(SEEDS)
 def test_one_input(data: bytes) -> None:
     provider = atheris.FuzzedDataProvider(data)
     topic = TOPICS[provider.ConsumeIntInRange(0, len(TOPICS) - 1)]
-    if provider.ConsumeBool():
+    target = provider.ConsumeIntInRange(0, len(ENTRIES) + 1)
+    if target == 0:
         check_json(topic, provider.ConsumeUnicodeNoSurrogates(provider.remaining_bytes()))
-    else:
+    elif target == 1:
         check_input(topic, provider.ConsumeBytes(provider.remaining_bytes()))
+    else:
+        check_entry(ENTRIES[target - 2], topic, provider.ConsumeBytes(provider.remaining_bytes()))
 
 
 def seed_corpus(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for index, topic in enumerate(TOPICS):
         for number, data in enumerate(SEEDS[topic]):
-            (directory / f"{index}-{number}.bin").write_bytes(bytes([index, 0]) + data)
+            (directory / f"{index}-{number}.bin").write_bytes(bytes([index, 1]) + data)
+            for target in range(len(ENTRIES)):
+                (directory / f"{index}-{number}-{target}.bin").write_bytes(bytes([index, target + 2]) + data)
         for number, text in enumerate(JSON_SEEDS[topic]):
-            (directory / f"{index}-{number}.json").write_bytes(bytes([index, 1]) + text.encode())
+            (directory / f"{index}-{number}.json").write_bytes(bytes([index, 0]) + text.encode())
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ from typing import Any, Final, Literal
 from urllib.parse import quote
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
+from ameide_sre_contracts._protojson import unique_keys
+from ameide_sre_contracts._rfc3339 import parse_timestamp
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope, payload_of
 from ameide_sre_contracts.errors import DecodeError, UnknownTopicError
@@ -120,24 +121,88 @@ def binary_headers(envelope: Envelope, prefix: str, encode_value: Callable[[str]
     return headers
 
 
-def read_binary_headers(
-    headers: Iterable[tuple[str, str]], prefix: str, decode_value: Callable[[str], str] = str
-) -> tuple[str, dict[str, str]]:
-    """The content type and the prefixed attributes of decoded (name, value) header pairs, names in any case."""
-    content_type = ""
-    found: dict[str, str] = {}
-    for name, value in headers:
+BytesLike = bytes | bytearray | memoryview
+HeaderName = str | BytesLike
+HeaderValue = str | BytesLike | None
+Headers = Mapping[str, HeaderValue] | Mapping[bytes, HeaderValue] | Iterable[tuple[HeaderName, HeaderValue]] | None
+"""Headers as Kafka and HTTP clients hand them over: a mapping or (name, value) pairs, as text or bytes."""
+
+
+def _relevant_name(name: object, prefix: str) -> str | None:
+    """The lowercased name of a CloudEvents header (`prefix`* or content-type); None for any other header.
+
+    Other headers are never decoded: a binary value or a non-UTF-8 name
+    elsewhere in the record is none of this binding's business.
+    """
+    if isinstance(name, str):
         lowered = name.lower()
-        if lowered.startswith(prefix):
-            found[lowered[len(prefix) :]] = decode_value(value)
-        elif lowered == CONTENT_TYPE_HEADER:
-            content_type = value
-    return content_type, found
+    elif isinstance(name, bytes | bytearray | memoryview):
+        raw = bytes(name).lower()
+        if not (raw.startswith(prefix.encode()) or raw == CONTENT_TYPE_HEADER.encode()):
+            return None
+        try:
+            lowered = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecodeError(f"a header name starting {prefix!r} is not UTF-8") from None
+    else:
+        raise DecodeError(f"a header name must be text or bytes, not {type(name).__name__}")
+    return lowered if lowered.startswith(prefix) or lowered == CONTENT_TYPE_HEADER else None
+
+
+def _pairs(headers: Headers) -> Iterable[tuple[object, object]]:
+    if headers is None:
+        return ()
+    if isinstance(headers, Mapping):
+        return headers.items()
+    if isinstance(headers, str | bytes | bytearray | memoryview) or not isinstance(headers, Iterable):
+        raise DecodeError(f"headers must be a mapping or (name, value) pairs, not {type(headers).__name__}")
+    return headers
+
+
+def read_binary_headers(
+    headers: Headers, prefix: str, decode_value: Callable[[str | bytes], str]
+) -> tuple[str, dict[str, str]]:
+    """The content type and the prefixed attributes of a record's headers, names in any case.
+
+    Raises:
+        DecodeError: an entry that is not a (name, value) pair, a CloudEvents
+            header given twice (in any case), one without a value, or one
+            whose value `decode_value` refuses.
+    """
+    content_type: str | None = None
+    found: dict[str, str] = {}
+    for entry in _pairs(headers):
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            raise DecodeError(f"a header must be a (name, value) pair, not {type(entry).__name__}")
+        name, value = entry
+        lowered = _relevant_name(name, prefix)
+        if lowered is None:
+            continue
+        if value is None:
+            raise DecodeError(f"header {lowered} has no value")
+        if not isinstance(value, str | bytes | bytearray | memoryview):
+            raise DecodeError(f"header {lowered} must be text or bytes, not {type(value).__name__}")
+        text = decode_value(value if isinstance(value, str) else bytes(value))
+        if lowered == CONTENT_TYPE_HEADER:
+            if content_type is not None:
+                raise DecodeError("content-type is given twice")
+            content_type = text
+            continue
+        attribute = lowered[len(prefix) :]
+        if attribute in found:
+            raise DecodeError(f"header {prefix}{attribute} is given twice (names differ at most in case)")
+        found[attribute] = text
+    return content_type or "", found
+
+
+def media_type(content_type: str) -> str:
+    """The media type of a content type, lowercased, parameters left out: `application/protobuf`."""
+    return content_type.split(";", 1)[0].strip().lower()
 
 
 def is_structured(content_type: str) -> bool:
     """Whether a content type announces the structured (JSON event format) mode, in any case."""
-    return content_type.lower().startswith("application/cloudevents")
+    return media_type(content_type).startswith("application/cloudevents")
 
 
 def structured(envelope: Envelope) -> bytes:
@@ -150,21 +215,39 @@ def structured(envelope: Envelope) -> bytes:
 def parse_structured(value: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, str], bytes]:
     """Attributes and data of a JSON-format event; `DecodeError` if it is not one carrying binary data.
 
-    The event may take twice `max_bytes`: base64 and the attributes inflate the envelope it carries.
+    The event may take twice `max_bytes`: base64 and the attributes inflate
+    the envelope it carries. A key given twice is refused, as is `data`
+    beside `data_base64`.
     """
     if len(value) > max_bytes * 2:
         raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
     try:
-        document = json.loads(value)
+        document = json.loads(value, object_pairs_hook=unique_keys)
+    except DecodeError:
+        raise
     except (ValueError, RecursionError) as error:
         raise DecodeError(f"structured CloudEvent is not JSON ({error})") from error
     if not isinstance(document, dict) or not isinstance(document.get("data_base64"), str):
         raise DecodeError("structured CloudEvent must be a JSON object with data_base64")
+    if "data" in document:
+        raise DecodeError("structured CloudEvent carries both data and data_base64")
     try:
         data = base64.b64decode(document.pop("data_base64"), validate=True)
     except (binascii.Error, ValueError) as error:
         raise DecodeError(f"data_base64 is not base64 ({error})") from error
     return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in document.items()}, data
+
+
+def merge_structured(headers: Mapping[str, str], body: Mapping[str, str]) -> dict[str, str]:
+    """A structured event's attributes, after checking that the binding's headers say the same.
+
+    Raises:
+        DecodeError: a header attribute the body lacks or states otherwise.
+    """
+    for name, value in headers.items():
+        if body.get(name) != value:
+            raise DecodeError(f"header attribute {name}={value!r} disagrees with the structured event's")
+    return dict(body)
 
 
 def _topic_of(found: Mapping[str, str]) -> Topic:
@@ -197,9 +280,10 @@ def envelope_from(
     """
     if found.get("specversion") != SPEC_VERSION:
         raise DecodeError(f"CloudEvents specversion must be {SPEC_VERSION!r}, not {found.get('specversion')!r}")
-    content_type = found.get("datacontenttype", DATA_CONTENT_TYPE).split(";")[0].strip().lower()
+    content_type = media_type(found.get("datacontenttype", DATA_CONTENT_TYPE))
     if content_type != DATA_CONTENT_TYPE:
         raise DecodeError(f"datacontenttype must be {DATA_CONTENT_TYPE}, not {content_type!r}")
+    found = {**found, "datacontenttype": content_type}
     envelope = decode(topic if topic is not None else _topic_of(found), data, validate=validate, max_bytes=max_bytes)
     expected = attributes(envelope)  # type: ignore[arg-type]
     for name in ("id", "source", "type"):
@@ -216,10 +300,5 @@ def envelope_from(
 
 
 def _same_instant(left: str, right: str) -> bool:
-    first, second = Timestamp(), Timestamp()
-    try:
-        first.FromJsonString(left)
-        second.FromJsonString(right)
-    except ValueError:
-        return False
-    return first == second
+    first, second = parse_timestamp(left), parse_timestamp(right)
+    return first is not None and first == second

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from google.protobuf.message import Message
 
 from ameide_sre_contracts import catalog, confluent, testing
 from ameide_sre_contracts.adapters import KINDS, ingest
-from ameide_sre_contracts.codec import decode, encode, from_json, to_json
+from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode, encode, from_json, to_json
 from ameide_sre_contracts.errors import (
     ContractError,
     DecodeError,
@@ -28,7 +29,7 @@ from ameide_sre_contracts.errors import (
     ValidationError,
 )
 from ameide_sre_contracts.topics import PAYLOADS, TOPICS, Topic, topic_of
-from ameide_sre_contracts.validation import violations
+from ameide_sre_contracts.validation import collect
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -46,21 +47,30 @@ def _fail(message: str) -> NoReturn:
     raise InvalidArgumentError(message)
 
 
-def _read(source: str) -> bytes:
-    if source == "-":
-        return sys.stdin.buffer.read()
+def _read(source: str, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+    """At most `limit` bytes of a file or stdin; more is refused without reading it all (`/dev/zero`, `yes |`)."""
     try:
-        return Path(source).read_bytes()
+        if source == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(source).open("rb") as stream:
+                data = stream.read(limit + 1)
     except OSError as error:
-        _fail(f"cannot read {source}: {error.strerror}")
+        _fail(f"cannot read {source}: {error.strerror or error}")
+    if len(data) > limit:
+        _fail(f"{source if source != '-' else 'stdin'} is larger than the limit of {limit} bytes")
+    return data
 
 
 def _write(data: bytes, output: str | None) -> None:
     if output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-    else:
+        return
+    try:
         Path(output).write_bytes(data)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}")
 
 
 def _topic(name: str | None) -> Topic:
@@ -147,10 +157,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         message = _parse(data, args.topic, validate=False)
     except UnknownPayloadError as error:
         _fail(str(error))
-    found = violations(message)
+    found, count = collect(message, message.WhichOneof(topic_of(type(message)).oneof))
     if found:
         for violation in found:
             print(violation)
+        if count > len(found):
+            print(f"... and {count - len(found)} more")
         return EXIT_INVALID
     case = message.WhichOneof(topic_of(type(message)).oneof)
     print(f"valid {message.DESCRIPTOR.name} ({case})")
@@ -294,6 +306,12 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def _quiet_stdout() -> None:
+    """After the reader closed the pipe: send what Python still flushes at exit nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -301,8 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         for violation in error.violations:
             print(violation)
+        if error.omitted:
+            print(f"... and {error.omitted} more")
         return EXIT_INVALID
-    except InvalidArgumentError as error:
+    except BrokenPipeError:  # `sre-contracts ... | head`: the reader has what it wanted
+        _quiet_stdout()
+        return EXIT_OK
+    except (ContractError, OSError) as error:  # usage, unreadable or unwritable files, input that is not a message
         print(f"sre-contracts {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
     return result

@@ -24,7 +24,6 @@ The bindings need no third-party package; `to_cloudevent` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -38,11 +37,13 @@ from ameide_sre_contracts._binding import (
     SPEC_VERSION,
     STRUCTURED_CONTENT_TYPE,
     TYPE_URL_PREFIX,
+    Headers,
     Mode,
     attributes,
     binary_headers,
     envelope_from,
     is_structured,
+    merge_structured,
     parse_structured,
     partition_key,
     read_binary_headers,
@@ -51,6 +52,7 @@ from ameide_sre_contracts._binding import (
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES
 from ameide_sre_contracts.envelopes import Envelope
 from ameide_sre_contracts.errors import DecodeError
+from ameide_sre_contracts.validation import validate as _validate
 
 if TYPE_CHECKING:
     from cloudevents.core.base import BaseCloudEvent
@@ -85,16 +87,26 @@ def _percent_encode(value: str) -> str:
     )
 
 
-def _percent_decode(value: str) -> str:
-    return unquote(value, encoding="utf-8", errors="strict")
+def _percent_decode(value: str | bytes) -> str:
+    """An HTTP header value: ASCII, percent-encoded UTF-8 (HTTP binding, 3.1.3.2)."""
+    try:
+        text = value if isinstance(value, str) else value.decode("ascii")
+        return unquote(text, encoding="utf-8", errors="strict")
+    except UnicodeError as error:
+        raise DecodeError(f"a ce- header is not percent-encoded UTF-8 ({error})") from None
 
 
-def to_http(envelope: Envelope, *, mode: Mode = "binary") -> tuple[dict[str, str], bytes]:
+def to_http(envelope: Envelope, *, mode: Mode = "binary", validate: bool = True) -> tuple[dict[str, str], bytes]:
     """Headers and body of an HTTP request carrying the envelope as a CloudEvent (for webhooks).
 
     Binary mode: `ce-*` headers (percent-encoded), `content-type: application/protobuf`,
     the encoded envelope as body. Structured mode: the JSON event format as body.
+
+    Raises:
+        ValidationError: the envelope breaks a rule (unless `validate=False`).
     """
+    if validate:
+        _validate(envelope)
     if mode == "structured":
         return {"content-type": STRUCTURED_CONTENT_TYPE}, structured(envelope)
     headers = dict(binary_headers(envelope, HTTP_PREFIX, _percent_encode))
@@ -102,34 +114,44 @@ def to_http(envelope: Envelope, *, mode: Mode = "binary") -> tuple[dict[str, str
 
 
 def from_http(
-    headers: Mapping[str, str], body: bytes, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES
+    headers: Headers, body: bytes | bytearray | memoryview, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Message:
     """The envelope of an HTTP CloudEvent in binary or structured mode (detected by content type).
+
+    `headers` is a mapping or (name, value) pairs, names in any case; a
+    CloudEvents header given twice under any spelling is refused. In
+    structured mode, `ce-*` headers beside the body must agree with it.
 
     Raises:
         DecodeError: not a CloudEvent carrying an SRE envelope, or attributes that disagree with it.
         UnknownTopicError, UnknownPayloadError, ValidationError: as `decode`.
     """
-    try:
-        content_type, found = read_binary_headers(headers.items(), HTTP_PREFIX, _percent_decode)
-    except UnicodeDecodeError as error:
-        raise DecodeError(f"a ce- header is not percent-encoded UTF-8 ({error})") from error
+    if not isinstance(body, bytes | bytearray | memoryview):
+        raise DecodeError(f"an HTTP body must be bytes, not {type(body).__name__}")
+    content_type, found = read_binary_headers(headers, HTTP_PREFIX, _percent_decode)
+    data = bytes(body)
     if is_structured(content_type):
-        found, data = parse_structured(body, max_bytes)
+        attributes, data = parse_structured(data, max_bytes)
+        found = merge_structured(found, attributes)
     else:
         if content_type:
             found["datacontenttype"] = content_type
-        data = body
     return envelope_from(found, data, validate=validate, max_bytes=max_bytes)
 
 
 # -- CloudEvents SDK objects (the [cloudevents] extra) ----------------------------------------
 
 
-def to_cloudevent(envelope: Envelope) -> BaseCloudEvent:
-    """The envelope as a `cloudevents.core.v1.event.CloudEvent` of the CloudEvents SDK."""
+def to_cloudevent(envelope: Envelope, *, validate: bool = True) -> BaseCloudEvent:
+    """The envelope as a `cloudevents.core.v1.event.CloudEvent` of the CloudEvents SDK.
+
+    Raises:
+        ValidationError: the envelope breaks a rule (unless `validate=False`).
+    """
     from cloudevents.core.v1.event import CloudEvent
 
+    if validate:
+        _validate(envelope)
     found: dict[str, Any] = dict(attributes(envelope))
     found["time"] = envelope.meta.occurred_at.ToDatetime(tzinfo=UTC)
     return CloudEvent(found, envelope.SerializeToString(deterministic=True))

@@ -6,10 +6,19 @@ from typing import Final, TypeVar, overload
 
 from google.protobuf.message import Message
 
-from ameide_sre_contracts.errors import DecodeError, UnknownTopicError, ValidationError
+from ameide_sre_contracts._protojson import MAX_JSON_DEPTH as MAX_JSON_DEPTH
+from ameide_sre_contracts._protojson import parse as _parse_json
+from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES, scan
+from ameide_sre_contracts.errors import (
+    DecodeError,
+    InvalidArgumentError,
+    UnknownPayloadError,
+    UnknownTopicError,
+    ValidationError,
+)
 from ameide_sre_contracts.topics import TOPICS, Topic, payload_case, topic_of
+from ameide_sre_contracts.validation import collect, require_valid
 from ameide_sre_contracts.validation import validate as _validate
-from ameide_sre_contracts.validation import violations_of_case
 
 M = TypeVar("M", bound=Message)
 
@@ -24,9 +33,6 @@ envelopes take a few kilobytes; a broker that carries the worst case needs
 a message limit above Kafka's default of 1 MB. A hostile producer cannot make
 a consumer parse more.
 """
-
-MAX_JSON_DEPTH: Final[int] = 64
-"""The deepest JSON nesting `from_json` parses; the contract's messages nest far less."""
 
 
 # Topic names, topics and envelope types, resolved in one lookup on the hot path.
@@ -83,31 +89,51 @@ def decode(
     Raises:
         UnknownTopicError: `target` is not a known topic or message type.
         DecodeError: `data` is larger than `max_bytes`, truncated or malformed.
-        UnknownPayloadError: the envelope's payload is a case newer than this version.
+        UnknownPayloadError: the envelope's payload is a case newer than this version (and, when
+            validating, its metadata and subject are valid: anything else is a `ValidationError`).
         ValidationError: the message breaks a rule (only with `validate=True`).
     """
     cls, topic = _resolve(target)
     if len(data) > max_bytes:
         raise DecodeError(f"{cls.DESCRIPTOR.name}: {len(data)} bytes exceed the limit of {max_bytes}")
+    if validate and len(data) >= SCAN_FROM_BYTES:  # a container past its bound is refused before parsing it
+        early = scan(data, cls.DESCRIPTOR)
+        if early is not None:
+            raise ValidationError(cls.DESCRIPTOR.name, [early])
     try:
         message = cls.FromString(data)
     except MemoryError:
         raise
     except Exception as error:  # any parse failure means the input is malformed
         raise DecodeError(f"{cls.DESCRIPTOR.name}: malformed protobuf input ({error})") from error
-    case = payload_case(message, topic) if topic is not None else None
+    try:
+        case = payload_case(message, topic) if topic is not None else None
+    except UnknownPayloadError as newer:
+        if validate and topic is not None:  # park only what is otherwise sound: metadata and subject valid
+            found, count = collect(message, None)
+            found = [v for v in found if not (v.rule_id == "required" and v.field_path == topic.oneof)]
+            if found:
+                raise ValidationError(cls.DESCRIPTOR.name, found, max(0, count - 1 - len(found))) from None
+        newer.data = bytes(data)
+        raise
     if validate:
-        found = violations_of_case(message, case)
-        if found:
-            raise ValidationError(cls.DESCRIPTOR.name, found)
+        require_valid(message, case)
     return message
 
 
 def to_json(message: Message) -> str:
-    """The message in ProtoJSON (lowerCamelCase names, RFC 3339 times), on one line."""
+    """The message in ProtoJSON (lowerCamelCase names, RFC 3339 times), on one line.
+
+    Raises:
+        InvalidArgumentError: a value ProtoJSON cannot spell (a time outside protobuf's range); `validate`
+            refuses such messages first.
+    """
     from google.protobuf import json_format  # imported on first use: it is slow to import
 
-    return json_format.MessageToJson(message, indent=None)
+    try:
+        return json_format.MessageToJson(message, indent=None)
+    except (json_format.SerializeToJsonError, ValueError) as error:
+        raise InvalidArgumentError(f"{message.DESCRIPTOR.name} cannot be written as ProtoJSON: {error}") from None
 
 
 @overload
@@ -140,27 +166,20 @@ def from_json(
 
     Unknown JSON fields are refused unless `ignore_unknown_fields=True`: JSON
     cannot carry them through, so accepting them silently would lose data.
+    So is ambiguity: a key or a field given twice (`tenantId` and
+    `tenant_id`), a time that is not RFC 3339 (`+25:00`), a lone surrogate.
 
     Raises:
         UnknownTopicError: `target` is not a known topic or message type.
-        DecodeError: the text is too large, not JSON, or not this message's JSON.
+        DecodeError: the text is too large, not JSON, ambiguous, or not this message's JSON.
         ValidationError: the message breaks a rule (only with `validate=True`).
     """
     cls, _ = _resolve(target)
-    size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
+    size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
     if size > max_bytes:
         raise DecodeError(f"{cls.DESCRIPTOR.name}: {size} bytes of JSON exceed the limit of {max_bytes}")
-    from google.protobuf import json_format  # imported on first use: it is slow to import
-
     message = cls()
-    try:
-        json_format.Parse(
-            text, message, ignore_unknown_fields=ignore_unknown_fields, max_recursion_depth=MAX_JSON_DEPTH
-        )
-    except MemoryError:
-        raise
-    except Exception as error:  # ParseError, and what json itself raises on hostile text
-        raise DecodeError(f"{cls.DESCRIPTOR.name}: invalid ProtoJSON ({error})") from error
+    _parse_json(text, message, ignore_unknown_fields=ignore_unknown_fields, validate=validate)
     if validate:
         _validate(message)
     return message

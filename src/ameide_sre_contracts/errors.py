@@ -60,13 +60,20 @@ class AdapterInputError(DecodeError):
 
 
 class ValidationError(ContractError, ValueError):
-    """A message that breaks the contract's rules; `.violations` lists each one."""
+    """A message that breaks the contract's rules.
 
-    def __init__(self, message_type: str, violations: Sequence[Violation]) -> None:
+    `.violations` lists them (at most the first 100 of a hostile message);
+    `.omitted` counts the ones left out.
+    """
+
+    def __init__(self, message_type: str, violations: Sequence[Violation], omitted: int = 0) -> None:
         self.message_type = message_type
         self.violations: tuple[Violation, ...] = tuple(violations)
+        self.omitted = omitted
         lines = "\n".join(f"  {violation}" for violation in self.violations)
-        super().__init__(f"invalid {message_type} ({len(self.violations)} violation(s)):\n{lines}")
+        more = f"\n  ... and {omitted} more" if omitted else ""
+        total = len(self.violations) + omitted
+        super().__init__(f"invalid {message_type} ({total} violation(s)):\n{lines}{more}")
 
 
 class UnknownTopicError(ContractError, KeyError):
@@ -80,14 +87,16 @@ class UnknownPayloadError(ContractError):
     """An envelope whose oneof case is unknown to this version: a newer producer sent it.
 
     Distinct from `ValidationError` so a consumer can park or skip it on
-    purpose. `field_number` is the unknown case; `envelope` is the parsed
-    message with the unknown field kept, so `encode(envelope, validate=False)`
-    reproduces the original bytes.
+    purpose: `decode` raises it only when the envelope's metadata and
+    subject are valid. `field_number` is the unknown case; `envelope` is the
+    parsed message with the unknown field kept (field for field), and `data`
+    the bytes it was decoded from, when it was (byte for byte).
     """
 
-    def __init__(self, envelope: Message, field_number: int | None) -> None:
+    def __init__(self, envelope: Message, field_number: int | None, data: bytes | None = None) -> None:
         self.envelope = envelope
         self.field_number = field_number
+        self.data = data
         name = envelope.DESCRIPTOR.full_name
         detail = f"field number {field_number}" if field_number is not None else "no payload at all"
         super().__init__(f"{name} carries a payload this version does not know ({detail})")

@@ -14,51 +14,95 @@ Example:
 An invalid request is answered `INVALID_ARGUMENT` with a `google.rpc.Status`
 whose details hold a `google.rpc.BadRequest`: one field violation per broken
 rule, `field` the path as `violations()` renders it, `reason` the rule id and
-`description` the message followed by the rule id in brackets. Valid requests
-reach the service untouched.
+`description` the message followed by the rule id in brackets. The refusal
+stays well inside gRPC's default 8 KiB metadata limit whatever the request:
+a one-line status message, at most `MAX_DETAILS_BYTES` of details, and a
+`google.rpc.ErrorInfo` counting the violations left out. A request that does
+not even decode is answered `INVALID_ARGUMENT` too. Valid requests reach the
+service untouched.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import Any, Final
 
 import grpc
 import grpc.aio
-from google.protobuf import any_pb2
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES, scan
 from ameide_sre_contracts.errors import ValidationError, Violation
-from ameide_sre_contracts.validation import violations
+from ameide_sre_contracts.validation import collect
 
-__all__ = ["AsyncValidatingInterceptor", "ValidatingInterceptor", "invalid_argument_status", "validation_error"]
+__all__ = [
+    "MAX_DETAILS_BYTES",
+    "AsyncValidatingInterceptor",
+    "ValidatingInterceptor",
+    "invalid_argument_status",
+    "validation_error",
+]
+
+MAX_DETAILS_BYTES: Final = 4096
+"""The most a refusal's serialized `google.rpc.Status` takes; base64 in a trailer, it stays under 6 KiB."""
+
+OMITTED_REASON: Final = "VIOLATIONS_OMITTED"
+"""The `ErrorInfo.reason` of a refusal that lists only some violations; `metadata["omitted"]` counts the rest."""
+ERROR_DOMAIN: Final = "sre.ameide.io"
+_TEXT_LIMIT = 256  # per field path and description: one violation cannot fill the budget
 
 
-def invalid_argument_status(message: Message, found: list[Violation]) -> status_pb2.Status:
-    """The `google.rpc.Status` that refuses `message` for `found`, with a BadRequest detail."""
-    bad_request = error_details_pb2.BadRequest(
-        field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(
-                field=violation.field_path,
-                reason=violation.rule_id,
-                description=f"{violation.message} [{violation.rule_id}]",
-            )
-            for violation in found
-        ]
-    )
-    detail = any_pb2.Any()
+def _short(text: str) -> str:
+    return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 1] + "…"
+
+
+def invalid_argument_status(message: Message, found: Sequence[Violation], omitted: int = 0) -> status_pb2.Status:
+    """The `google.rpc.Status` that refuses `message` for `found`: BadRequest details within `MAX_DETAILS_BYTES`.
+
+    Violations that do not fit (and the `omitted` ones the caller already
+    left out) are counted in an `ErrorInfo` detail and in the message.
+    """
+    name = message.DESCRIPTOR.name
+    total = len(found) + omitted
+    status = status_pb2.Status(code=code_pb2.INVALID_ARGUMENT)
+    bad_request = error_details_pb2.BadRequest()
+    shown = 0
+    for violation in found:
+        candidate = bad_request.field_violations.add(
+            field=_short(violation.field_path),
+            reason=_short(violation.rule_id),
+            description=_short(f"{violation.message} [{violation.rule_id}]"),
+        )
+        if bad_request.ByteSize() > MAX_DETAILS_BYTES - 512:  # room for the status message and ErrorInfo
+            bad_request.field_violations.remove(candidate)
+            break
+        shown += 1
+    detail = status.details.add()
     detail.Pack(bad_request)
-    return status_pb2.Status(
-        code=code_pb2.INVALID_ARGUMENT,
-        message=str(ValidationError(message.DESCRIPTOR.name, found)),
-        details=[detail],
-    )
+    if shown < total:
+        info = error_details_pb2.ErrorInfo(
+            reason=OMITTED_REASON, domain=ERROR_DOMAIN, metadata={"omitted": str(total - shown)}
+        )
+        status.details.add().Pack(info)
+    first = f": {_short(str(found[0]))}" if found else ""
+    status.message = f"invalid {name} ({total} violation(s)){first}"
+    return status
 
 
 def validation_error(error: grpc.RpcError) -> ValidationError | None:
-    """The `ValidationError` an INVALID_ARGUMENT with BadRequest details stands for; None for any other failure."""
+    """The `ValidationError` an INVALID_ARGUMENT with BadRequest details stands for; None for anything else.
+
+    Never raises: details it cannot read mean None.
+    """
+    try:
+        return _read_refusal(error)
+    except Exception:  # a malformed status from any server: not a refusal this package can read
+        return None
+
+
+def _read_refusal(error: grpc.RpcError) -> ValidationError | None:
     call: Any = error
     if not hasattr(call, "code") or call.code() != grpc.StatusCode.INVALID_ARGUMENT:
         return None
@@ -66,6 +110,7 @@ def validation_error(error: grpc.RpcError) -> ValidationError | None:
     if status is None:
         return None
     found: list[Violation] = []
+    omitted = 0
     for detail in status.details:
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad_request = error_details_pb2.BadRequest()
@@ -74,15 +119,64 @@ def validation_error(error: grpc.RpcError) -> ValidationError | None:
                 suffix = f" [{violation.reason}]"
                 text = violation.description.removesuffix(suffix)
                 found.append(Violation(violation.field, violation.reason, text))
+        elif detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            if info.reason == OMITTED_REASON and info.metadata.get("omitted", "").isdigit():
+                omitted = int(info.metadata["omitted"])
     if not found:
         return None
     type_name = status.message.split(" ", 2)[1] if status.message.startswith("invalid ") else "request"
-    return ValidationError(type_name, found)
+    return ValidationError(type_name, found, omitted)
 
 
 def _refusal(request: Message) -> grpc.Status | None:
-    found = violations(request)
-    return rpc_status.to_status(invalid_argument_status(request, found)) if found else None
+    if isinstance(request, _Undecodable):
+        status = status_pb2.Status(code=code_pb2.INVALID_ARGUMENT, message=request.reason)
+        return rpc_status.to_status(status)
+    if isinstance(request, _Refused):
+        return rpc_status.to_status(invalid_argument_status(request.request_type(), [request.violation]))
+    found, count = collect(request, None)
+    return rpc_status.to_status(invalid_argument_status(request, found, count - len(found))) if found else None
+
+
+class _Undecodable:
+    """What the wrapped deserializer hands on for bytes that are not the request type: refused as INVALID_ARGUMENT."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _safe_deserializer(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    """The handler's deserializer, refusing what does not parse, and scanning a large request before parsing it."""
+    if deserializer is None:
+        return None
+    request_type = getattr(deserializer, "__self__", None)  # `Request.FromString`, as the generated stubs register
+    descriptor = getattr(request_type, "DESCRIPTOR", None)
+
+    def deserialize(data: bytes) -> Any:
+        if descriptor is not None and len(data) >= SCAN_FROM_BYTES:
+            early = scan(data, descriptor)
+            if early is not None:
+                return _Refused(request_type, early)
+        try:
+            return deserializer(data)
+        except Exception as error:  # gRPC would answer INTERNAL; a request that is not protobuf is the client's fault
+            return _Undecodable(f"the request is not a valid message of its type ({type(error).__name__})")
+
+    return deserialize
+
+
+class _Refused:
+    """A large request refused from its encoding (a container past its bound) without parsing it."""
+
+    __slots__ = ("request_type", "violation")
+
+    def __init__(self, request_type: Any, violation: Violation) -> None:
+        self.request_type = request_type
+        self.violation = violation
 
 
 def _validating_handler(
@@ -100,7 +194,7 @@ def _validating_handler(
     factory = getattr(grpc, f"{kind}_rpc_method_handler")
     return factory(  # type: ignore[no-any-return]
         wrapped,
-        request_deserializer=handler.request_deserializer,
+        request_deserializer=_safe_deserializer(handler.request_deserializer),
         response_serializer=handler.response_serializer,
     )
 

@@ -16,7 +16,6 @@ value; structured mode puts the JSON event format in the value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from google.protobuf.message import Message
@@ -25,10 +24,12 @@ from ameide_sre_contracts._binding import (
     CONTENT_TYPE_HEADER,
     KAFKA_PREFIX,
     STRUCTURED_CONTENT_TYPE,
+    Headers,
     Mode,
     binary_headers,
     envelope_from,
     is_structured,
+    merge_structured,
     parse_structured,
     partition_key,
     read_binary_headers,
@@ -38,8 +39,10 @@ from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope
 from ameide_sre_contracts.errors import DecodeError
 from ameide_sre_contracts.topics import topic_of
+from ameide_sre_contracts.validation import validate as _validate
 
-HeadersLike = Mapping[str, bytes | str | None] | Iterable[tuple[str, bytes | str | None]] | None
+HeadersLike = Headers
+"""Record headers as a Kafka client hands them over: a list of (name, value) pairs, a mapping, or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +55,14 @@ class KafkaRecord:
     headers: tuple[tuple[str, bytes], ...]
 
 
-def to_kafka(envelope: Envelope, *, mode: Mode = "binary") -> KafkaRecord:
-    """The Kafka record that carries `envelope` on its topic family, keyed by its partition key."""
+def to_kafka(envelope: Envelope, *, mode: Mode = "binary", validate: bool = True) -> KafkaRecord:
+    """The Kafka record that carries `envelope` on its topic family, keyed by its partition key.
+
+    Raises:
+        ValidationError: the envelope breaks a rule (unless `validate=False`): nothing invalid reaches the topic.
+    """
+    if validate:
+        _validate(envelope)
     topic = topic_of(envelope).name
     key = partition_key(envelope).encode("utf-8")
     if mode == "structured":
@@ -62,24 +71,29 @@ def to_kafka(envelope: Envelope, *, mode: Mode = "binary") -> KafkaRecord:
     return KafkaRecord(topic, key, envelope.SerializeToString(deterministic=True), tuple(headers))
 
 
-def _decoded(headers: HeadersLike) -> list[tuple[str, str]]:
-    """The record's headers as text, those without a value left out."""
-    if headers is None:
-        return []
+def _utf8(value: str | bytes) -> str:
+    if isinstance(value, str):
+        return value
     try:
-        return [
-            (name, value if isinstance(value, str) else bytes(value).decode("utf-8"))
-            for name, value in (headers.items() if isinstance(headers, Mapping) else headers)
-            if value is not None
-        ]
+        return value.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DecodeError(f"a record header is not UTF-8 ({error})") from error
+        raise DecodeError(f"a CloudEvents header is not UTF-8 ({error})") from None
+
+
+def _key_bytes(key: object) -> bytes | None:
+    if key is None:
+        return None
+    if isinstance(key, str):
+        return key.encode("utf-8", "surrogatepass")
+    if isinstance(key, bytes | bytearray | memoryview):
+        return bytes(key)
+    raise DecodeError(f"a record key must be bytes, text or None, not {type(key).__name__}")
 
 
 def from_kafka(
     topic: str,
-    key: bytes | str | None,
-    value: bytes | None,
+    key: bytes | bytearray | memoryview | str | None,
+    value: bytes | bytearray | memoryview | None,
     headers: HeadersLike,
     *,
     validate: bool = True,
@@ -88,28 +102,34 @@ def from_kafka(
     """The envelope of a Kafka record in binary or structured mode, validated.
 
     Structured mode is recognised by a `content-type` header starting with
-    `application/cloudevents` (any case). A record without CloudEvents headers
-    is read as the bare encoded envelope. A key, when present, must be the
-    envelope's partition key.
+    `application/cloudevents` (any case); `ce_*` headers beside it must agree
+    with the event. A record without CloudEvents headers is read as the bare
+    encoded envelope. A key, when present, must be the envelope's partition
+    key. Only `ce_*` and `content-type` headers are read; others may hold
+    anything.
 
     Raises:
-        DecodeError: an empty or malformed record, or headers or key that disagree with the envelope.
+        DecodeError: an empty or malformed record; a CloudEvents header given
+            twice (in any case), without a value or not UTF-8; headers or key
+            that disagree with the envelope.
         UnknownTopicError, UnknownPayloadError, ValidationError: as `decode`.
     """
     if value is None:
         raise DecodeError(f"record on {topic} has no value (a tombstone carries no envelope)")
-    content_type, found = read_binary_headers(_decoded(headers), KAFKA_PREFIX)
-    data = value
+    if not isinstance(value, bytes | bytearray | memoryview):
+        raise DecodeError(f"a record value must be bytes, not {type(value).__name__}")
+    key_bytes = _key_bytes(key)
+    content_type, found = read_binary_headers(headers, KAFKA_PREFIX, _utf8)
+    data = bytes(value)
     if is_structured(content_type):
-        found, data = parse_structured(value, max_bytes)
+        attributes, data = parse_structured(data, max_bytes)
+        found = merge_structured(found, attributes)
     elif found and content_type:
         found["datacontenttype"] = content_type
     if found:
         envelope = envelope_from(found, data, topic=topic, validate=validate, max_bytes=max_bytes)
     else:  # a bare envelope: nothing to cross-check but the key
         envelope = decode(topic, data, validate=validate, max_bytes=max_bytes)
-    if key is not None:
-        key_text = key if isinstance(key, str) else key.decode("utf-8", "replace")
-        if key_text != partition_key(envelope):  # type: ignore[arg-type]
-            raise DecodeError(f"record key {key_text!r} is not the envelope's partition key")
+    if key_bytes is not None and key_bytes != partition_key(envelope).encode("utf-8"):  # type: ignore[arg-type]
+        raise DecodeError(f"record key {key_bytes[:200]!r} is not the envelope's partition key")
     return envelope

@@ -203,6 +203,10 @@ def envelope_type(item: str | Topic | type[Message]) -> type[Message]:
 def newer_case(envelope: Message, topic: Topic) -> int | None:
     """The field number of a oneof case newer than this version, when no known case is set.
 
+    Payload cases are numbered from the envelope's first case (10) up; an
+    unknown field below that is a newer envelope field, carried as an unknown
+    field, not a case.
+
     Only called when `WhichOneof` finds nothing, so the hot path never walks
     unknown fields.
     """
@@ -211,8 +215,8 @@ def newer_case(envelope: Message, topic: Topic) -> int | None:
     if not numbers:
         return None
     first_case = min(_PAYLOADS[payload].field_number for payload in topic.payload_types)
-    newer = [number for number in numbers if number >= first_case]
-    return (newer or numbers)[0]
+    newer = [number for number in numbers if number >= first_case]  # lower numbers are envelope fields
+    return newer[0] if newer else None
 
 
 def payload_case(envelope: Message, topic: Topic) -> str | None:

@@ -11,6 +11,7 @@ from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
+from ameide_sre_contracts._precheck import MAX_VIOLATIONS, precheck
 from ameide_sre_contracts.errors import ValidationError, Violation
 from ameide_sre_contracts.topics import ENVELOPE_TOPICS, PAYLOADS
 
@@ -133,10 +134,34 @@ def _envelope_violations(case: str, rules: _EnvelopeRules, subject: Any, named_i
     return found
 
 
-def violations_of_case(message: Message, case: str | None) -> list[Violation]:
-    """`violations` for a message whose oneof case the caller already knows (saves a lookup on hot paths)."""
-    found = _VALIDATOR.collect_violations(message)
-    result = [Violation(_render_path(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key) for v in found]
+UNEVALUATED_RULE = "rule.unevaluated"
+"""Rule id: protovalidate could not evaluate a rule on this input (the message names the rule)."""
+
+
+def _protovalidate(message: Message) -> tuple[list[Violation], int]:
+    """protovalidate's violations (the first `MAX_VIOLATIONS`) and their count; a rule it cannot evaluate is one."""
+    try:
+        found = _VALIDATOR.collect_violations(message)
+    except (protovalidate.EvaluationError, protovalidate.CompilationError) as error:
+        return [Violation("", UNEVALUATED_RULE, f"a rule could not be evaluated on this input: {error}")], 1
+    kept = [
+        Violation(_render_path(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key)
+        for v in found[:MAX_VIOLATIONS]
+    ]
+    return kept, len(found)
+
+
+def collect(message: Message, case: str | None) -> tuple[list[Violation], int]:
+    """The first `MAX_VIOLATIONS` violations of a message whose oneof case the caller knows, and how many there are.
+
+    Container counts and time values come first (`_precheck`): when one is
+    broken, protovalidate does not run, so no input costs more than the
+    largest valid message.
+    """
+    early, count = precheck(message)
+    if count:
+        return early, count
+    result, count = _protovalidate(message)
     rules = _ENVELOPE_RULES.get(type(message)) if case is not None else None
     if rules is not None:
         subject = message.subject  # type: ignore[attr-defined]
@@ -151,18 +176,38 @@ def violations_of_case(message: Message, case: str | None) -> list[Violation]:
             or (named_id and named_id != subject.aggregate_id)
         )
         if broken and (aggregate_type or version):  # no subject at all: protovalidate reports that
-            result += _envelope_violations(case, rules, subject, named_id)  # type: ignore[arg-type]
-    return result
+            extra = _envelope_violations(case, rules, subject, named_id)  # type: ignore[arg-type]
+            result += extra[: max(0, MAX_VIOLATIONS - len(result))]
+            count += len(extra)
+    return result, count
+
+
+def violations_of_case(message: Message, case: str | None) -> list[Violation]:
+    """`violations` for a message whose oneof case the caller already knows (saves a lookup on hot paths)."""
+    return collect(message, case)[0]
+
+
+def _case(message: Message) -> str | None:
+    rules = _ENVELOPE_RULES.get(type(message))
+    return message.WhichOneof(rules.oneof) if rules is not None else None
 
 
 def violations(message: Message) -> list[Violation]:
-    """Every rule `message` breaks, in protovalidate's order, then the envelope rules; empty when valid."""
-    rules = _ENVELOPE_RULES.get(type(message))
-    return violations_of_case(message, message.WhichOneof(rules.oneof) if rules is not None else None)
+    """The rules `message` breaks, in protovalidate's order, then the envelope rules; empty when valid.
+
+    At most the first 100 (`MAX_VIOLATIONS`) of a message that breaks more;
+    `validate` says how many were left out.
+    """
+    return collect(message, _case(message))[0]
+
+
+def require_valid(message: Message, case: str | None) -> None:
+    """`validate` for a message whose oneof case the caller already knows."""
+    found, count = collect(message, case)
+    if found:
+        raise ValidationError(message.DESCRIPTOR.name, found, count - len(found))
 
 
 def validate(message: Message) -> None:
-    """Raise `ValidationError` listing every broken rule, or return when `message` is valid."""
-    found = violations(message)
-    if found:
-        raise ValidationError(message.DESCRIPTOR.name, found)
+    """Raise `ValidationError` listing the broken rules (the first 100, and how many more), or return when valid."""
+    require_valid(message, _case(message))

@@ -7,8 +7,8 @@ from typing import Any
 
 from ameide_core_proto.sre.core.v1 import alert_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
+from ameide_sre_contracts._rfc3339 import has_time, rfc3339
 from ameide_sre_contracts.adapters._common import plain_number
-from ameide_sre_contracts.adapters._time import has_time, rfc3339
 from ameide_sre_contracts.errors import InvalidArgumentError
 
 

@@ -11,7 +11,7 @@ from typing import Any, Final, TypeVar
 import yaml
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from ameide_sre_contracts.adapters._time import GO_ZERO_TIME_SECONDS, parse_timestamp
+from ameide_sre_contracts._rfc3339 import GO_ZERO_TIME_SECONDS, parse_timestamp
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES
 from ameide_sre_contracts.errors import AdapterInputError, DecodeError
 

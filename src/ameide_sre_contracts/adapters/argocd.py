@@ -37,10 +37,10 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
     RecordHealthCheckRequested,
     SreDomainIntent,
 )
+from ameide_sre_contracts._rfc3339 import rfc3339
 from ameide_sre_contracts.adapters._argocd_terms import HEALTH, NOT_CARRIED, PHASES, SYNC
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, resource_ref_at
 from ameide_sre_contracts.adapters._json import Node, load_json
-from ameide_sre_contracts.adapters._time import rfc3339
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.errors import InvalidArgumentError
 

@@ -39,9 +39,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from ameide_core_proto.sre.core.v1 import alert_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import IngestAlertRequested, SreDomainIntent
+from ameide_sre_contracts._rfc3339 import rfc3339
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, resource_ref_at
 from ameide_sre_contracts.adapters._json import Node, load_json
-from ameide_sre_contracts.adapters._time import rfc3339
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.vocabulary import severity_from_label
 

@@ -50,9 +50,9 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
     SreDomainIntent,
     UpdateIncidentSeverityRequested,
 )
+from ameide_sre_contracts._rfc3339 import rfc3339
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
 from ameide_sre_contracts.adapters._json import Node, load_json
-from ameide_sre_contracts.adapters._time import rfc3339
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.vocabulary import severity_from_label
 

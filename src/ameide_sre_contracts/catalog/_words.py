@@ -110,6 +110,8 @@ def _typed_words(kind: str, typed: Any, enum: Any) -> list[str]:
             words.append("keys " + ", ".join(_words(typed.keys)))
         if typed.HasField("values"):
             words.append("values " + ", ".join(_words(typed.values)))
+    elif kind == "timestamp" and typed.HasField("gte") and typed.HasField("lte"):
+        words.append(f"from {typed.gte.ToJsonString()} to {typed.lte.ToJsonString()}")
     elif kind == "bool":
         if typed.HasField("const"):
             words.append(f"always {'true' if typed.const else 'false'}")

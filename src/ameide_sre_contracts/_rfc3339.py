@@ -1,4 +1,4 @@
-"""Timestamps as foreign systems spell them: RFC 3339 with any offset and up to nanoseconds, Go's zero time."""
+"""RFC 3339 timestamps read strictly (any offset up to ±23:59, up to nanoseconds) and written in UTC; Go's zero time."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 _RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
+    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
 )
 GO_ZERO_TIME: Final = "0001-01-01T00:00:00Z"
 """Go's zero `time.Time`, which Alertmanager and Grafana send for "no end"."""
@@ -19,7 +20,7 @@ GO_ZERO_TIME_SECONDS: Final = -62135596800
 
 def parse_timestamp(text: str) -> Timestamp | None:
     """An RFC 3339 timestamp (any offset, up to nanoseconds) as a `Timestamp`; None when it is not one."""
-    match = _RFC3339.match(text)
+    match = _RFC3339.fullmatch(text)
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(match.group(index)) for index in range(1, 7))

@@ -1,0 +1,232 @@
+"""What is checked before protovalidate runs: how many elements each container holds, and that times are times.
+
+protovalidate checks every element of a repeated field or map even when the
+field already has more than `max_items` (or `max_pairs`): one megabyte of
+empty list entries made half a million elements, over a million violations
+and a minute of work. Checking the counts first, and stopping there when one
+is over, bounds protovalidate's work by the contract's own bounds: it only
+ever sees messages no larger than the largest valid one.
+
+The same walk refuses `Timestamp` and `Duration` values protobuf does not
+define: nanoseconds outside their range or of the other sign than the
+seconds, and durations beyond ±10000 years. The contract's own rules refuse
+timestamps outside years 1 to 9999 and durations past their bounds in every
+language, but protovalidate cannot see a non-normalized `nanos`, and CEL
+stops with an error on a duration beyond protobuf's range instead of
+reporting it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from google.protobuf.message import Message
+
+from ameide_sre_contracts._descriptors import field_rules, is_map
+from ameide_sre_contracts.errors import Violation
+
+MAX_VIOLATIONS: Final = 100
+"""The most violations a `ValidationError`, a gRPC refusal or the CLI reports; the rest are counted."""
+
+_TIMESTAMP = "google.protobuf.Timestamp"
+_DURATION = "google.protobuf.Duration"
+_DURATION_SECONDS = 315576000000  # about 10000 years, protobuf's bound
+_NANOS = 999999999
+TIME_RULE: Final = "timestamp.valid"
+"""Rule id: a Timestamp whose nanos are in protobuf's range (its seconds are the contract's `timestamp.gte_lte`)."""
+DURATION_RULE: Final = "duration.valid"
+"""Rule id: a Duration with seconds and nanos inside protobuf's range and of one sign."""
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldCheck:
+    name: str
+    limit: int | None  # max_items or max_pairs; None when the field is not a bounded container
+    rule_id: str
+    kind: str  # "" nothing inside to check, "message" a message to walk, or a well-known time type's full name
+    map_key: bool  # a map: elements are addressed by key
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """A map key in a path (an int key would otherwise read as a list index)."""
+
+    key: Any
+
+
+Path = tuple["str | int | _Key", ...]
+"""Field names, list indexes and map keys from the root, rendered only for a violation."""
+
+
+def render(path: Path) -> str:
+    """A path as code spells it: `incident.timeline[2].occurred_at`, `labels["team"]`."""
+    text = ""
+    for step in path:
+        if isinstance(step, _Key):
+            text += f"[{_key_text(step.key)}]"
+        elif isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += f".{step}" if text else step
+    return text
+
+
+def _time_violation(kind: str, value: Any, path: Path) -> Violation | None:
+    seconds, nanos = value.seconds, value.nanos
+    if kind == _TIMESTAMP:  # its seconds are the contract's rule (`timestamp.gte_lte`), which CEL can evaluate
+        if 0 <= nanos <= _NANOS:
+            return None
+        return Violation(render(path), TIME_RULE, "nanos must be from 0 to 999999999")
+    same_sign = seconds == 0 or nanos == 0 or (seconds > 0) == (nanos > 0)
+    if abs(seconds) <= _DURATION_SECONDS and abs(nanos) <= _NANOS and same_sign:
+        return None
+    return Violation(render(path), DURATION_RULE, "must be within ±10000 years, with seconds and nanos of one sign")
+
+
+def mask_bound(field: Any) -> tuple[int, str, str] | None:
+    """For a FieldMask field whose paths the contract lists (`field_mask.in`): how many, the rule id, its message.
+
+    Unique paths from a list of `n` come to at most `n`; the field's CEL rule
+    says so in every language, but only after walking every path given.
+    """
+    rules = field_rules(field)
+    if rules is None or not rules.HasField("field_mask") or not len(getattr(rules.field_mask, "in")):
+        return None
+    limit = len(getattr(rules.field_mask, "in"))
+    rule = next((cel for cel in rules.cel if cel.id), None)
+    rule_id = rule.id if rule is not None else "field_mask.in"
+    message = rule.message if rule is not None else f"at most {limit} paths"
+    return limit, rule_id, message
+
+
+def _kind(target: Any) -> str:
+    if target is None:
+        return ""
+    if target.full_name in (_TIMESTAMP, _DURATION):
+        return str(target.full_name)
+    if target.full_name.startswith("google.protobuf."):
+        return ""  # other well-known types (FieldMask) hold scalars protovalidate bounds itself
+    return "message" if _plan(target) else ""
+
+
+@functools.cache
+def _plan(descriptor: Any) -> dict[int, _FieldCheck]:
+    """Per field number of one message type: what to check, and whether anything below needs a look.
+
+    Empty for a type with no bounded container and no time anywhere below
+    it: the walk does not enter it.
+    """
+    checks: dict[int, _FieldCheck] = {}
+    for field in descriptor.fields:
+        rules = field_rules(field)
+        if is_map(field):
+            kind = _kind(field.message_type.fields_by_name["value"].message_type)
+            bounded = rules is not None and rules.map.HasField("max_pairs")
+            limit, rule_id, map_key = (int(rules.map.max_pairs) if bounded else None), "map.max_pairs", True
+        elif field.is_repeated:
+            kind = _kind(field.message_type)
+            bounded = rules is not None and rules.repeated.HasField("max_items")
+            limit, rule_id, map_key = (int(rules.repeated.max_items) if bounded else None), "repeated.max_items", False
+        elif (mask := mask_bound(field)) is not None:
+            kind, limit, rule_id, map_key = "", mask[0], mask[1], False
+        else:
+            kind, limit, rule_id, map_key = _kind(field.message_type), None, "", False
+        if limit is not None or kind:
+            checks[field.number] = _FieldCheck(field.name, limit, rule_id, kind, map_key)
+    return checks
+
+
+@functools.cache
+def _mask_text(field: Any) -> str:
+    bound = mask_bound(field)
+    return bound[2] if bound is not None else ""
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, str):
+        return json.dumps(key, ensure_ascii=False)
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+class _Found:
+    """Violations kept (the first `keep`) and counted (all of them)."""
+
+    __slots__ = ("count", "keep", "kept")
+
+    def __init__(self, keep: int) -> None:
+        self.kept: list[Violation] = []
+        self.count = 0
+        self.keep = keep
+
+    def add(self, violation: Violation) -> None:
+        self.count += 1
+        if len(self.kept) < self.keep:
+            self.kept.append(violation)
+
+
+def _walk(message: Any, path: Path, found: _Found) -> None:
+    plan = _plan(message.DESCRIPTOR)
+    for field, value in message.ListFields():
+        check = plan.get(field.number)
+        if check is None:
+            continue
+        here = (*path, check.name)
+        if check.limit is not None and not field.is_repeated:  # a FieldMask: its paths are the container
+            if len(value.paths) > check.limit:
+                found.add(Violation(render(here), check.rule_id, _mask_text(field)))
+        elif check.limit is not None and len(value) > check.limit:
+            text = (
+                f"map must be at most {check.limit} entries"
+                if check.map_key
+                else f"must contain no more than {check.limit} item(s)"
+            )
+            found.add(Violation(render(here), check.rule_id, text))
+        elif not check.kind:
+            continue
+        elif check.map_key:
+            descend = _DESCEND[check.kind]
+            for key, item in value.items():
+                descend(item, (*here, _Key(key)), found)
+        elif field.is_repeated:
+            descend = _DESCEND[check.kind]
+            for index, item in enumerate(value):
+                descend(item, (*here, index), found)
+        else:
+            _DESCEND[check.kind](value, here, found)
+
+
+def _check_timestamp(value: Any, path: Path, found: _Found) -> None:
+    violation = _time_violation(_TIMESTAMP, value, path)
+    if violation is not None:
+        found.add(violation)
+
+
+def _check_duration(value: Any, path: Path, found: _Found) -> None:
+    violation = _time_violation(_DURATION, value, path)
+    if violation is not None:
+        found.add(violation)
+
+
+_DESCEND: Final[dict[str, Callable[[Any, Path, _Found], None]]] = {
+    "message": _walk,
+    _TIMESTAMP: _check_timestamp,
+    _DURATION: _check_duration,
+}
+
+
+def precheck(message: Message, keep: int = MAX_VIOLATIONS) -> tuple[list[Violation], int]:
+    """Containers over their `max_items` or `max_pairs`, and out-of-range times: the first `keep`, and how many.
+
+    Nothing found means protovalidate may run: its work is then bounded by
+    the contract's size rules. The walk itself does not descend into a
+    container that is over its bound, so it is bounded the same way.
+    """
+    found = _Found(keep)
+    _walk(message, (), found)
+    return found.kept, found.count

@@ -1,0 +1,221 @@
+"""The work budget, measured: the worst input of each attack at each entry point, against the largest valid one.
+
+Usage: python tools/worst_case.py [--out FILE.json]    (`make fuzz` folds the result into docs/reliability.md)
+
+The baseline of an entry point and topic is the same entry point taking the
+largest valid envelope of that topic (`testkit.largest`). Each hostile
+input is as large as the decode limit allows (4 MiB of empty elements, a
+string of 4 MiB, a JSON list of a million objects) or aimed at a boundary
+(times). Each measurement runs in a fresh process, which prepares what the
+entry point's caller holds (the record, the request, the parsed message),
+then reports the call's time (best of three) and the memory it took: the
+larger of its Python allocations at their peak (tracemalloc) and how far it
+raised the process's peak resident size (allocations of the protobuf runtime
+and protovalidate, which tracemalloc does not see). Ratios are measured in one run on one machine: they move
+with its load; the bounds they show do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import tracemalloc
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import ameide_sre_contracts as sre
+from ameide_sre_contracts import testing
+from testkit.attacks import BINARY_ATTACKS, ENTRIES, EXAMPLES
+from testkit.largest import inflate
+from testkit.workspace import ROOT
+
+SIZE = sre.DEFAULT_MAX_BYTES - 64 * 1024  # as large as decode accepts, less room for the rest of the envelope
+JSON_ENTRY = "from_json"
+CLI_ENTRY = "sre-contracts validate"
+
+
+def largest_valid(topic: str) -> bytes:
+    """The encoding of the most expensive valid envelope of a topic this package can build."""
+    best = b""
+    cost = 0.0
+    for example in testing.examples(sre.envelope_type(topic)):
+        message = type(example)()
+        message.CopyFrom(example)
+        inflate(message)
+        if sre.violations(message):
+            continue
+        data = message.SerializeToString()
+        took = min(timeit.repeat(partial(sre.decode, topic, data), number=1, repeat=3))
+        if took > cost:
+            best, cost = data, took
+    return best
+
+
+def _list_field(node: Any, descriptor: Any) -> dict[str, Any] | None:
+    """Mark the first list of messages below `node` (walking along the descriptors) for the hostile body."""
+    if not isinstance(node, dict):
+        return None
+    for field in descriptor.fields:
+        if field.message_type is None or field.message_type.GetOptions().map_entry:
+            continue
+        if field.is_repeated:
+            node[field.camelcase_name] = _PLACEHOLDER
+            return node
+        child = node.get(field.camelcase_name)
+        if child is not None and _list_field(child, field.message_type) is not None:
+            return node
+    return None
+
+
+_PLACEHOLDER = "__hostile list__"
+
+
+def hostile_json(rng: random.Random, topic: str) -> str | None:
+    """An envelope's JSON with one list of messages holding as many empty objects as the limit allows."""
+    for example in rng.sample(EXAMPLES[topic], len(EXAMPLES[topic])):
+        document = json.loads(sre.to_json(example))
+        if _list_field(document, example.DESCRIPTOR) is None:
+            continue
+        text = json.dumps(document)
+        body = "[" + ",".join(["{}"] * ((SIZE - len(text)) // 3)) + "]"
+        return text.replace(json.dumps(_PLACEHOLDER), body, 1)
+    return None
+
+
+def measure_one(entry: str, topic: str, path: Path) -> dict[str, float]:
+    """Run in a fresh process: the input from `path` through one entry point."""
+    data = path.read_bytes()
+    call: Any
+    if entry == JSON_ENTRY:
+        text = data.decode("utf-8")
+        call = partial(_quietly, sre.from_json, topic, text)
+    else:
+        chosen = next(candidate for candidate in ENTRIES if candidate.name == entry)
+        try:
+            prepared = chosen.prepare(topic, data)
+        except sre.ContractError:  # the caller could not even hold it (a parse without validation refused it)
+            return {"seconds": 0.0, "extra_kib": 0.0, "input_bytes": float(len(data))}
+        call = partial(_quietly, chosen.call, topic, prepared)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    call()
+    python_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    native = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024  # KiB on Linux
+    best = min(timeit.repeat(call, number=1, repeat=3))
+    return {"seconds": best, "extra_kib": max(native, python_peak) / 1024, "input_bytes": float(len(data))}
+
+
+def _quietly(function: Any, *args: Any) -> None:
+    with contextlib.suppress(sre.ContractError):
+        function(*args)
+
+
+def _child(entry: str, topic: str, data: bytes) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile(suffix=".input") as handle:
+        handle.write(data)
+        handle.flush()
+        done = subprocess.run(
+            [sys.executable, __file__, "--measure", entry, topic, handle.name],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=900,
+            check=True,
+        )
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
+def _cli(topic: str, data: bytes) -> dict[str, float]:
+    command = [sys.executable, "-m", "ameide_sre_contracts.cli", "validate", "--topic", topic, "-"]
+    quiet = [sys.executable, "-c", "import ameide_sre_contracts.cli"]
+    startup = min(_wall(quiet, b"") for _ in range(3))
+    took = min(_wall(command, data) for _ in range(3))
+    return {"seconds": max(0.0, took - startup), "extra_kib": 0.0, "input_bytes": float(len(data))}
+
+
+def _wall(command: list[str], data: bytes) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, input=data, capture_output=True, check=False, timeout=900, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def measure(seed: int = 20261127) -> dict[str, Any]:
+    rng = random.Random(seed)
+    topics = sorted(EXAMPLES)
+    names = [candidate.name for candidate in ENTRIES]
+    baselines: dict[str, dict[str, float]] = {}
+    rows = []
+    for topic in topics:
+        valid = largest_valid(topic)
+        for entry in names:
+            baselines[f"{entry} {topic}"] = _child(entry, topic, valid)
+        baselines[f"{CLI_ENTRY} {topic}"] = _cli(topic, valid)
+        valid_json = sre.to_json(sre.decode(topic, valid)).encode("utf-8")
+        baselines[f"{JSON_ENTRY} {topic}"] = _child(JSON_ENTRY, topic, valid_json)
+    for attack, build in BINARY_ATTACKS.items():
+        for topic in topics:
+            data = build(rng, EXAMPLES[topic], SIZE)
+            for entry in names:
+                rows.append({"entry": entry, "attack": attack, "topic": topic, **_child(entry, topic, data)})
+            rows.append({"entry": CLI_ENTRY, "attack": attack, "topic": topic, **_cli(topic, data)})
+    for topic in topics:
+        text = hostile_json(rng, topic)
+        if text is not None:
+            result = _child(JSON_ENTRY, topic, text.encode("utf-8"))
+            rows.append({"entry": JSON_ENTRY, "attack": "empty elements en masse", "topic": topic, **result})
+    return {"baselines": baselines, "rows": rows}
+
+
+def table(measured: dict[str, Any]) -> list[str]:
+    """docs/reliability.md's work-budget table: the worst row per entry point and attack."""
+    baselines = measured["baselines"]
+    worst: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in measured["rows"]:
+        ratio = row["seconds"] / max(baselines[f"{row['entry']} {row['topic']}"]["seconds"], 1e-9)
+        key = (row["entry"], row["attack"])
+        if key not in worst or ratio > worst[key]["ratio"]:
+            worst[key] = {**row, "ratio": ratio}
+    lines = [
+        "| entry point | attack | input | time | ratio to the largest valid | extra peak memory | ratio to input |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for (entry, attack), row in sorted(worst.items()):
+        memory = row["extra_kib"] * 1024
+        memory_cell = f"{memory / 1e6:.1f} MB" if row["entry"] != CLI_ENTRY else "(process)"
+        memory_ratio = f"{memory / row['input_bytes']:.1f}" if row["entry"] != CLI_ENTRY else ""
+        lines.append(
+            f"| {entry} | {attack} | {row['input_bytes'] / 1e6:.2f} MB | {row['seconds'] * 1000:.1f} ms | "
+            f"{row['ratio']:.1f} | {memory_cell} | {memory_ratio} |"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--measure", nargs=3, metavar=("ENTRY", "TOPIC", "FILE"))
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    if args.measure:
+        entry, topic, path = args.measure
+        print(json.dumps(measure_one(entry, topic, Path(path))))
+        return 0
+    measured = measure()
+    if args.out:
+        args.out.write_text(json.dumps(measured, indent=1), encoding="utf-8")
+    print("\n".join(table(measured)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
