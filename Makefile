@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.installed
 PROTODEPS := build/protodeps/buf/validate/validate.proto
+GEN_VENV := build/gen-venv
+GENERATORS := $(GEN_VENV)/.installed
 NODE_TOOLS := node_modules/.installed
 # Every released v1 contract's image, compat/sre-v1.<minor>.binpb; `make breaking` checks against each.
 BASELINES = $(sort $(wildcard compat/sre-v1.*.binpb))
@@ -18,7 +20,7 @@ export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := all
 .PHONY: all setup protodeps lint format generate check-generated breaking baseline \
-        build test pytest fuzz bench clean
+        build test pytest compat fuzz bench clean
 
 all: lint check-generated build
 
@@ -34,6 +36,12 @@ $(INSTALLED): $(BIN)/python requirements/dev.txt pyproject.toml
 	touch $@
 
 protodeps: $(PROTODEPS)
+
+# The generators run in a venv of their own (requirements/generate.txt says why).
+$(GENERATORS): requirements/generate.txt
+	$(PYTHON) -m venv $(GEN_VENV)
+	$(GEN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/generate.txt
+	touch $@
 
 # validate.proto comes from the installed protovalidate wheel, never from the BSR.
 $(PROTODEPS): $(INSTALLED) tools/materialize_protodeps.py
@@ -57,10 +65,10 @@ format: $(PROTODEPS)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-generate: $(PROTODEPS)
+generate: $(PROTODEPS) $(GENERATORS)
 	$(BIN)/python tools/generate.py
 
-check-generated: $(PROTODEPS)
+check-generated: $(PROTODEPS) $(GENERATORS)
 	$(BIN)/python tools/generate.py --check
 
 # v1 never breaks wire or JSON compatibility with any released v1 contract. A
@@ -89,10 +97,20 @@ build: $(INSTALLED)
 	rm -rf dist
 	$(BIN)/python -m build --no-isolation --outdir dist .
 
-pytest: $(PROTODEPS) $(NODE_TOOLS)
+pytest: $(PROTODEPS) $(GENERATORS) $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
-test: lint breaking check-generated pytest
+test: lint breaking check-generated pytest compat
+
+# The built wheel in fresh venvs at both ends of the dependency window
+# (requirements/compat-*.txt), exercised by tools/compat_check.py.
+compat: build
+	@for end in oldest newest; do \
+	  rm -rf build/compat/$$end && $(PYTHON) -m venv build/compat/$$end && \
+	  build/compat/$$end/bin/python -m pip install --quiet --disable-pip-version-check \
+	    -c requirements/compat-$$end.txt "$$(ls dist/*.whl)[grpc,cloudevents]" && \
+	  build/compat/$$end/bin/python tools/compat_check.py || exit 1; \
+	done
 
 # A long fuzzing run (FUZZ_SECONDS each for the mutation fuzzer and atheris);
 # rewrites docs/reliability.md with the figures.

@@ -1,14 +1,12 @@
-"""A reference in-memory implementation of the five query services, for the gRPC tests (not shipped).
+"""A reference in-memory implementation of the seven query services, for the gRPC tests (not shipped).
 
 Data is kept per tenant; every request reads only its tenant's data. Lists are
-paged AIP-158 style with opaque tokens bound to the request's filters.
+paged AIP-158 style with `ameide_sre_contracts.paging` tokens, bound to the
+tenant and the request's filters.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -29,6 +27,8 @@ from ameide_core_proto.sre.core.v1 import (
     sre_pb2,
 )
 from ameide_sre_contracts import testing
+from ameide_sre_contracts.errors import PageTokenError
+from ameide_sre_contracts.paging import PageTokens
 from ameide_sre_contracts.testing import _alert as alerts
 from ameide_sre_contracts.testing import _catalog as catalog
 from ameide_sre_contracts.testing import _health as health
@@ -38,14 +38,12 @@ from ameide_sre_contracts.testing import _slo as slos
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
 TENANTS = ("tenant-acme", "tenant-globex")
+SEEDED_VERSION = 1
+"""Every seeded aggregate is as its creating fact left it: version 1."""
 
 
 class NotFoundError(LookupError):
     """The tenant has no such resource."""
-
-
-class BadTokenError(ValueError):
-    """A page token that this server did not issue for these filters."""
 
 
 def _incident(tenant_index: int, index: int) -> incident_pb2.Incident:
@@ -131,35 +129,16 @@ class Store:
         self.services = {t: [_service(n) for n in range(4 if i == 0 else 1)] for i, t in enumerate(TENANTS)}
         self.postmortems = {t: [_postmortem(n) for n in range(5 if i == 0 else 1)] for i, t in enumerate(TENANTS)}
         self.requests: list[Message] = []
+        self.tokens = PageTokens(b"reference-query-service-secret")
 
     # -- paging --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _filter_key(request: Message) -> str:
-        copy = type(request)()
-        copy.CopyFrom(request)
-        for name in ("page_size", "page_token"):
-            copy.ClearField(name)
-        return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()[:16]
-
     def _page(self, request: Any, items: Sequence[T], default: int = DEFAULT_PAGE_SIZE) -> tuple[list[T], str]:
-        offset = 0
-        key = self._filter_key(request)
-        if request.page_token:
-            try:
-                token = json.loads(base64.urlsafe_b64decode(request.page_token.encode()))
-                offset, issued_for = int(token["offset"]), token["filters"]
-            except (ValueError, KeyError, TypeError) as error:
-                raise BadTokenError("page_token is not one this server issued") from error
-            if issued_for != key:
-                raise BadTokenError("page_token was issued for other filters")
+        offset = int(self.tokens.read(request) or 0)
         size = request.page_size or default
         page = list(items[offset : offset + size])
         following = offset + size
-        token = ""
-        if following < len(items):
-            token = base64.urlsafe_b64encode(json.dumps({"offset": following, "filters": key}).encode()).decode()
-        return page, token
+        return page, self.tokens.issue(request, str(following)) if following < len(items) else ""
 
     @staticmethod
     def _one(items: Sequence[T], match: Callable[[T], bool], what: str) -> T:
@@ -185,7 +164,7 @@ class Store:
 
     def GetIncident(self, r: query_pb2.GetIncidentRequest) -> query_pb2.GetIncidentResponse:
         found = self._one(self.incidents[r.tenant_id], lambda i: i.incident_id == r.incident_id, "incident")
-        return query_pb2.GetIncidentResponse(incident=found)
+        return query_pb2.GetIncidentResponse(incident=found, aggregate_version=SEEDED_VERSION)
 
     def ListIncidents(self, r: query_pb2.ListIncidentsRequest) -> query_pb2.ListIncidentsResponse:
         matching = [
@@ -218,7 +197,8 @@ class Store:
 
     def GetAlert(self, r: query_pb2.GetAlertRequest) -> query_pb2.GetAlertResponse:
         return query_pb2.GetAlertResponse(
-            alert=self._one(self.alerts.get(r.tenant_id, []), lambda a: a.alert_id == r.alert_id, "alert")
+            alert=self._one(self.alerts.get(r.tenant_id, []), lambda a: a.alert_id == r.alert_id, "alert"),
+            aggregate_version=SEEDED_VERSION,
         )
 
     @staticmethod
@@ -251,7 +231,8 @@ class Store:
 
     def GetRunbook(self, r: query_pb2.GetRunbookRequest) -> query_pb2.GetRunbookResponse:
         return query_pb2.GetRunbookResponse(
-            runbook=self._one(self.runbooks.get(r.tenant_id, []), lambda b: b.runbook_id == r.runbook_id, "runbook")
+            runbook=self._one(self.runbooks.get(r.tenant_id, []), lambda b: b.runbook_id == r.runbook_id, "runbook"),
+            aggregate_version=SEEDED_VERSION,
         )
 
     def ListRunbooks(self, r: query_pb2.ListRunbooksRequest) -> query_pb2.ListRunbooksResponse:
@@ -282,7 +263,8 @@ class Store:
 
     def GetSLO(self, r: query_pb2.GetSLORequest) -> query_pb2.GetSLOResponse:
         return query_pb2.GetSLOResponse(
-            slo=self._one(self.slos.get(r.tenant_id, []), lambda s: s.slo_id == r.slo_id, "SLO")
+            slo=self._one(self.slos.get(r.tenant_id, []), lambda s: s.slo_id == r.slo_id, "SLO"),
+            aggregate_version=SEEDED_VERSION,
         )
 
     def ListSLOs(self, r: query_pb2.ListSLOsRequest) -> query_pb2.ListSLOsResponse:
@@ -316,7 +298,8 @@ class Store:
 
     def GetService(self, r: query_pb2.GetServiceRequest) -> query_pb2.GetServiceResponse:
         return query_pb2.GetServiceResponse(
-            service=self._one(self.services.get(r.tenant_id, []), lambda s: s.service_id == r.service_id, "service")
+            service=self._one(self.services.get(r.tenant_id, []), lambda s: s.service_id == r.service_id, "service"),
+            aggregate_version=SEEDED_VERSION,
         )
 
     def ListServices(self, r: query_pb2.ListServicesRequest) -> query_pb2.ListServicesResponse:
@@ -332,7 +315,8 @@ class Store:
         return query_pb2.GetPostmortemResponse(
             postmortem=self._one(
                 self.postmortems.get(r.tenant_id, []), lambda p: p.postmortem_id == r.postmortem_id, "postmortem"
-            )
+            ),
+            aggregate_version=SEEDED_VERSION,
         )
 
     def ListPostmortems(self, r: query_pb2.ListPostmortemsRequest) -> query_pb2.ListPostmortemsResponse:
@@ -355,7 +339,7 @@ def _sync_method(store: Store, name: str) -> Callable[[Any, grpc.ServicerContext
             return store.handle(name, request)
         except NotFoundError as error:
             context.abort(grpc.StatusCode.NOT_FOUND, f"no such {error}")
-        except BadTokenError as error:
+        except PageTokenError as error:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
         raise AssertionError("unreachable")
 
@@ -368,7 +352,7 @@ def _async_method(store: Store, name: str) -> Callable[..., Any]:
             return store.handle(name, request)
         except NotFoundError as error:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no such {error}")
-        except BadTokenError as error:
+        except PageTokenError as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
         raise AssertionError("unreachable")
 

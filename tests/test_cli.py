@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2
+from ameide_core_proto.sre.core.v1 import facts_pb2, sre_pb2
 from ameide_sre_contracts import catalog, confluent, testing
 from tests.conftest import tool
 
-COMMANDS = ["topics", "catalog", "example", "validate", "decode", "encode"]
+COMMANDS = ["topics", "catalog", "example", "validate", "decode", "encode", "ingest"]
 
 
 def cli(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -29,7 +29,22 @@ def test_help_everywhere(command: str | None) -> None:
     """--help works on the tool and every command, and documents the exit codes."""
     result = cli(*([command] if command else []), "--help")
     assert result.returncode == 0
-    assert b"exit codes" in result.stdout
+    # The exit code table keeps its layout: one code per line, not reflowed into a paragraph.
+    lines = result.stdout.decode().splitlines()
+    assert "exit codes:" in lines
+    assert [line.split()[0] for line in lines[lines.index("exit codes:") + 1 :][:3]] == ["0", "1", "2"]
+
+
+def test_version_names_package_and_contract() -> None:
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.decode().split() == [
+        "sre-contracts",
+        sre.__version__,
+        "(SRE",
+        "contract",
+        sre.CONTRACT_VERSION + ")",
+    ]
 
 
 def test_topics() -> None:
@@ -62,6 +77,61 @@ def test_example_by_name_case_or_type() -> None:
         assert result.returncode == 0, result.stderr
         assert sre.from_json(facts_pb2.IncidentCreated, result.stdout) == testing.example(facts_pb2.IncidentCreated)
     assert cli("example", "NoSuchThing").returncode == 2
+
+
+def test_example_created_incident_is_open() -> None:
+    """A created incident has just opened: no resolution, no closing time."""
+    created = sre.from_json(facts_pb2.IncidentCreated, cli("example", "IncidentCreated").stdout)
+    assert created.incident.status == sre_pb2.INCIDENT_STATUS_OPEN
+    assert not created.incident.HasField("closed_at")
+    assert not created.incident.HasField("resolved_at")
+
+
+def test_bare_payload_round_trip_with_type(tmp_path: Path) -> None:
+    """example > x.json; validate, encode and decode it with --type, by short name, case or full name."""
+    example = tmp_path / "created.json"
+    example.write_bytes(cli("example", "IncidentCreated").stdout)
+    assert cli("validate", str(example)).returncode == 2  # no payload case at the top: needs --type
+    verdict = cli("validate", "--type", "IncidentCreated", str(example))
+    assert (verdict.returncode, verdict.stdout) == (0, b"valid IncidentCreated\n")
+    binary = tmp_path / "created.bin"
+    assert cli("encode", "--type", "incident_created", str(example), "-o", str(binary)).returncode == 0
+    assert facts_pb2.IncidentCreated.FromString(binary.read_bytes()) == testing.example(facts_pb2.IncidentCreated)
+    full_name = facts_pb2.IncidentCreated.DESCRIPTOR.full_name
+    decoded = cli("decode", "--type", full_name, str(binary))
+    assert decoded.returncode == 0, decoded.stderr
+    assert sre.from_json(facts_pb2.IncidentCreated, decoded.stdout) == testing.example(facts_pb2.IncidentCreated)
+    assert cli("validate", "--type", "IncidentCreated", str(binary)).returncode == 0
+
+
+def test_type_reaches_any_contract_message(tmp_path: Path) -> None:
+    """Aggregates and query requests too, not only payloads; a broken one exits 1 naming the field."""
+    incident = tmp_path / "incident.json"
+    incident.write_text(sre.to_json(_fact().incident_created.incident), encoding="utf-8")
+    assert cli("validate", "--type", "Incident", str(incident)).returncode == 0
+    broken = _fact().incident_created.incident  # a fresh example each call
+    broken.severity = sre_pb2.SEVERITY_UNSPECIFIED
+    incident.write_text(sre.to_json(broken), encoding="utf-8")
+    result = cli("validate", "--type", "ameide_core_proto.sre.core.v1.Incident", str(incident))
+    assert result.returncode == 1
+    assert result.stdout.decode().startswith("severity: ")
+    request = tmp_path / "request.json"
+    request.write_text('{"tenantId": "", "pageSize": 10}', encoding="utf-8")
+    result = cli("validate", "--type", "ListIncidentsRequest", str(request))
+    assert result.returncode == 1
+    assert "tenant_id" in result.stdout.decode()
+
+
+def test_type_refusals(tmp_path: Path) -> None:
+    """An unknown name, and --type with --topic (both say what the bytes are): usage errors."""
+    example = tmp_path / "created.json"
+    example.write_bytes(cli("example", "IncidentCreated").stdout)
+    unknown = cli("validate", "--type", "NoSuchMessage", str(example))
+    assert unknown.returncode == 2
+    assert b"unknown message 'NoSuchMessage'" in unknown.stderr
+    both = cli("validate", "--type", "IncidentCreated", "--topic", "sre.domain.facts.v1", str(example))
+    assert both.returncode == 2
+    assert b"not both" in both.stderr
 
 
 def test_validate_json_from_a_file_and_from_stdin(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from ameide_sre_contracts._descriptors import (
     reachable,
     service_messages,
 )
+from ameide_sre_contracts._precheck import key_text
 from tests.conftest import ENVELOPES
 
 
@@ -257,7 +258,7 @@ def _break_field(message: Message, rule: Rule, prefix: str) -> tuple[str, bool] 
     if rule.target == "key":
         key = _bad_value(rule)
         _put(value, field, key, _map_value(field))
-        return f"{path}[{json.dumps(key)}]", True
+        return f"{path}[{key_text(key)}]", True
     if rule.target == "value":
         value["zz-key"] = _bad_value(rule)
         return f'{path}["zz-key"]', False

@@ -658,3 +658,68 @@ def test_the_wire_scan_refuses_only_what_the_parsed_check_refuses(seed: int, fli
         assert (early.field_path, early.rule_id) in {(v.field_path, v.rule_id) for v in found} or (
             early.rule_id == FIELDS_RULE
         )
+
+
+# --- refusals quote inputs, never megabytes of them --------------------------------------------------------------
+
+_MEGABYTE_TEXT = "k" * 1_048_576
+
+
+def _with_map_key() -> bytes:
+    fact = _fact("alert_ingested")
+    fact.alert_ingested.alert.labels[_MEGABYTE_TEXT] = "v"
+    return fact.SerializeToString()
+
+
+def _json_with(change: Any) -> str:
+    document = json.loads(sre.to_json(_fact("incident_created")))
+    change(document)
+    return json.dumps(document)
+
+
+def _http_with(name: str) -> tuple[dict[str, str], bytes]:
+    headers, body = cloudevents.to_http(_fact("incident_created"))
+    return {**headers, name: _MEGABYTE_TEXT}, body
+
+
+_QUOTING_ENTRIES: dict[str, Any] = {
+    "map key in a field path": lambda: sre.decode(sre.DOMAIN_FACTS_TOPIC, _with_map_key()),
+    "unknown JSON field": lambda: sre.from_json(
+        sre.DOMAIN_FACTS_TOPIC, _json_with(lambda d: d.update({_MEGABYTE_TEXT: 1}))
+    ),
+    "unknown enum name": lambda: sre.from_json(
+        sre.DOMAIN_FACTS_TOPIC,
+        _json_with(lambda d: d["incidentCreated"]["incident"].update({"severity": _MEGABYTE_TEXT})),
+    ),
+    "time text": lambda: sre.from_json(
+        sre.DOMAIN_FACTS_TOPIC, _json_with(lambda d: d["meta"].update({"occurredAt": _MEGABYTE_TEXT}))
+    ),
+    "topic name": lambda: sre.decode(_MEGABYTE_TEXT, b""),
+    "Kafka header value": lambda: kafka.from_kafka(
+        _record().topic,
+        _record().key,
+        _record().value,
+        [(n, _MEGABYTE_TEXT.encode() if n == "ce_type" else v) for n, v in _record().headers],
+    ),
+    "Kafka key": lambda: kafka.from_kafka(_record().topic, _MEGABYTE_TEXT, _record().value, _record().headers),
+    "HTTP content type": lambda: cloudevents.from_http(*_http_with("content-type")),
+    "HTTP attribute": lambda: cloudevents.from_http(*_http_with("ce-source")),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(_QUOTING_ENTRIES))
+def test_a_refusal_quoting_a_megabyte_input_stays_short(entry: str) -> None:
+    """The error names what was wrong and quotes a bounded piece of it, in its text and its repr."""
+    with pytest.raises(sre.ContractError) as refused:
+        _QUOTING_ENTRIES[entry]()
+    assert len(str(refused.value)) <= sre.ContractError.MAX_TEXT + 100
+    assert len(repr(refused.value)) <= sre.ContractError.MAX_TEXT + 200
+    assert "kkkk" in str(refused.value)  # the quote is there, cut short
+
+
+def test_a_long_map_key_is_cut_in_the_field_path() -> None:
+    with pytest.raises(sre.ValidationError) as refused:
+        sre.decode(sre.DOMAIN_FACTS_TOPIC, _with_map_key())
+    (violation,) = refused.value.violations
+    assert violation.field_path == 'alert_ingested.alert.labels["' + "k" * 64 + '…"]'
+    assert violation.for_key

@@ -15,7 +15,8 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_sre_contracts import cloudevents as ce
 from ameide_sre_contracts import testing
-from ameide_sre_contracts.kafka import KafkaRecord, from_kafka, to_kafka
+from ameide_sre_contracts.kafka import DeadLetterRecord, KafkaRecord, dead_letter, from_kafka, to_kafka
+from testkit import newer_contract
 from tests.conftest import all_examples, example_id
 
 EXAMPLES = all_examples()
@@ -172,3 +173,112 @@ def test_oversized_structured_records_are_refused_before_parsing() -> None:
     with pytest.raises(sre.DecodeError, match="structured event"):
         cloudevents.from_http(headers, body, max_bytes=len(body) // 2 - 1)
     assert from_kafka(record.topic, record.key, record.value, record.headers, max_bytes=len(record.value)) == fact
+
+
+def _dlq_headers(record: DeadLetterRecord) -> dict[str, bytes | None]:
+    return {name[len("sre-dlq-") :]: value for name, value in record.headers if name.startswith("sre-dlq-")}
+
+
+def test_dead_letter_keeps_the_record_and_says_why() -> None:
+    """A refused record: same key, value and headers (binary, None included), plus why, on `<topic>.dlq`."""
+    record = to_kafka(_fact())
+    value = bytearray(record.value)
+    value[-1] ^= 0xFF  # the last byte damaged: no longer a valid envelope
+    headers = [*record.headers, ("x-binary", b"\x00\xff"), ("x-empty", None)]
+    with pytest.raises(sre.ContractError) as refused:
+        from_kafka(record.topic, record.key, bytes(value), headers)
+    letter = dead_letter(record.topic, record.key, bytes(value), headers, refused.value, partition=3, offset=41)
+    assert letter.topic == "sre.domain.facts.v1.dlq"
+    assert (letter.key, letter.value) == (record.key, bytes(value))
+    assert [h for h in letter.headers if not h[0].startswith("sre-dlq-")] == headers
+    assert _dlq_headers(letter) == {
+        "reason": b"dead-letter",
+        "error": type(refused.value).__name__.encode(),
+        "message": str(refused.value).encode(),
+        "original-topic": b"sre.domain.facts.v1",
+        "original-partition": b"3",
+        "original-offset": b"41",
+    }
+
+
+def test_dead_letter_lists_broken_rules() -> None:
+    """A ValidationError's rule ids, sorted and comma-separated; the message names the field."""
+    fact = _fact()
+    fact.meta.tenant_id = ""
+    fact.subject.aggregate_version = 0
+    record = to_kafka(fact, validate=False)
+    with pytest.raises(sre.ValidationError) as refused:
+        from_kafka(record.topic, record.key, record.value, record.headers)
+    letter = dead_letter(record.topic, record.key, record.value, dict(record.headers), refused.value)
+    why = _dlq_headers(letter)
+    expected_rules = sorted({v.rule_id for v in refused.value.violations})
+    assert len(expected_rules) >= 2
+    assert why["rules"] == ",".join(expected_rules).encode()
+    assert b"meta.tenant_id" in (why["message"] or b"")
+    assert "original-partition" not in why
+    assert "original-offset" not in why
+
+
+def test_newer_contract_is_parked_and_replays_unchanged() -> None:
+    """An envelope from a newer contract goes to `.parked`; a parked record read back is the original."""
+    fact = _fact()
+    newer = newer_contract.build()[fact.DESCRIPTOR.full_name].FromString(fact.SerializeToString())
+    newer.future_case.what = "a case this version does not know"  # type: ignore[attr-defined]
+    newer_bytes = newer.SerializeToString(deterministic=True)
+    record = to_kafka(fact)
+    with pytest.raises(sre.UnknownPayloadError) as parked:
+        sre.decode(sre.DOMAIN_FACTS_TOPIC, newer_bytes)
+    letter = dead_letter(record.topic, record.key, newer_bytes, record.headers, parked.value)
+    assert letter.topic == "sre.domain.facts.v1.parked"
+    assert _dlq_headers(letter)["reason"] == b"parked"
+    assert letter.value == newer_bytes
+    # from_kafka reads a set-aside record as the original: the sre-dlq- headers are not CloudEvents attributes.
+    assert from_kafka(record.topic, letter.key, record.value, letter.headers) == fact
+    # Set aside again (the replay failed): the earlier reasons are replaced, not repeated.
+    again = dead_letter(letter.topic, letter.key, letter.value, letter.headers, "replayed and refused again")
+    assert [name for name, _ in again.headers].count("sre-dlq-reason") == 1
+    assert _dlq_headers(again)["reason"] == b"dead-letter"
+    assert _dlq_headers(again)["original-topic"] == b"sre.domain.facts.v1.parked"
+
+
+def test_dead_letter_takes_what_clients_hand_over() -> None:
+    """Text keys, bytearray values, header names as bytes; `to_topic` overrides the destination."""
+    letter = dead_letter(
+        "sre.domain.intents.v1",
+        "tenant-acme/x",
+        bytearray(b"\x01\x02"),
+        [(b"x-name", "text"), ("x-raw", memoryview(b"\xfe"))],
+        "not a message",
+        to_topic="sre.quarantine",
+    )
+    assert (letter.topic, letter.key, letter.value) == ("sre.quarantine", b"tenant-acme/x", b"\x01\x02")
+    assert letter.headers[:2] == (("x-name", b"text"), ("x-raw", b"\xfe"))
+    assert _dlq_headers(letter)["error"] == b"str"
+    long_error = ValueError("x" * 10_000)
+    assert len(_dlq_headers(dead_letter("t", None, None, None, long_error))["message"] or b"") == 4096
+
+
+def test_dead_letters_survive_a_real_broker() -> None:
+    """Produced to librdkafka's mock cluster on 127.0.0.1 and consumed back: key, value, every header intact."""
+    producer = Producer({"test.mock.num.brokers": 1, "linger.ms": 5})
+    brokers = producer.list_topics(timeout=10).brokers.values()
+    bootstrap = ",".join(f"{broker.host}:{broker.port}" for broker in brokers)
+    assert bootstrap.startswith("127.0.0.1:")
+    record = to_kafka(_fact())
+    letter = dead_letter(record.topic, record.key, b"\xff" * 9, record.headers, "refused", partition=0, offset=7)
+    producer.produce(letter.topic, key=letter.key, value=letter.value, headers=list(letter.headers))
+    assert producer.flush(30) == 0
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "dlq-test", "auto.offset.reset": "earliest"})
+    consumer.subscribe([letter.topic])
+    deadline = time.monotonic() + 60
+    try:
+        message = None
+        while message is None and time.monotonic() < deadline:
+            polled = consumer.poll(0.5)
+            if polled is not None and not polled.error():
+                message = polled
+    finally:
+        consumer.close()
+    assert message is not None, "the dead letter never arrived"
+    assert (message.key(), message.value()) == (letter.key, letter.value)
+    assert message.headers() == list(letter.headers)

@@ -8,6 +8,7 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
+from ameide_sre_contracts.errors import InvalidArgumentError
 from testkit.wire import length_delimited
 
 
@@ -35,13 +36,19 @@ def test_unhandled_lists_payloads_without_handlers() -> None:
     assert len(router.unhandled()) == len(sre.TOPICS[sre.PROCESS_FACTS_TOPIC].payload_types) - 1 == 13
 
 
-def test_a_case_without_handler_raises() -> None:
-    """Dispatching a known case with no handler raises UnhandledPayloadError naming it."""
-    router = sre.Router(sre.DOMAIN_FACTS_TOPIC)
+def test_a_case_without_handler_is_ignored_by_default_raised_or_passed_on() -> None:
+    """A consumer survives the cases it does not care about; it can ask to raise, or to see them."""
+    closed = testing.examples(facts_pb2.SreDomainFact)[5]
+    assert sre.Router(sre.DOMAIN_FACTS_TOPIC).dispatch(closed) is None
     with pytest.raises(sre.UnhandledPayloadError, match="incident_closed") as raised:
-        router.dispatch(testing.examples(facts_pb2.SreDomainFact)[5])
-    assert raised.value.field_number == 15
-    assert isinstance(raised.value, sre.UnknownPayloadError)
+        sre.Router(sre.DOMAIN_FACTS_TOPIC, unhandled="raise").dispatch(closed)
+    assert raised.value.case == "incident_closed"
+    assert not isinstance(raised.value, sre.UnknownPayloadError)  # not "from a newer contract": do not park it
+    seen: list[facts_pb2.SreDomainFact] = []
+    sre.Router(facts_pb2.SreDomainFact, unhandled=seen.append).dispatch(closed)
+    assert seen == [closed]
+    with pytest.raises(InvalidArgumentError):
+        sre.Router(sre.DOMAIN_FACTS_TOPIC, unhandled="skip")  # type: ignore[call-overload]
 
 
 def test_a_newer_case_raises_unknown_payload() -> None:
@@ -65,7 +72,7 @@ def test_registration_is_checked() -> None:
     with pytest.raises(ValueError, match="already registered"):
         router.on(facts_pb2.IncidentClosed)
     with pytest.raises(sre.PayloadTypeError):
-        router.dispatch(testing.examples(intents_pb2.SreDomainIntent)[0])
+        router.dispatch(testing.examples(intents_pb2.SreDomainIntent)[0])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -95,3 +102,45 @@ def test_check_version_reads_the_fact_and_refuses_impossible_versions() -> None:
         sre.check_version(3, 0)
     with pytest.raises(ValueError, match="negative"):
         sre.check_version(-1, 1)
+
+
+def test_versions_are_checked_for_every_envelope_and_without_prior_state() -> None:
+    """Facts by aggregate version, process facts by sequence, intents by the version they expect."""
+    fact = testing.examples(facts_pb2.SreDomainFact)[1]  # version 1 or more
+    assert sre.check_version(None, fact) in (sre.VersionCheck.NEW, sre.VersionCheck.GAP)
+    fact.subject.aggregate_version = 1
+    assert sre.check_version(None, fact) is sre.VersionCheck.NEW
+    assert sre.check_version(1, fact) is sre.VersionCheck.DUPLICATE
+    process = testing.examples(process_facts_pb2.SreProcessFact)[0]
+    process.subject.sequence = 3
+    assert [sre.check_version(last, process) for last in (None, 2, 3, 4)] == [
+        sre.VersionCheck.GAP,
+        sre.VersionCheck.NEW,
+        sre.VersionCheck.DUPLICATE,
+        sre.VersionCheck.STALE,
+    ]
+    process.subject.sequence = 0
+    with pytest.raises(InvalidArgumentError, match="message_id"):
+        sre.check_version(None, process)
+    intent = testing.examples(intents_pb2.SreDomainIntent)[1]
+    intent.subject.aggregate_version = 4  # the sender expects version 4
+    assert [sre.check_version(last, intent) for last in (3, 4, 5)] == [
+        sre.VersionCheck.GAP,
+        sre.VersionCheck.NEW,
+        sre.VersionCheck.STALE,
+    ]
+    intent.subject.aggregate_version = 0
+    assert sre.check_version(7, intent) is sre.VersionCheck.NEW
+    with pytest.raises(InvalidArgumentError):
+        sre.check_version(None, "3")  # type: ignore[arg-type]
+
+
+def test_the_dedupe_key_is_scoped_by_tenant() -> None:
+    fact = testing.examples(facts_pb2.SreDomainFact)[0]
+    other = facts_pb2.SreDomainFact()
+    other.CopyFrom(fact)
+    other.meta.tenant_id = "globex"
+    assert sre.dedupe_key(fact) != sre.dedupe_key(other)
+    assert sre.dedupe_key(fact) == f"{fact.meta.tenant_id}/Incident/{fact.subject.aggregate_id}"
+    process = testing.examples(process_facts_pb2.SreProcessFact)[0]
+    assert sre.dedupe_key(process).startswith(f"{process.meta.tenant_id}/IncidentTriageProcess/")

@@ -11,6 +11,7 @@ from tests.conftest import run, tool
 CONSUMER = """
     import ameide_sre_contracts as sre
     from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
+    from ameide_sre_contracts import kafka
 
     router = sre.Router(facts_pb2.SreDomainFact)
 
@@ -31,11 +32,30 @@ CONSUMER = """
     intent: intents_pb2.SreDomainIntent = sre.new_intent(
         intents_pb2.CreateIncidentRequested(title="t"), tenant_id="t", producer="p", aggregate_id="a"
     )
+
+    # A topic constant gives its envelope type, everywhere a topic is taken.
+    topic_router = sre.Router(sre.DOMAIN_FACTS_TOPIC, unhandled="raise")
+
+    @topic_router.on(facts_pb2.IncidentResolved)
+    def resolved(payload: facts_pb2.IncidentResolved, envelope: facts_pb2.SreDomainFact) -> None: ...
+
+    def read(value: bytes, headers: list[tuple[str, bytes]]) -> None:
+        fact: facts_pb2.SreDomainFact = sre.decode(sre.DOMAIN_FACTS_TOPIC, value)
+        same: facts_pb2.SreDomainFact = sre.from_json(sre.DOMAIN_FACTS_TOPIC, sre.to_json(fact))
+        via_kafka: facts_pb2.SreDomainFact = kafka.from_kafka(sre.DOMAIN_FACTS_TOPIC, None, value, headers)
+        requested: intents_pb2.SreDomainIntent = sre.decode(sre.DOMAIN_INTENTS_TOPIC, value)
+        anything: sre.Envelope = kafka.from_kafka("sre.domain.facts.v1", None, value, headers)
+        payload: sre.DomainFactPayload = sre.payload_of(fact)
+        if isinstance(payload, facts_pb2.IncidentCreated):
+            print(payload.incident.title)
+        print(sre.dedupe_key(fact), sre.dedupe_key(anything), same, via_kafka, requested)
+        topic_router.dispatch(fact)
+        print(sre.__version__.split("."))
 """
 
 MISUSE = """
     import ameide_sre_contracts as sre
-    from ameide_core_proto.sre.core.v1 import facts_pb2
+    from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
 
     router = sre.Router(facts_pb2.SreDomainFact)
 
@@ -46,6 +66,14 @@ MISUSE = """
     fact = facts_pb2.SreDomainFact()
     fact.WhichOneof("facts")
     sre.decode(facts_pb2.SreDomainFact, b"").meta.tenant = "x"
+    sre.new_fcat(facts_pb2.IncidentCreated(), tenant_id="t", producer="p", aggregate_id="a", aggregate_version=1)
+    print(sre.DOMAIN_FACT_TOPIC)
+    intent: intents_pb2.SreDomainIntent = sre.decode(sre.DOMAIN_FACTS_TOPIC, b"")
+    sre.payload_of(sre.decode(sre.DOMAIN_FACTS_TOPIC, b"")).incident
+    topic_router = sre.Router(sre.DOMAIN_INTENTS_TOPIC)
+
+    @topic_router.on(facts_pb2.IncidentCreated)
+    def not_an_intent(payload: facts_pb2.IncidentCreated, envelope: facts_pb2.SreDomainFact) -> None: ...
 """
 
 
@@ -73,3 +101,13 @@ def test_misuse_is_reported(tmp_path: Path) -> None:
     assert 'Unexpected keyword argument "incidnet"' in output
     assert "Literal['facts']" in output
     assert '"SreMessageMeta" has no attribute "tenant"' in output
+    # Typos in the package's names are errors, not Any (no module-level __getattr__).
+    assert 'Module has no attribute "new_fcat"' in output
+    assert 'Module has no attribute "DOMAIN_FACT_TOPIC"' in output
+    # A topic's envelope type is not another's; a payload union has no field of one member.
+    assert (
+        'Incompatible types in assignment (expression has type "SreDomainFact", variable has type "SreDomainIntent")'
+        in output
+    )
+    assert 'Item "AlertIngested" of "IncidentCreated | ' in output
+    assert 'expected "Callable[[IncidentCreated, SreDomainIntent], object]"' in output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import textwrap
 import venv
 import zipfile
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from testkit.workspace import source_files
 from tests.conftest import ROOT, run
 
 ALLOWED_TOP_LEVEL = {"ameide_core_proto", "ameide_sre_contracts"}
@@ -110,3 +112,18 @@ def test_wheel_installs_and_validates_in_a_fresh_venv(wheel: Path, tmp_path: Pat
         timeout=120,
     )
     assert with_grpc.stdout.split() == ["SreIncidentQueryServiceStub", "ValidatingInterceptor"], with_grpc.stderr
+
+
+def test_sdist_carries_every_source_file(tmp_path: Path) -> None:
+    """The sdist holds every source file (what git tracks), so `make test` runs from it unpacked."""
+    run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path), str(ROOT)],
+        check=True,
+    )
+    (sdist,) = tmp_path.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        shipped = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    sources = source_files()
+    assert "Makefile" in sources
+    assert "tests/fixtures/real/SOURCES.yaml" in sources
+    assert sorted(set(sources) - shipped) == []

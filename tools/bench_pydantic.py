@@ -55,6 +55,7 @@ class ProcessSubject(Strict):
     workflow_id: Annotated[str, Field(min_length=1, max_length=255)]
     incident_id: UUID | None = None
     run_id: Annotated[str, Field(max_length=255)] = ""
+    sequence: Annotated[int, Field(ge=0)] = 0
 
 
 class ResourceRef(Strict):

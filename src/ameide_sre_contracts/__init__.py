@@ -9,12 +9,15 @@ Example:
     again = sre.decode(sre.DOMAIN_FACTS_TOPIC, data)
 """
 
+from ameide_core_proto.sre._payloads import DomainFactPayload, DomainIntentPayload, ProcessFactPayload
 from ameide_sre_contracts._version import __version__
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode, encode, from_json, to_json
 from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact, payload_of
 from ameide_sre_contracts.errors import (
     ContractError,
     DecodeError,
+    InvalidArgumentError,
+    PageTokenError,
     PayloadTypeError,
     UnhandledPayloadError,
     UnknownPayloadError,
@@ -22,7 +25,7 @@ from ameide_sre_contracts.errors import (
     ValidationError,
     Violation,
 )
-from ameide_sre_contracts.routing import Router, VersionCheck, check_version
+from ameide_sre_contracts.routing import Router, VersionCheck, check_version, dedupe_key
 from ameide_sre_contracts.topics import (
     CONTRACT_VERSION,
     DOMAIN_FACTS_TOPIC,
@@ -59,9 +62,14 @@ __all__ = [
     "TOPICS",
     "ContractError",
     "DecodeError",
+    "DomainFactPayload",
+    "DomainIntentPayload",
     "Envelope",
+    "InvalidArgumentError",
+    "PageTokenError",
     "PayloadInfo",
     "PayloadTypeError",
+    "ProcessFactPayload",
     "Router",
     "Topic",
     "UnhandledPayloadError",
@@ -74,6 +82,7 @@ __all__ = [
     "can_transition",
     "check_version",
     "decode",
+    "dedupe_key",
     "encode",
     "envelope_type",
     "from_json",

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import quote
 
-from google.protobuf.message import Message
-
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts._protojson import unique_keys
 from ameide_sre_contracts._rfc3339 import parse_timestamp
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope, payload_of
-from ameide_sre_contracts.errors import DecodeError, UnknownTopicError
+from ameide_sre_contracts.errors import DecodeError, UnknownTopicError, shown
 from ameide_sre_contracts.topics import ENVELOPE_TOPICS, EVENT_TYPES, Topic, payload_info
 
 SPEC_VERSION: Final = "1.0"
@@ -246,7 +244,7 @@ def merge_structured(headers: Mapping[str, str], body: Mapping[str, str]) -> dic
     """
     for name, value in headers.items():
         if body.get(name) != value:
-            raise DecodeError(f"header attribute {name}={value!r} disagrees with the structured event's")
+            raise DecodeError(f"header attribute {name}={shown(value)} disagrees with the structured event's")
     return dict(body)
 
 
@@ -256,11 +254,11 @@ def _topic_of(found: Mapping[str, str]) -> Topic:
         try:
             return _BY_SCHEMA[schema]
         except KeyError:
-            raise UnknownTopicError(f"dataschema {schema!r} is not an SRE envelope") from None
+            raise UnknownTopicError(f"dataschema {shown(schema)} is not an SRE envelope") from None
     event_type = found.get("type", "")
     info = EVENT_TYPES.get(event_type)
     if info is None:
-        raise UnknownTopicError(f"CloudEvent type {event_type!r} is not an SRE event and no dataschema says which")
+        raise UnknownTopicError(f"CloudEvent type {shown(event_type)} is not an SRE event and no dataschema says which")
     return info.topic
 
 
@@ -271,7 +269,7 @@ def envelope_from(
     topic: str | Topic | None = None,
     validate: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Message:
+) -> Envelope:
     """The envelope a CloudEvent carries, after checking its attributes agree with it.
 
     Raises:
@@ -279,13 +277,13 @@ def envelope_from(
         UnknownTopicError, UnknownPayloadError, ValidationError: as `decode`.
     """
     if found.get("specversion") != SPEC_VERSION:
-        raise DecodeError(f"CloudEvents specversion must be {SPEC_VERSION!r}, not {found.get('specversion')!r}")
+        raise DecodeError(f"CloudEvents specversion must be {SPEC_VERSION!r}, not {shown(found.get('specversion'))}")
     content_type = media_type(found.get("datacontenttype", DATA_CONTENT_TYPE))
     if content_type != DATA_CONTENT_TYPE:
-        raise DecodeError(f"datacontenttype must be {DATA_CONTENT_TYPE}, not {content_type!r}")
+        raise DecodeError(f"datacontenttype must be {DATA_CONTENT_TYPE}, not {shown(content_type)}")
     found = {**found, "datacontenttype": content_type}
     envelope = decode(topic if topic is not None else _topic_of(found), data, validate=validate, max_bytes=max_bytes)
-    expected = attributes(envelope)  # type: ignore[arg-type]
+    expected = attributes(envelope)
     for name in ("id", "source", "type"):
         if name not in found:
             raise DecodeError(f"CloudEvent lacks the required attribute {name!r}")
@@ -295,7 +293,9 @@ def envelope_from(
             and expected[name] != value
             and not (name == "time" and _same_instant(value, expected[name]))
         ):
-            raise DecodeError(f"CloudEvent attribute {name}={value!r} disagrees with the envelope ({expected[name]!r})")
+            raise DecodeError(
+                f"CloudEvent attribute {name}={shown(value)} disagrees with the envelope ({shown(expected[name])})"
+            )
     return envelope
 
 

@@ -67,7 +67,7 @@ def render(path: Path) -> str:
     text = ""
     for step in path:
         if isinstance(step, _Key):
-            text += f"[{_key_text(step.key)}]"
+            text += f"[{key_text(step.key)}]"
         elif isinstance(step, int):
             text += f"[{step}]"
         else:
@@ -146,9 +146,15 @@ def _mask_text(field: Any) -> str:
     return bound[2] if bound is not None else ""
 
 
-def _key_text(key: Any) -> str:
+MAX_KEY_SHOWN = 64
+"""Characters of a map key shown in a field path; a longer key ends in `…` (a key may be 1 MiB of input)."""
+
+
+def key_text(key: Any) -> str:
+    """A map key as a path subscript spells it: `"team"`, `true`, `42`."""
     if isinstance(key, str):
-        return json.dumps(key, ensure_ascii=False)
+        shown = key if len(key) <= MAX_KEY_SHOWN else key[:MAX_KEY_SHOWN] + "…"
+        return json.dumps(shown, ensure_ascii=False)
     if isinstance(key, bool):
         return "true" if key else "false"
     return str(key)

@@ -8,16 +8,22 @@ a message of the topic.
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import json
 import os
+import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from google.protobuf import message_factory
 from google.protobuf.message import Message
 
+import ameide_core_proto.sre
 from ameide_sre_contracts import catalog, confluent, testing
+from ameide_sre_contracts._version import __version__
 from ameide_sre_contracts.adapters import KINDS, ingest
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode, encode, from_json, to_json
 from ameide_sre_contracts.errors import (
@@ -28,7 +34,7 @@ from ameide_sre_contracts.errors import (
     UnknownTopicError,
     ValidationError,
 )
-from ameide_sre_contracts.topics import PAYLOADS, TOPICS, Topic, topic_of
+from ameide_sre_contracts.topics import CONTRACT_VERSION, PAYLOADS, TOPICS, Topic, topic_of
 from ameide_sre_contracts.validation import collect
 
 EXIT_OK = 0
@@ -98,12 +104,24 @@ def _topic_from_json(data: bytes) -> Topic:
         cases |= {f.name for f in descriptor.oneofs_by_name[topic.oneof].fields}
         if keys & cases:
             return topic
-    _fail("cannot tell the topic from the JSON (no known payload case); pass --topic")
+    _fail(
+        "cannot tell the topic from the JSON (no known payload case): pass --topic for an envelope, "
+        "or --type for another message such as a bare payload"
+    )
 
 
-def _parse(data: bytes, topic_name: str | None, *, validate: bool) -> Message:
-    """Bytes (binary or JSON) into an envelope; contract errors other than validation are usage errors."""
+def _parse(
+    data: bytes, topic_name: str | None, *, validate: bool, message_type: type[Message] | None = None
+) -> Message:
+    """Bytes (binary or JSON) into an envelope, or into `message_type` when given.
+
+    Contract errors other than validation are usage errors.
+    """
     try:
+        if message_type is not None:
+            if _looks_like_json(data):
+                return from_json(message_type, data, validate=validate)
+            return decode(message_type, data, validate=validate)
         if _looks_like_json(data):
             topic = topic_of(topic_name) if topic_name else _topic_from_json(data)
             return from_json(topic, data, validate=validate)
@@ -114,11 +132,66 @@ def _parse(data: bytes, topic_name: str | None, *, validate: bool) -> Message:
         _fail(str(error))
 
 
+def _descriptors_in(descriptor: Any) -> Iterator[Any]:
+    yield descriptor
+    for nested in descriptor.nested_types:
+        if not nested.GetOptions().map_entry:
+            yield from _descriptors_in(nested)
+
+
+@functools.cache
+def _contract_messages() -> dict[str, type[Message]]:
+    """Every message of the contract by full name, from the generated modules."""
+    found: dict[str, type[Message]] = {}
+    package = ameide_core_proto.sre
+    for module_info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not module_info.name.endswith("_pb2"):
+            continue
+        module = importlib.import_module(module_info.name)
+        if not module.DESCRIPTOR.package.startswith(package.__name__ + "."):
+            continue  # the vendored protovalidate options
+        for top in module.DESCRIPTOR.message_types_by_name.values():
+            for descriptor in _descriptors_in(top):
+                found[descriptor.full_name] = message_factory.GetMessageClass(descriptor)
+    return found
+
+
+def _message_type(name: str) -> type[Message]:
+    """A contract message by short or full name; a payload also by its oneof case or CloudEvents type."""
+    messages = _contract_messages()
+    if name in messages:
+        return messages[name]
+    by_short = [cls for full, cls in messages.items() if full.rsplit(".", 1)[-1] == name]
+    if len(by_short) == 1:
+        return by_short[0]
+    if len(by_short) > 1:
+        _fail(
+            f"{name!r} names several messages; give the full name: "
+            + ", ".join(sorted(cls.DESCRIPTOR.full_name for cls in by_short))
+        )
+    for payload, info in PAYLOADS.items():
+        if name in (info.event_type, info.case):
+            return payload
+    _fail(
+        f"unknown message {name!r}; give a contract message name such as IncidentCreated or "
+        "ameide_core_proto.sre.core.v1.Incident"
+    )
+
+
 def _payload_type(name: str) -> type[Message]:
     for payload, info in PAYLOADS.items():
         if name in (payload.DESCRIPTOR.name, payload.DESCRIPTOR.full_name, info.event_type, info.case):
             return payload
     _fail(f"unknown payload {name!r}; `sre-contracts topics --payloads` lists them")
+
+
+def _options_type(args: argparse.Namespace) -> type[Message] | None:
+    """The message type --type names, refusing it together with --topic (both say what the bytes are)."""
+    if args.type is None:
+        return None
+    if args.topic is not None:
+        _fail("give --topic for an envelope or --type for another message, not both")
+    return _message_type(args.type)
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
@@ -151,21 +224,31 @@ def _pretty(message: Message) -> str:
     return json_format.MessageToJson(message, indent=2)
 
 
+def _case(message: Message) -> str | None:
+    """The payload case of an envelope; None for any other message."""
+    for topic in TOPICS.values():
+        if isinstance(message, topic.envelope_type):
+            case: str | None = message.WhichOneof(topic.oneof)
+            return case
+    return None
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    message_type = _options_type(args)
     data = _read(args.file)
     try:
-        message = _parse(data, args.topic, validate=False)
+        message = _parse(data, args.topic, validate=False, message_type=message_type)
     except UnknownPayloadError as error:
         _fail(str(error))
-    found, count = collect(message, message.WhichOneof(topic_of(type(message)).oneof))
+    case = _case(message)
+    found, count = collect(message, case)
     if found:
         for violation in found:
             print(violation)
         if count > len(found):
             print(f"... and {count - len(found)} more")
         return EXIT_INVALID
-    case = message.WhichOneof(topic_of(type(message)).oneof)
-    print(f"valid {message.DESCRIPTOR.name} ({case})")
+    print(f"valid {message.DESCRIPTOR.name}" + (f" ({case})" if case else ""))
     return EXIT_OK
 
 
@@ -177,8 +260,10 @@ def cmd_decode(args: argparse.Namespace) -> int:
         except ContractError as error:
             _fail(str(error))
         print(f"schema id {schema_id}, message indexes {indexes}", file=sys.stderr)
+    message_type = _options_type(args)
+    message: Message
     try:
-        message = decode(_topic(args.topic), data, validate=False)
+        message = decode(message_type or _topic(args.topic), data, validate=False)
     except UnknownPayloadError as error:
         print(f"warning: {error}", file=sys.stderr)
         message = error.envelope
@@ -190,9 +275,10 @@ def cmd_decode(args: argparse.Namespace) -> int:
 
 def cmd_encode(args: argparse.Namespace) -> int:
     data = _read(args.file)
+    message_type = _options_type(args)
     if not _looks_like_json(data):
         _fail("encode reads ProtoJSON (a JSON object)")
-    message = _parse(data, args.topic, validate=True)
+    message = _parse(data, args.topic, validate=True, message_type=message_type)
     encoded = encode(message)
     if args.schema_id is not None:
         encoded = confluent.frame(encoded, args.schema_id, confluent.message_indexes(type(message)))
@@ -234,60 +320,79 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+TYPE_HELP = "a contract message other than an envelope (a payload such as IncidentCreated, or a full name)"
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line, with --help on every command."""
-    formatter = argparse.RawDescriptionHelpFormatter
     root = argparse.ArgumentParser(
-        prog="sre-contracts", description=__doc__.splitlines()[0], epilog=EPILOG, formatter_class=formatter
+        prog="sre-contracts",
+        description=__doc__.splitlines()[0],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__} (SRE contract {CONTRACT_VERSION})"
     )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    topics = commands.add_parser("topics", help="list topics, envelopes and payload counts", epilog=EPILOG)
+    def command(name: str, summary: str, description: str | None = None) -> argparse.ArgumentParser:
+        # Every command keeps the epilog's line breaks (the exit code table).
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=description or summary[:1].upper() + summary[1:] + ".",
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    topics = command("topics", "list topics, envelopes and payload counts")
     topics.add_argument("--payloads", action="store_true", help="also list each topic's payloads and event types")
     topics.set_defaults(run=cmd_topics)
 
-    catalog_cmd = commands.add_parser("catalog", help="print or write the event catalog", epilog=EPILOG)
+    catalog_cmd = command("catalog", "print or write the event catalog")
     catalog_cmd.add_argument("--format", choices=["markdown", "asyncapi"], default="markdown")
     catalog_cmd.add_argument("--output", "-o", help="file to write (default: stdout)")
     catalog_cmd.set_defaults(run=cmd_catalog)
 
-    example = commands.add_parser("example", help="print a valid example payload as JSON", epilog=EPILOG)
+    example = command("example", "print a valid example payload as JSON")
     example.add_argument("payload", help="payload name, oneof case or CloudEvents type, e.g. IncidentCreated")
     example.add_argument("--envelope", action="store_true", help="wrap it in its envelope")
     example.add_argument("--compact", action="store_true", help="one line")
     example.set_defaults(run=cmd_example)
 
     hint = " (default: stdin)"
-    validate = commands.add_parser(
+    validate = command(
         "validate",
-        help="check a message (JSON or binary) against the contract",
-        epilog=EPILOG,
-        formatter_class=formatter,
+        "check a message (JSON or binary) against the contract",
+        "Check an envelope, or with --type any contract message, against the contract's rules.\n"
+        "JSON input names its topic by its payload; binary input needs --topic or --type.",
     )
     validate.add_argument("file", nargs="?", default="-", help="file to read, or - for stdin" + hint)
     validate.add_argument("--topic", "-t", help="the topic; required for binary, inferred for JSON")
+    validate.add_argument("--type", metavar="MESSAGE", help=TYPE_HELP)
     validate.set_defaults(run=cmd_validate)
 
-    decode_cmd = commands.add_parser("decode", help="binary envelope to JSON", epilog=EPILOG)
+    decode_cmd = command("decode", "binary envelope (or --type message) to JSON")
     decode_cmd.add_argument("file", nargs="?", default="-", help="file to read, or -" + hint)
-    decode_cmd.add_argument("--topic", "-t", required=True, help="the topic the bytes come from")
+    decode_cmd.add_argument("--topic", "-t", help="the topic the bytes come from (or give --type)")
+    decode_cmd.add_argument("--type", metavar="MESSAGE", help=TYPE_HELP)
     decode_cmd.add_argument("--framed", action="store_true", help="strip Confluent Schema Registry framing first")
     decode_cmd.set_defaults(run=cmd_decode)
 
-    encode_cmd = commands.add_parser("encode", help="JSON envelope to binary (validated)", epilog=EPILOG)
+    encode_cmd = command("encode", "JSON envelope (or --type message) to binary, validated")
     encode_cmd.add_argument("file", nargs="?", default="-", help="file to read, or -" + hint)
     encode_cmd.add_argument("--topic", "-t", help="the topic (inferred from the JSON when omitted)")
+    encode_cmd.add_argument("--type", metavar="MESSAGE", help=TYPE_HELP)
     encode_cmd.add_argument("--output", "-o", help="file to write (default: stdout)")
     encode_cmd.add_argument("--schema-id", type=int, help="frame for Confluent Schema Registry with this schema id")
     encode_cmd.set_defaults(run=cmd_encode)
 
-    ingest_cmd = commands.add_parser(
+    ingest_cmd = command(
         "ingest",
-        help="map another system's payload into validated intents (JSON lines)",
-        description="Map what Alertmanager or Grafana (webhook, API v2), Argo CD (Applications), Kubernetes "
+        "map another system's payload into validated intents (JSON lines)",
+        "Map what Alertmanager or Grafana (webhook, API v2), Argo CD (Applications), Kubernetes\n"
         "(events), OpenSLO (SLO documents) or PagerDuty (webhook v3) publish into intents, one per line.",
-        epilog=EPILOG,
-        formatter_class=formatter,
     )
     ingest_cmd.add_argument("kind", choices=KINDS)
     ingest_cmd.add_argument("file", nargs="?", default="-", help="file to read, or -" + hint)

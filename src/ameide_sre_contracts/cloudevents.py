@@ -28,8 +28,6 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from google.protobuf.message import Message
-
 from ameide_sre_contracts._binding import (
     DATA_CONTENT_TYPE,
     HTTP_PREFIX,
@@ -115,7 +113,7 @@ def to_http(envelope: Envelope, *, mode: Mode = "binary", validate: bool = True)
 
 def from_http(
     headers: Headers, body: bytes | bytearray | memoryview, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Message:
+) -> Envelope:
     """The envelope of an HTTP CloudEvent in binary or structured mode (detected by content type).
 
     `headers` is a mapping or (name, value) pairs, names in any case; a
@@ -157,7 +155,7 @@ def to_cloudevent(envelope: Envelope, *, validate: bool = True) -> BaseCloudEven
     return CloudEvent(found, envelope.SerializeToString(deterministic=True))
 
 
-def from_cloudevent(event: BaseCloudEvent, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:
+def from_cloudevent(event: BaseCloudEvent, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> Envelope:
     """The envelope a CloudEvents SDK event carries (its data must be the encoded envelope)."""
     found = {
         name: value.isoformat().replace("+00:00", "Z") if name == "time" else str(value)

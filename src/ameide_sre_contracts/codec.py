@@ -6,9 +6,13 @@ from typing import Final, TypeVar, overload
 
 from google.protobuf.message import Message
 
+from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
+from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
+from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts._protojson import MAX_JSON_DEPTH as MAX_JSON_DEPTH
 from ameide_sre_contracts._protojson import parse as _parse_json
 from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES, scan
+from ameide_sre_contracts.envelopes import Envelope
 from ameide_sre_contracts.errors import (
     DecodeError,
     InvalidArgumentError,
@@ -16,7 +20,15 @@ from ameide_sre_contracts.errors import (
     UnknownTopicError,
     ValidationError,
 )
-from ameide_sre_contracts.topics import TOPICS, Topic, payload_case, topic_of
+from ameide_sre_contracts.topics import (
+    TOPICS,
+    DomainFactsTopic,
+    DomainIntentsTopic,
+    ProcessFactsTopic,
+    Topic,
+    payload_case,
+    topic_of,
+)
 from ameide_sre_contracts.validation import collect, require_valid
 from ameide_sre_contracts.validation import validate as _validate
 
@@ -73,7 +85,15 @@ def encode(envelope: Message, *, validate: bool = True, deterministic: bool = Tr
 @overload
 def decode(target: type[M], data: bytes, *, validate: bool = ..., max_bytes: int = ...) -> M: ...
 @overload
-def decode(target: str | Topic, data: bytes, *, validate: bool = ..., max_bytes: int = ...) -> Message: ...
+def decode(
+    target: DomainIntentsTopic, data: bytes, *, validate: bool = ..., max_bytes: int = ...
+) -> SreDomainIntent: ...
+@overload
+def decode(target: DomainFactsTopic, data: bytes, *, validate: bool = ..., max_bytes: int = ...) -> SreDomainFact: ...
+@overload
+def decode(target: ProcessFactsTopic, data: bytes, *, validate: bool = ..., max_bytes: int = ...) -> SreProcessFact: ...
+@overload
+def decode(target: str | Topic, data: bytes, *, validate: bool = ..., max_bytes: int = ...) -> Envelope: ...
 def decode(
     target: str | Topic | type[M],
     data: bytes,
@@ -147,13 +167,40 @@ def from_json(
 ) -> M: ...
 @overload
 def from_json(
+    target: DomainIntentsTopic,
+    text: str | bytes,
+    *,
+    validate: bool = ...,
+    max_bytes: int = ...,
+    ignore_unknown_fields: bool = ...,
+) -> SreDomainIntent: ...
+@overload
+def from_json(
+    target: DomainFactsTopic,
+    text: str | bytes,
+    *,
+    validate: bool = ...,
+    max_bytes: int = ...,
+    ignore_unknown_fields: bool = ...,
+) -> SreDomainFact: ...
+@overload
+def from_json(
+    target: ProcessFactsTopic,
+    text: str | bytes,
+    *,
+    validate: bool = ...,
+    max_bytes: int = ...,
+    ignore_unknown_fields: bool = ...,
+) -> SreProcessFact: ...
+@overload
+def from_json(
     target: str | Topic,
     text: str | bytes,
     *,
     validate: bool = ...,
     max_bytes: int = ...,
     ignore_unknown_fields: bool = ...,
-) -> Message: ...
+) -> Envelope: ...
 def from_json(
     target: str | Topic | type[M],
     text: str | bytes,

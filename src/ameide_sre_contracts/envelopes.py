@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TypeAlias, TypedDict, TypeVar, Unpack
+from typing import TypeAlias, TypedDict, TypeVar, Unpack, overload
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ameide_core_proto.sre._payloads import DomainFactPayload, DomainIntentPayload, ProcessFactPayload
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.core.v1.sre_pb2 import SreActor, SreMessageMeta
@@ -154,14 +155,16 @@ def new_process_fact(
     incident_id: str = "",
     workflow_type: str = "IncidentTriageProcess",
     run_id: str | None = None,
+    sequence: int = 0,
     **options: Unpack[MetaOptions],
 ) -> SreProcessFact:
     """A process fact carrying `payload` for one workflow instance.
 
     `incident_id` is the incident the workflow serves: required for the
     `IncidentTriageProcess` (the default), empty for a workflow that serves
-    none (change verification, SLO burn). Metadata defaults as for
-    `new_intent`.
+    none (change verification, SLO burn). `sequence` numbers the workflow's
+    facts from 1, so consumers can order and deduplicate them
+    (`check_version`). Metadata defaults as for `new_intent`.
 
     Raises:
         PayloadTypeError: `payload` is not a process fact payload.
@@ -171,9 +174,18 @@ def new_process_fact(
     envelope.subject.workflow_id = workflow_id
     envelope.subject.incident_id = incident_id
     envelope.subject.run_id = run_id or ""
+    envelope.subject.sequence = sequence
     return envelope
 
 
+@overload
+def payload_of(envelope: SreDomainIntent) -> DomainIntentPayload: ...
+@overload
+def payload_of(envelope: SreDomainFact) -> DomainFactPayload: ...
+@overload
+def payload_of(envelope: SreProcessFact) -> ProcessFactPayload: ...
+@overload
+def payload_of(envelope: Message) -> Message: ...
 def payload_of(envelope: Message) -> Message:
     """The payload message set in an envelope's oneof.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from google.protobuf.message import Message
@@ -36,8 +36,33 @@ class Violation:
         return f"{where}: {self.message} [{self.rule_id}]"
 
 
+MAX_SHOWN = 120
+"""Characters of an input value quoted in an error message."""
+
+
+def shown(value: object, limit: int = MAX_SHOWN) -> str:
+    """`value` quoted for an error message, cut to `limit` characters: inputs may be megabytes."""
+    if isinstance(value, str | bytes) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} in all)"
+    text = repr(value)
+    return text if len(text) <= limit + 2 else text[:limit] + "…"
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 class ContractError(Exception):
-    """The root of every error this package raises."""
+    """The root of every error this package raises.
+
+    Its text is bounded (`MAX_TEXT` characters): what went wrong may quote an
+    input of megabytes, and errors end up in logs and gRPC status details.
+    """
+
+    MAX_TEXT: ClassVar[int] = 4096
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(_bounded(arg, self.MAX_TEXT) if isinstance(arg, str) else arg for arg in args))
 
 
 class DecodeError(ContractError, ValueError):
@@ -65,6 +90,8 @@ class ValidationError(ContractError, ValueError):
     `.violations` lists them (at most the first 100 of a hostile message);
     `.omitted` counts the ones left out.
     """
+
+    MAX_TEXT: ClassVar[int] = 100 * 700  # up to 100 violations, each a bounded line
 
     def __init__(self, message_type: str, violations: Sequence[Violation], omitted: int = 0) -> None:
         self.message_type = message_type
@@ -102,13 +129,17 @@ class UnknownPayloadError(ContractError):
         super().__init__(f"{name} carries a payload this version does not know ({detail})")
 
 
-class UnhandledPayloadError(UnknownPayloadError):
-    """A known payload case that has no handler registered on a `Router`."""
+class UnhandledPayloadError(ContractError, LookupError):
+    """A known payload case with no handler on a `Router` made with `unhandled="raise"`.
+
+    Not an `UnknownPayloadError`: the case is this version's own, so parking
+    it as "from a newer contract" would be wrong.
+    """
 
     def __init__(self, envelope: Message, case: str) -> None:
-        super().__init__(envelope, envelope.DESCRIPTOR.fields_by_name[case].number)
+        self.envelope = envelope
         self.case = case
-        self.args = (f"no handler for {envelope.DESCRIPTOR.name}.{case}",)
+        super().__init__(f"no handler for {envelope.DESCRIPTOR.name}.{case}")
 
 
 class PayloadTypeError(ContractError, TypeError):
@@ -117,6 +148,10 @@ class PayloadTypeError(ContractError, TypeError):
 
 class DuplicateHandlerError(ContractError, ValueError):
     """A second handler registered for a payload type that already has one."""
+
+
+class PageTokenError(ContractError, ValueError):
+    """A page token that is malformed, forged, replayed by another tenant or with other filters, or expired."""
 
 
 class InvalidArgumentError(ContractError, ValueError):

@@ -12,14 +12,19 @@ The topic is the envelope's family; the key is the partition key
 so one aggregate's records stay in order on one partition. Binary mode puts
 the attributes in `ce_*` headers (UTF-8) and the encoded envelope in the
 value; structured mode puts the JSON event format in the value.
+`dead_letter` sets aside a record a consumer cannot use, unchanged, with
+headers saying why.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final, overload
 
-from google.protobuf.message import Message
-
+from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
+from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
+from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts._binding import (
     CONTENT_TYPE_HEADER,
     KAFKA_PREFIX,
@@ -37,8 +42,8 @@ from ameide_sre_contracts._binding import (
 )
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope
-from ameide_sre_contracts.errors import DecodeError
-from ameide_sre_contracts.topics import topic_of
+from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, ValidationError
+from ameide_sre_contracts.topics import DomainFactsTopic, DomainIntentsTopic, ProcessFactsTopic, topic_of
 from ameide_sre_contracts.validation import validate as _validate
 
 HeadersLike = Headers
@@ -90,6 +95,37 @@ def _key_bytes(key: object) -> bytes | None:
     raise DecodeError(f"a record key must be bytes, text or None, not {type(key).__name__}")
 
 
+@overload
+def from_kafka(
+    topic: DomainIntentsTopic,
+    key: bytes | bytearray | memoryview | str | None,
+    value: bytes | bytearray | memoryview | None,
+    headers: HeadersLike,
+    *,
+    validate: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SreDomainIntent: ...
+@overload
+def from_kafka(
+    topic: DomainFactsTopic,
+    key: bytes | bytearray | memoryview | str | None,
+    value: bytes | bytearray | memoryview | None,
+    headers: HeadersLike,
+    *,
+    validate: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SreDomainFact: ...
+@overload
+def from_kafka(
+    topic: ProcessFactsTopic,
+    key: bytes | bytearray | memoryview | str | None,
+    value: bytes | bytearray | memoryview | None,
+    headers: HeadersLike,
+    *,
+    validate: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SreProcessFact: ...
+@overload
 def from_kafka(
     topic: str,
     key: bytes | bytearray | memoryview | str | None,
@@ -98,7 +134,16 @@ def from_kafka(
     *,
     validate: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Message:
+) -> Envelope: ...
+def from_kafka(
+    topic: str,
+    key: bytes | bytearray | memoryview | str | None,
+    value: bytes | bytearray | memoryview | None,
+    headers: HeadersLike,
+    *,
+    validate: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Envelope:
     """The envelope of a Kafka record in binary or structured mode, validated.
 
     Structured mode is recognised by a `content-type` header starting with
@@ -130,6 +175,113 @@ def from_kafka(
         envelope = envelope_from(found, data, topic=topic, validate=validate, max_bytes=max_bytes)
     else:  # a bare envelope: nothing to cross-check but the key
         envelope = decode(topic, data, validate=validate, max_bytes=max_bytes)
-    if key_bytes is not None and key_bytes != partition_key(envelope).encode("utf-8"):  # type: ignore[arg-type]
+    if key_bytes is not None and key_bytes != partition_key(envelope).encode("utf-8"):
         raise DecodeError(f"record key {key_bytes[:200]!r} is not the envelope's partition key")
     return envelope
+
+
+DEAD_LETTER_SUFFIX: Final = ".dlq"
+"""Appended to the source topic for records that broke the contract or could not be read."""
+PARKED_SUFFIX: Final = ".parked"
+"""Appended to the source topic for envelopes from a newer contract (`UnknownPayloadError`), to replay later."""
+DEAD_LETTER_HEADER_PREFIX: Final = "sre-dlq-"
+"""The prefix of the headers that say why a record was set aside (never `ce_`: a replay reads the original)."""
+_MESSAGE_LIMIT = 4096
+
+
+def _header_name(name: object) -> str:
+    if isinstance(name, str):
+        return name
+    if isinstance(name, bytes | bytearray | memoryview):
+        return bytes(name).decode("utf-8", "backslashreplace")
+    return str(name)
+
+
+def _header_value(value: object) -> bytes | None:
+    if value is None or isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8", "surrogatepass")
+
+
+def dead_letter(
+    topic: str,
+    key: bytes | bytearray | memoryview | str | None,
+    value: bytes | bytearray | memoryview | None,
+    headers: Headers,
+    error: BaseException | str,
+    *,
+    partition: int | None = None,
+    offset: int | None = None,
+    to_topic: str | None = None,
+) -> DeadLetterRecord:
+    """The record that sets a consumed record aside, unchanged, with headers saying why.
+
+    Key, value and headers are kept as they came (any type a Kafka client
+    hands over), so replaying the record, or reading it with `from_kafka`,
+    sees the original. The headers added, each prefixed `sre-dlq-`: `reason`
+    (`parked` for an envelope from a newer contract, else `dead-letter`),
+    `error` (the exception's class), `message` (its text, at most 4 KiB),
+    `rules` (the broken rule ids of a `ValidationError`, comma-separated),
+    `original-topic`, and `original-partition` and `original-offset` when
+    given. The topic is `to_topic`, else the source topic with `.parked` or
+    `.dlq` appended. A record set aside before (a replay that failed again)
+    loses its earlier `sre-dlq-` headers: they say why now, once.
+
+    Example:
+        try:
+            fact = kafka.from_kafka(msg.topic(), msg.key(), msg.value(), msg.headers())
+        except sre.ContractError as error:
+            record = kafka.dead_letter(msg.topic(), msg.key(), msg.value(), msg.headers(), error,
+                                       partition=msg.partition(), offset=msg.offset())
+            producer.produce(record.topic, key=record.key, value=record.value, headers=list(record.headers))
+    """
+    parked = isinstance(error, UnknownPayloadError)
+    kept: list[tuple[str, bytes | None]] = []
+    try:
+        for name, header_value in _header_pairs(headers):
+            header_name = _header_name(name)
+            if not header_name.lower().startswith(DEAD_LETTER_HEADER_PREFIX):
+                kept.append((header_name, _header_value(header_value)))
+    except (TypeError, ValueError, DecodeError):  # headers we cannot even walk: keep what says why
+        kept = []
+    why: list[tuple[str, bytes | None]] = [
+        ("reason", b"parked" if parked else b"dead-letter"),
+        ("error", (type(error).__name__ if isinstance(error, BaseException) else "str").encode()),
+        ("message", str(error)[:_MESSAGE_LIMIT].encode("utf-8", "backslashreplace")),
+    ]
+    if isinstance(error, ValidationError):
+        rules = sorted({violation.rule_id for violation in error.violations})
+        why.append(("rules", ",".join(rules).encode("utf-8", "backslashreplace")))
+    why.append(("original-topic", topic.encode("utf-8", "backslashreplace")))
+    if partition is not None:
+        why.append(("original-partition", str(partition).encode()))
+    if offset is not None:
+        why.append(("original-offset", str(offset).encode()))
+    destination = to_topic or topic + (PARKED_SUFFIX if parked else DEAD_LETTER_SUFFIX)
+    key_bytes = None if key is None else key.encode("utf-8", "surrogatepass") if isinstance(key, str) else bytes(key)
+    return DeadLetterRecord(
+        destination,
+        key_bytes,
+        None if value is None else bytes(value),
+        (*kept, *((DEAD_LETTER_HEADER_PREFIX + name, data) for name, data in why)),
+    )
+
+
+def _header_pairs(headers: Headers) -> list[tuple[object, object]]:
+    if headers is None:
+        return []
+    if isinstance(headers, Mapping):
+        return list(headers.items())
+    return [entry for entry in headers if isinstance(entry, tuple) and len(entry) == 2]
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterRecord:
+    """A record set aside: the original key, value and headers (any may be None), plus why."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes | None], ...]

@@ -1,31 +1,48 @@
-"""Consume envelopes: dispatch payloads to typed handlers, and order facts by aggregate version."""
+"""Consume envelopes: dispatch payloads to typed handlers, and order and deduplicate them per aggregate."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
+from ameide_sre_contracts.envelopes import Envelope
 from ameide_sre_contracts.errors import (
     DuplicateHandlerError,
     InvalidArgumentError,
     PayloadTypeError,
     UnhandledPayloadError,
 )
-from ameide_sre_contracts.topics import PAYLOADS, Topic, required_case, topic_of
+from ameide_sre_contracts.topics import (
+    PAYLOADS,
+    DomainFactsTopic,
+    DomainIntentsTopic,
+    ProcessFactsTopic,
+    Topic,
+    required_case,
+    topic_of,
+)
 
 E = TypeVar("E", bound=Message)
 P = TypeVar("P", bound=Message)
 Handler = Callable[[P, E], object]
+Unhandled = Literal["ignore", "raise"] | Callable[[E], object]
+"""What a `Router` does with a payload no handler is registered for."""
 
 
 class Router(Generic[E]):
     """Calls the handler registered for an envelope's payload type.
+
+    A consumer usually cares about some cases only: by default the others
+    are ignored (`dispatch` returns None). `unhandled="raise"` raises
+    `UnhandledPayloadError` instead; a callable receives the envelope and
+    its result is returned. A case newer than this version still raises
+    `UnknownPayloadError` (park it).
 
     Example:
         router = Router(DOMAIN_FACTS_TOPIC)
@@ -37,16 +54,34 @@ class Router(Generic[E]):
     """
 
     @overload
-    def __init__(self: Router[SreDomainIntent], topic: type[SreDomainIntent]) -> None: ...
+    def __init__(
+        self: Router[SreDomainIntent],
+        topic: type[SreDomainIntent] | DomainIntentsTopic,
+        *,
+        unhandled: Unhandled[SreDomainIntent] = ...,
+    ) -> None: ...
     @overload
-    def __init__(self: Router[SreDomainFact], topic: type[SreDomainFact]) -> None: ...
+    def __init__(
+        self: Router[SreDomainFact],
+        topic: type[SreDomainFact] | DomainFactsTopic,
+        *,
+        unhandled: Unhandled[SreDomainFact] = ...,
+    ) -> None: ...
     @overload
-    def __init__(self: Router[SreProcessFact], topic: type[SreProcessFact]) -> None: ...
+    def __init__(
+        self: Router[SreProcessFact],
+        topic: type[SreProcessFact] | ProcessFactsTopic,
+        *,
+        unhandled: Unhandled[SreProcessFact] = ...,
+    ) -> None: ...
     @overload
-    def __init__(self: Router[Any], topic: str | Topic) -> None: ...
-    def __init__(self, topic: str | Topic | type[Message]) -> None:
+    def __init__(self: Router[Any], topic: str | Topic, *, unhandled: Unhandled[Any] = ...) -> None: ...
+    def __init__(self, topic: str | Topic | type[Message], *, unhandled: Unhandled[Any] = "ignore") -> None:
+        if unhandled not in ("ignore", "raise") and not callable(unhandled):
+            raise InvalidArgumentError(f'unhandled must be "ignore", "raise" or a callable, not {unhandled!r}')
         self.topic = topic_of(topic)
         self._handlers: dict[str, Callable[[Any, Any], object]] = {}
+        self._unhandled = unhandled
 
     def on(self, payload_type: type[P]) -> Callable[[Handler[P, E]], Handler[P, E]]:
         """Register the decorated function as the handler of `payload_type`.
@@ -70,18 +105,25 @@ class Router(Generic[E]):
     def dispatch(self, envelope: E) -> object:
         """Call the handler of the envelope's payload and return what it returns.
 
+        A payload without a handler is ignored (None), raised or passed on, as
+        the router was made (`unhandled`).
+
         Raises:
             PayloadTypeError: `envelope` is not this topic's envelope.
             UnknownPayloadError: the payload is a case newer than this version.
-            UnhandledPayloadError: no handler is registered for the payload (a subclass of the above).
+            UnhandledPayloadError: no handler is registered for the payload, with `unhandled="raise"`.
         """
         if type(envelope) is not self.topic.envelope_type:
             raise PayloadTypeError(f"{type(envelope).__name__} does not travel on {self.topic.name}")
         case = required_case(envelope, self.topic)
         handler = self._handlers.get(case)
-        if handler is None:
+        if handler is not None:
+            return handler(getattr(envelope, case), envelope)
+        if self._unhandled == "raise":
             raise UnhandledPayloadError(envelope, case)
-        return handler(getattr(envelope, case), envelope)
+        if self._unhandled == "ignore":
+            return None
+        return self._unhandled(envelope)
 
     def unhandled(self) -> frozenset[type[Message]]:
         """The payload types of this topic that have no handler yet."""
@@ -89,33 +131,83 @@ class Router(Generic[E]):
 
 
 class VersionCheck(enum.Enum):
-    """Where an incoming fact stands against the last version applied for its aggregate."""
+    """Where an incoming envelope stands against the last version applied for its aggregate (or workflow)."""
 
     NEW = "new"
-    """Exactly the next version: apply it."""
+    """Exactly what comes next: apply it."""
     DUPLICATE = "duplicate"
-    """The version already applied: a redelivery; skip it."""
+    """What was already applied: a redelivery; skip it."""
     STALE = "stale"
-    """An older version: already superseded; skip it."""
+    """Older than what was applied: superseded (a fact) or conflicting (an intent); skip it."""
     GAP = "gap"
-    """Versions are missing in between: hold it, or rebuild the aggregate's view."""
+    """Something is missing in between: hold it, or catch up from the query services first."""
 
 
-def check_version(last_seen: int | None, incoming: int | SreDomainFact) -> VersionCheck:
-    """Classify an incoming fact by aggregate version, for idempotent, ordered consumers.
+def _position(incoming: int | Envelope) -> tuple[int, bool]:
+    """The envelope's version (a fact's, an intent's expectation, a process fact's sequence), and whether an intent."""
+    if isinstance(incoming, SreDomainFact):
+        return incoming.subject.aggregate_version, False
+    if isinstance(incoming, SreDomainIntent):
+        return incoming.subject.aggregate_version, True
+    if isinstance(incoming, SreProcessFact):
+        if incoming.subject.sequence == 0:
+            raise InvalidArgumentError(
+                "this process fact carries no sequence (its workflow does not number its facts): "
+                "deduplicate it by meta.message_id"
+            )
+        return incoming.subject.sequence, False
+    if isinstance(incoming, bool) or not isinstance(incoming, int):
+        raise InvalidArgumentError(f"check_version takes an envelope or a version, not {type(incoming).__name__}")
+    return incoming, False
 
-    `last_seen` is the last version applied for the aggregate (`None` or 0 when
-    none was); `incoming` is a fact or its `subject.aggregate_version`.
-    Equal is DUPLICATE, lower STALE, one more NEW, higher GAP.
+
+def check_version(last_seen: int | None, incoming: int | Envelope) -> VersionCheck:
+    """Classify an incoming envelope against the last version applied for its aggregate, for idempotent consumers.
+
+    `last_seen` is the last version applied (`None` or 0 when none was:
+    a consumer that starts mid-stream sees GAP until it catches up);
+    `incoming` is an envelope or a version number:
+
+    - a domain fact by `subject.aggregate_version`: one more than `last_seen`
+      is NEW, equal DUPLICATE, lower STALE, higher GAP;
+    - a process fact by `subject.sequence`, the same way (per workflow: key
+      the state by `dedupe_key`);
+    - an intent by the version it expects: equal to `last_seen` is NEW (it
+      applies on top), lower STALE (it raced another change), higher GAP;
+      0 expects nothing (creating, or no check) and is always NEW.
+
+    Raises:
+        InvalidArgumentError: a negative `last_seen`, a fact version below 1, or a process fact without a sequence.
     """
-    version = incoming.subject.aggregate_version if isinstance(incoming, SreDomainFact) else incoming
-    if version < 1:
-        raise InvalidArgumentError(f"a fact's aggregate version is 1 or more, not {version}")
+    version, intent = _position(incoming)
     last = last_seen or 0
     if last < 0:
         raise InvalidArgumentError(f"last_seen cannot be negative ({last_seen})")
+    if intent:
+        if version == 0 or version == last:
+            return VersionCheck.NEW
+        return VersionCheck.STALE if version < last else VersionCheck.GAP
+    if version < 1:
+        raise InvalidArgumentError(f"a fact's version is 1 or more, not {version}")
     if version == last:
         return VersionCheck.DUPLICATE
     if version < last:
         return VersionCheck.STALE
     return VersionCheck.NEW if version == last + 1 else VersionCheck.GAP
+
+
+def dedupe_key(envelope: Envelope) -> str:
+    """The key to keep `last_seen` under: the tenant and the aggregate (or workflow run) the envelope is about.
+
+    Aggregate ids are unique per tenant only, so a key without the tenant
+    would let one tenant's version shadow another's.
+
+    Example:
+        dedupe_key(fact)  # "acme/Incident/3f1c2a9e-..."
+    """
+    tenant = envelope.meta.tenant_id
+    if isinstance(envelope, SreProcessFact):
+        subject = envelope.subject
+        run = f"/{subject.run_id}" if subject.run_id else ""
+        return f"{tenant}/{subject.workflow_type}/{subject.workflow_id}{run}"
+    return f"{tenant}/{envelope.subject.aggregate_type}/{envelope.subject.aggregate_id}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeAlias, overload
 
 from google.protobuf import unknown_fields
 from google.protobuf.descriptor import FieldDescriptor, OneofDescriptor
@@ -20,7 +20,7 @@ from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, sre_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
-from ameide_sre_contracts.errors import ContractDefinitionError, UnknownPayloadError, UnknownTopicError
+from ameide_sre_contracts.errors import ContractDefinitionError, UnknownPayloadError, UnknownTopicError, shown
 
 _ENVELOPE_MODULES = (intents_pb2, facts_pb2, process_facts_pb2)
 
@@ -151,9 +151,23 @@ ENVELOPE_TOPICS: Final[Mapping[type[Message], Topic]] = MappingProxyType(
 EVENT_TYPES: Final[Mapping[str, PayloadInfo]] = MappingProxyType({info.event_type: info for info in _PAYLOADS.values()})
 """Every payload's CloudEvents type, with what the contract says about it."""
 
-DOMAIN_INTENTS_TOPIC: Final[str] = sre_options(intents_pb2.SreDomainIntent.DESCRIPTOR).topic
-DOMAIN_FACTS_TOPIC: Final[str] = sre_options(facts_pb2.SreDomainFact.DESCRIPTOR).topic
-PROCESS_FACTS_TOPIC: Final[str] = sre_options(process_facts_pb2.SreProcessFact.DESCRIPTOR).topic
+DomainIntentsTopic: TypeAlias = Literal["sre.domain.intents.v1"]
+DomainFactsTopic: TypeAlias = Literal["sre.domain.facts.v1"]
+ProcessFactsTopic: TypeAlias = Literal["sre.process.facts.v1"]
+
+# Spelled out so that type checkers see each topic's envelope; checked against
+# the envelopes' `(sre).topic` options just below, so they cannot drift.
+DOMAIN_INTENTS_TOPIC: Final = "sre.domain.intents.v1"
+DOMAIN_FACTS_TOPIC: Final = "sre.domain.facts.v1"
+PROCESS_FACTS_TOPIC: Final = "sre.process.facts.v1"
+
+for _name, _envelope in (
+    (DOMAIN_INTENTS_TOPIC, intents_pb2.SreDomainIntent),
+    (DOMAIN_FACTS_TOPIC, facts_pb2.SreDomainFact),
+    (PROCESS_FACTS_TOPIC, process_facts_pb2.SreProcessFact),
+):
+    if sre_options(_envelope.DESCRIPTOR).topic != _name:
+        raise ContractDefinitionError(f"{_envelope.__name__} travels on {sre_options(_envelope.DESCRIPTOR).topic!r}")
 
 CONTRACT_VERSION: Final[str] = sre_pb2.DESCRIPTOR.GetOptions().Extensions[sre_pb2.sre_file].contract_version
 """The contract's semantic version; builders put it in `meta.schema_version`."""
@@ -170,7 +184,7 @@ def topic_of(item: str | Topic | Message | type[Message]) -> Topic:
         try:
             return _TOPICS[item]
         except KeyError:
-            raise UnknownTopicError(f"unknown topic {item!r}; known: {', '.join(sorted(_TOPICS))}") from None
+            raise UnknownTopicError(f"unknown topic {shown(item)}; known: {', '.join(sorted(_TOPICS))}") from None
     cls = item if isinstance(item, type) else type(item)
     topic = ENVELOPE_TOPICS.get(cls)
     if topic is not None:
@@ -190,6 +204,14 @@ def payload_info(payload: Message | type[Message]) -> PayloadInfo:
         raise UnknownTopicError(f"{cls.__qualname__} is not a payload of any SRE envelope") from None
 
 
+@overload
+def envelope_type(item: DomainIntentsTopic) -> type[intents_pb2.SreDomainIntent]: ...
+@overload
+def envelope_type(item: DomainFactsTopic) -> type[facts_pb2.SreDomainFact]: ...
+@overload
+def envelope_type(item: ProcessFactsTopic) -> type[process_facts_pb2.SreProcessFact]: ...
+@overload
+def envelope_type(item: str | Topic | type[Message]) -> type[Message]: ...
 def envelope_type(item: str | Topic | type[Message]) -> type[Message]:
     """The envelope type for a topic name, a `Topic` or an envelope type."""
     topic = topic_of(item)

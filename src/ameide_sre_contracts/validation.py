@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +10,7 @@ from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
-from ameide_sre_contracts._precheck import MAX_VIOLATIONS, precheck
+from ameide_sre_contracts._precheck import MAX_VIOLATIONS, key_text, precheck
 from ameide_sre_contracts.errors import ValidationError, Violation
 from ameide_sre_contracts.topics import ENVELOPE_TOPICS, PAYLOADS
 
@@ -40,13 +39,10 @@ def _render_path(path: protovalidate.FieldPathPb | None) -> str:
         subscript = element.subscript
         if subscript is None:
             continue
-        value = subscript.value
-        if subscript.field == "string_key":
-            rendered.append(f"[{json.dumps(value, ensure_ascii=False)}]")
-        elif subscript.field == "bool_key":
-            rendered.append(f"[{'true' if value else 'false'}]")
+        if subscript.field in ("string_key", "bool_key"):
+            rendered.append(f"[{key_text(subscript.value)}]")
         else:
-            rendered.append(f"[{value}]")
+            rendered.append(f"[{subscript.value}]")
     return "".join(rendered)
 
 

@@ -153,10 +153,49 @@ def long_strings(rng: random.Random, examples: list[Message], size: int) -> byte
     return hostile.SerializeToString()
 
 
+def _string_maps(hostile: Message) -> list[tuple[Any, Message]]:
+    holders = [hostile] + [
+        getattr(holder, field.name)
+        for _, field, holder in _set_fields(hostile)
+        if not field.is_repeated and field.message_type is not None
+    ]
+    return [
+        (field, holder)
+        for holder in holders
+        if isinstance(holder, Message)
+        for field in holder.DESCRIPTOR.fields
+        if is_map(field) and _map_key_type(field) == field.TYPE_STRING
+    ]
+
+
+def _map_key_type(field: Any) -> int:
+    key_type: int = field.message_type.fields_by_name["key"].type
+    return key_type
+
+
+def long_map_keys(rng: random.Random, examples: list[Message], size: int) -> bytes:
+    """An envelope with one map key as long as `size` allows: keys are quoted in violations' field paths.
+
+    A topic whose envelopes have no string-keyed map gets a long string instead.
+    """
+    if not any(_string_maps(example) for example in examples):
+        return long_strings(rng, examples, size)
+    hostile, field, holder = _target(rng, examples, _string_maps)
+    container = getattr(holder, field.name)
+    value_type = field.message_type.fields_by_name["value"]
+    key = "ключ" * max(1, size // 8)
+    if value_type.message_type is not None:
+        container[key].SetInParent()
+    else:
+        container[key] = "v" if value_type.type == value_type.TYPE_STRING else 1
+    return hostile.SerializeToString()
+
+
 BINARY_ATTACKS: dict[str, Callable[[random.Random, list[Message], int], bytes]] = {
     "empty elements en masse": mass_elements,
     "boundary times": boundary_times,
     "strings past their limit": long_strings,
+    "map keys of any length": long_map_keys,
 }
 
 

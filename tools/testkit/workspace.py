@@ -38,6 +38,28 @@ def run(
     return result
 
 
+# What a checkout or an unpacked sdist holds beside its sources: tool state and build products.
+_NOT_SOURCES = {".git", ".venv", "build", "dist", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+_NOT_SOURCES_ANYWHERE = {"__pycache__", ".hypothesis"}
+
+
+def source_files(root: Path = ROOT) -> list[str]:
+    """The project's source files, relative to `root`: what git tracks, or in a tree without git
+    (an unpacked sdist) every file but tool state and build products."""
+    if (root / ".git").exists():
+        listed = run(["git", "ls-files"], cwd=root, check=True).stdout.splitlines()
+        return sorted(path for path in listed if (root / path).exists())
+    found = []
+    for path in root.rglob("*"):
+        parts = path.relative_to(root).parts
+        if parts[0] in _NOT_SOURCES or _NOT_SOURCES_ANYWHERE & set(parts) or not path.is_file():
+            continue
+        if path.suffix in (".pyc", ".pyo"):
+            continue
+        found.append(path.relative_to(root).as_posix())
+    return sorted(found)
+
+
 def copy_workspace(destination: Path, *extra: str) -> Path:
     """Copy the buf workspace (and `extra` top-level paths) to destination, keeping mtimes."""
     for name in ("buf.yaml", "buf.gen.yaml", "Makefile", "proto", "compat", "tools", *extra):
@@ -47,4 +69,7 @@ def copy_workspace(destination: Path, *extra: str) -> Path:
         else:
             shutil.copy2(source, destination / name)
     shutil.copytree(PROTODEPS, destination / "build" / "protodeps")
+    generators = ROOT / "build" / "gen-venv"
+    if generators.is_dir():  # the generators' venv, shared: it is large and read-only here
+        (destination / "build" / "gen-venv").symlink_to(generators)
     return destination

@@ -127,6 +127,7 @@ def example_envelope(payload: Message) -> Envelope:
         workflow_id=WORKFLOW_ID,
         incident_id=INCIDENT_ID,
         run_id=stable_uuid("run"),
+        sequence=info.field_number,
         tenant_id=TENANT_ID,
         **common,
     )

@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 PAGE_TOKEN = "eyJvZmZzZXQiOjUwfQ"
 QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     query_pb2.GetIncidentRequest: lambda: query_pb2.GetIncidentRequest(tenant_id=TENANT_ID, incident_id=INCIDENT_ID),
-    query_pb2.GetIncidentResponse: lambda: query_pb2.GetIncidentResponse(incident=incident()),
+    query_pb2.GetIncidentResponse: lambda: query_pb2.GetIncidentResponse(incident=incident(), aggregate_version=3),
     query_pb2.ListIncidentsRequest: lambda: query_pb2.ListIncidentsRequest(
         tenant_id=TENANT_ID,
         statuses=[sre_pb2.INCIDENT_STATUS_OPEN, sre_pb2.INCIDENT_STATUS_INVESTIGATING],
@@ -56,7 +56,7 @@ QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         entries=[timeline_entry(i) for i in range(3)], next_page_token="p2"
     ),
     query_pb2.GetAlertRequest: lambda: query_pb2.GetAlertRequest(tenant_id=TENANT_ID, alert_id=ALERT_ID),
-    query_pb2.GetAlertResponse: lambda: query_pb2.GetAlertResponse(alert=alert()),
+    query_pb2.GetAlertResponse: lambda: query_pb2.GetAlertResponse(alert=alert(), aggregate_version=3),
     query_pb2.ListAlertsRequest: lambda: query_pb2.ListAlertsRequest(
         tenant_id=TENANT_ID,
         statuses=[sre_pb2.ALERT_STATUS_FIRING],
@@ -78,7 +78,7 @@ QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         alerts=[alert()], next_page_token="p2"
     ),
     query_pb2.GetRunbookRequest: lambda: query_pb2.GetRunbookRequest(tenant_id=TENANT_ID, runbook_id=RUNBOOK_ID),
-    query_pb2.GetRunbookResponse: lambda: query_pb2.GetRunbookResponse(runbook=runbook()),
+    query_pb2.GetRunbookResponse: lambda: query_pb2.GetRunbookResponse(runbook=runbook(), aggregate_version=3),
     query_pb2.ListRunbooksRequest: lambda: query_pb2.ListRunbooksRequest(
         tenant_id=TENANT_ID,
         automation_levels=[runbook_pb2.AUTOMATION_LEVEL_ASSISTED],
@@ -98,7 +98,7 @@ QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         results=[query_pb2.RunbookSearchResult(runbook=runbook(), score=0.77)], next_page_token="p2"
     ),
     query_pb2.GetSLORequest: lambda: query_pb2.GetSLORequest(tenant_id=TENANT_ID, slo_id=SLO_ID),
-    query_pb2.GetSLOResponse: lambda: query_pb2.GetSLOResponse(slo=slo()),
+    query_pb2.GetSLOResponse: lambda: query_pb2.GetSLOResponse(slo=slo(), aggregate_version=3),
     query_pb2.ListSLOsRequest: lambda: query_pb2.ListSLOsRequest(
         tenant_id=TENANT_ID,
         owner="team-checkout",
@@ -125,7 +125,7 @@ QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
         health_checks=[health_check()], next_page_token="p2"
     ),
     query_pb2.GetServiceRequest: lambda: query_pb2.GetServiceRequest(tenant_id=TENANT_ID, service_id=SERVICE_ID),
-    query_pb2.GetServiceResponse: lambda: query_pb2.GetServiceResponse(service=service()),
+    query_pb2.GetServiceResponse: lambda: query_pb2.GetServiceResponse(service=service(), aggregate_version=3),
     query_pb2.ListServicesRequest: lambda: query_pb2.ListServicesRequest(
         tenant_id=TENANT_ID,
         tiers=[service_pb2.SERVICE_TIER_CRITICAL],
@@ -137,7 +137,9 @@ QUERY_FACTORIES: dict[type[Message], Callable[[], Message]] = {
     query_pb2.GetPostmortemRequest: lambda: query_pb2.GetPostmortemRequest(
         tenant_id=TENANT_ID, postmortem_id=POSTMORTEM_ID
     ),
-    query_pb2.GetPostmortemResponse: lambda: query_pb2.GetPostmortemResponse(postmortem=postmortem()),
+    query_pb2.GetPostmortemResponse: lambda: query_pb2.GetPostmortemResponse(
+        postmortem=postmortem(), aggregate_version=3
+    ),
     query_pb2.ListPostmortemsRequest: lambda: query_pb2.ListPostmortemsRequest(
         tenant_id=TENANT_ID,
         incident_id=INCIDENT_ID,

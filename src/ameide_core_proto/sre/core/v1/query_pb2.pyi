@@ -59,6 +59,13 @@ class GetIncidentResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     INCIDENT_FIELD_NUMBER: _builtins.int
+    AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+    aggregate_version: _builtins.int
+    """The version of the incident this answer reflects: the `aggregate_version`
+    of the last fact applied to it, 0 when the service does not track
+    versions. A consumer that starts mid-stream, or meets a gap, takes the
+    incident from here and applies only the facts after this version.
+    """
     @_builtins.property
     def incident(self) -> _incident_pb2.Incident:
         """The incident."""
@@ -67,10 +74,11 @@ class GetIncidentResponse(_message.Message):
         self,
         *,
         incident: _incident_pb2.Incident | None = ...,
+        aggregate_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["incident", b"incident"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["incident", b"incident"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_version", b"aggregate_version", "incident", b"incident"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -351,6 +359,13 @@ class GetAlertResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     ALERT_FIELD_NUMBER: _builtins.int
+    AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+    aggregate_version: _builtins.int
+    """The version of the alert this answer reflects: the `aggregate_version`
+    of the last fact applied to it, 0 when the service does not track
+    versions. A consumer that starts mid-stream, or meets a gap, takes the
+    alert from here and applies only the facts after this version.
+    """
     @_builtins.property
     def alert(self) -> _alert_pb2.Alert:
         """The alert."""
@@ -359,10 +374,11 @@ class GetAlertResponse(_message.Message):
         self,
         *,
         alert: _alert_pb2.Alert | None = ...,
+        aggregate_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["alert", b"alert"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert", b"alert"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_version", b"aggregate_version", "alert", b"alert"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -599,6 +615,13 @@ class GetRunbookResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     RUNBOOK_FIELD_NUMBER: _builtins.int
+    AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+    aggregate_version: _builtins.int
+    """The version of the runbook this answer reflects: the `aggregate_version`
+    of the last fact applied to it, 0 when the service does not track
+    versions. A consumer that starts mid-stream, or meets a gap, takes the
+    runbook from here and applies only the facts after this version.
+    """
     @_builtins.property
     def runbook(self) -> _runbook_pb2.Runbook:
         """The runbook."""
@@ -607,10 +630,11 @@ class GetRunbookResponse(_message.Message):
         self,
         *,
         runbook: _runbook_pb2.Runbook | None = ...,
+        aggregate_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["runbook", b"runbook"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["runbook", b"runbook"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_version", b"aggregate_version", "runbook", b"runbook"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -843,6 +867,13 @@ class GetSLOResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     SLO_FIELD_NUMBER: _builtins.int
+    AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+    aggregate_version: _builtins.int
+    """The version of the SLO this answer reflects: the `aggregate_version`
+    of the last fact applied to it, 0 when the service does not track
+    versions. A consumer that starts mid-stream, or meets a gap, takes the
+    SLO from here and applies only the facts after this version.
+    """
     @_builtins.property
     def slo(self) -> _slo_pb2.SLO:
         """The SLO."""
@@ -851,10 +882,11 @@ class GetSLOResponse(_message.Message):
         self,
         *,
         slo: _slo_pb2.SLO | None = ...,
+        aggregate_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["slo", b"slo"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["slo", b"slo"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_version", b"aggregate_version", "slo", b"slo"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1133,6 +1165,13 @@ class GetServiceResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     SERVICE_FIELD_NUMBER: _builtins.int
+    AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+    aggregate_version: _builtins.int
+    """The version of the service this answer reflects: the `aggregate_version`
+    of the last fact applied to it, 0 when the service does not track
+    versions. A consumer that starts mid-stream, or meets a gap, takes the
+    service from here and applies only the facts after this version.
+    """
     @_builtins.property
     def service(self) -> _service_pb2.Service:
         """The service."""
@@ -1141,10 +1180,11 @@ class GetServiceResponse(_message.Message):
         self,
         *,
         service: _service_pb2.Service | None = ...,
+        aggregate_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["service", b"service"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_version", b"aggregate_version", "service", b"service"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1253,6 +1293,13 @@ class GetPostmortemResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     POSTMORTEM_FIELD_NUMBER: _builtins.int
+    AGGREGATE_VERSION_FIELD_NUMBER: _builtins.int
+    aggregate_version: _builtins.int
+    """The version of the postmortem this answer reflects: the `aggregate_version`
+    of the last fact applied to it, 0 when the service does not track
+    versions. A consumer that starts mid-stream, or meets a gap, takes the
+    postmortem from here and applies only the facts after this version.
+    """
     @_builtins.property
     def postmortem(self) -> _postmortem_pb2.Postmortem:
         """The postmortem."""
@@ -1261,10 +1308,11 @@ class GetPostmortemResponse(_message.Message):
         self,
         *,
         postmortem: _postmortem_pb2.Postmortem | None = ...,
+        aggregate_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["postmortem", b"postmortem"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_version", b"aggregate_version", "postmortem", b"postmortem"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -5,7 +5,7 @@ import warnings
 
 from ameide_core_proto.sre.core.v1 import query_pb2 as ameide__core__proto_dot_sre_dot_core_dot_v1_dot_query__pb2
 
-GRPC_GENERATED_VERSION = '1.85.1'
+GRPC_GENERATED_VERSION = '1.74.0'
 GRPC_VERSION = grpc.__version__
 _version_not_supported = False
 
@@ -18,14 +18,14 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in ameide_core_proto/sre/core/v1/query_pb2_grpc.py depends on'
+        + f' but the generated code in ameide_core_proto/sre/core/v1/query_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
     )
 
 
-class SreIncidentQueryServiceStub:
+class SreIncidentQueryServiceStub(object):
     """Read-only access to incidents, served by SRE projections. Every request is
     scoped to one tenant.
     """
@@ -58,7 +58,7 @@ class SreIncidentQueryServiceStub:
                 _registered_method=True)
 
 
-class SreIncidentQueryServiceServicer:
+class SreIncidentQueryServiceServicer(object):
     """Read-only access to incidents, served by SRE projections. Every request is
     scoped to one tenant.
     """
@@ -124,7 +124,7 @@ def add_SreIncidentQueryServiceServicer_to_server(servicer, server):
 
 
  # This class is part of an EXPERIMENTAL API.
-class SreIncidentQueryService:
+class SreIncidentQueryService(object):
     """Read-only access to incidents, served by SRE projections. Every request is
     scoped to one tenant.
     """
@@ -238,7 +238,7 @@ class SreIncidentQueryService:
             _registered_method=True)
 
 
-class SreAlertQueryServiceStub:
+class SreAlertQueryServiceStub(object):
     """Read-only access to alerts.
     """
 
@@ -265,7 +265,7 @@ class SreAlertQueryServiceStub:
                 _registered_method=True)
 
 
-class SreAlertQueryServiceServicer:
+class SreAlertQueryServiceServicer(object):
     """Read-only access to alerts.
     """
 
@@ -317,7 +317,7 @@ def add_SreAlertQueryServiceServicer_to_server(servicer, server):
 
 
  # This class is part of an EXPERIMENTAL API.
-class SreAlertQueryService:
+class SreAlertQueryService(object):
     """Read-only access to alerts.
     """
 
@@ -403,7 +403,7 @@ class SreAlertQueryService:
             _registered_method=True)
 
 
-class SreRunbookQueryServiceStub:
+class SreRunbookQueryServiceStub(object):
     """Read-only access to the runbook registry.
     """
 
@@ -430,7 +430,7 @@ class SreRunbookQueryServiceStub:
                 _registered_method=True)
 
 
-class SreRunbookQueryServiceServicer:
+class SreRunbookQueryServiceServicer(object):
     """Read-only access to the runbook registry.
     """
 
@@ -481,7 +481,7 @@ def add_SreRunbookQueryServiceServicer_to_server(servicer, server):
 
 
  # This class is part of an EXPERIMENTAL API.
-class SreRunbookQueryService:
+class SreRunbookQueryService(object):
     """Read-only access to the runbook registry.
     """
 
@@ -567,7 +567,7 @@ class SreRunbookQueryService:
             _registered_method=True)
 
 
-class SreSLOQueryServiceStub:
+class SreSLOQueryServiceStub(object):
     """Read-only access to SLOs and their error budgets.
     """
 
@@ -594,7 +594,7 @@ class SreSLOQueryServiceStub:
                 _registered_method=True)
 
 
-class SreSLOQueryServiceServicer:
+class SreSLOQueryServiceServicer(object):
     """Read-only access to SLOs and their error budgets.
     """
 
@@ -645,7 +645,7 @@ def add_SreSLOQueryServiceServicer_to_server(servicer, server):
 
 
  # This class is part of an EXPERIMENTAL API.
-class SreSLOQueryService:
+class SreSLOQueryService(object):
     """Read-only access to SLOs and their error budgets.
     """
 
@@ -731,7 +731,7 @@ class SreSLOQueryService:
             _registered_method=True)
 
 
-class SreHealthQueryServiceStub:
+class SreHealthQueryServiceStub(object):
     """Read-only access to fleet state and health history.
     """
 
@@ -753,7 +753,7 @@ class SreHealthQueryServiceStub:
                 _registered_method=True)
 
 
-class SreHealthQueryServiceServicer:
+class SreHealthQueryServiceServicer(object):
     """Read-only access to fleet state and health history.
     """
 
@@ -792,7 +792,7 @@ def add_SreHealthQueryServiceServicer_to_server(servicer, server):
 
 
  # This class is part of an EXPERIMENTAL API.
-class SreHealthQueryService:
+class SreHealthQueryService(object):
     """Read-only access to fleet state and health history.
     """
 
@@ -851,7 +851,7 @@ class SreHealthQueryService:
             _registered_method=True)
 
 
-class SreServiceQueryServiceStub:
+class SreServiceQueryServiceStub(object):
     """Read-only access to the service catalog.
     """
 
@@ -873,7 +873,7 @@ class SreServiceQueryServiceStub:
                 _registered_method=True)
 
 
-class SreServiceQueryServiceServicer:
+class SreServiceQueryServiceServicer(object):
     """Read-only access to the service catalog.
     """
 
@@ -912,7 +912,7 @@ def add_SreServiceQueryServiceServicer_to_server(servicer, server):
 
 
  # This class is part of an EXPERIMENTAL API.
-class SreServiceQueryService:
+class SreServiceQueryService(object):
     """Read-only access to the service catalog.
     """
 
@@ -971,7 +971,7 @@ class SreServiceQueryService:
             _registered_method=True)
 
 
-class SrePostmortemQueryServiceStub:
+class SrePostmortemQueryServiceStub(object):
     """Read-only access to postmortems.
     """
 
@@ -993,7 +993,7 @@ class SrePostmortemQueryServiceStub:
                 _registered_method=True)
 
 
-class SrePostmortemQueryServiceServicer:
+class SrePostmortemQueryServiceServicer(object):
     """Read-only access to postmortems.
     """
 
@@ -1032,7 +1032,7 @@ def add_SrePostmortemQueryServiceServicer_to_server(servicer, server):
 
 
  # This class is part of an EXPERIMENTAL API.
-class SrePostmortemQueryService:
+class SrePostmortemQueryService(object):
     """Read-only access to postmortems.
     """
 

@@ -68,12 +68,11 @@ class SreIncidentQueryServiceAsyncStub(SreIncidentQueryServiceStub):
     GetIncidentTimeline: _aio.UnaryUnaryMultiCallable[_query_pb2.GetIncidentTimelineRequest, _query_pb2.GetIncidentTimelineResponse]  # type: ignore[assignment]
     """Returns an incident's timeline, oldest entry first."""
 
-class SreIncidentQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+class SreIncidentQueryServiceServicer:
     """Read-only access to incidents, served by SRE projections. Every request is
     scoped to one tenant.
     """
 
-    @_abc_1.abstractmethod
     def GetIncident(
         self,
         request: _query_pb2.GetIncidentRequest,
@@ -81,7 +80,6 @@ class SreIncidentQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.GetIncidentResponse, _abc.Awaitable[_query_pb2.GetIncidentResponse]]:
         """Returns one incident."""
 
-    @_abc_1.abstractmethod
     def ListIncidents(
         self,
         request: _query_pb2.ListIncidentsRequest,
@@ -91,7 +89,6 @@ class SreIncidentQueryServiceServicer(metaclass=_abc_1.ABCMeta):
         time.
         """
 
-    @_abc_1.abstractmethod
     def SearchIncidents(
         self,
         request: _query_pb2.SearchIncidentsRequest,
@@ -101,7 +98,6 @@ class SreIncidentQueryServiceServicer(metaclass=_abc_1.ABCMeta):
         best match first.
         """
 
-    @_abc_1.abstractmethod
     def GetIncidentTimeline(
         self,
         request: _query_pb2.GetIncidentTimelineRequest,
@@ -141,10 +137,9 @@ class SreAlertQueryServiceAsyncStub(SreAlertQueryServiceStub):
     ListActiveAlerts: _aio.UnaryUnaryMultiCallable[_query_pb2.ListActiveAlertsRequest, _query_pb2.ListActiveAlertsResponse]  # type: ignore[assignment]
     """Lists the alerts firing now, most severe first."""
 
-class SreAlertQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+class SreAlertQueryServiceServicer:
     """Read-only access to alerts."""
 
-    @_abc_1.abstractmethod
     def GetAlert(
         self,
         request: _query_pb2.GetAlertRequest,
@@ -152,7 +147,6 @@ class SreAlertQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.GetAlertResponse, _abc.Awaitable[_query_pb2.GetAlertResponse]]:
         """Returns one alert."""
 
-    @_abc_1.abstractmethod
     def ListAlerts(
         self,
         request: _query_pb2.ListAlertsRequest,
@@ -162,7 +156,6 @@ class SreAlertQueryServiceServicer(metaclass=_abc_1.ABCMeta):
         start time.
         """
 
-    @_abc_1.abstractmethod
     def ListActiveAlerts(
         self,
         request: _query_pb2.ListActiveAlertsRequest,
@@ -198,10 +191,9 @@ class SreRunbookQueryServiceAsyncStub(SreRunbookQueryServiceStub):
     SearchRunbooks: _aio.UnaryUnaryMultiCallable[_query_pb2.SearchRunbooksRequest, _query_pb2.SearchRunbooksResponse]  # type: ignore[assignment]
     """Finds runbooks by symptom text and alert labels, best match first."""
 
-class SreRunbookQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+class SreRunbookQueryServiceServicer:
     """Read-only access to the runbook registry."""
 
-    @_abc_1.abstractmethod
     def GetRunbook(
         self,
         request: _query_pb2.GetRunbookRequest,
@@ -209,7 +201,6 @@ class SreRunbookQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.GetRunbookResponse, _abc.Awaitable[_query_pb2.GetRunbookResponse]]:
         """Returns one runbook."""
 
-    @_abc_1.abstractmethod
     def ListRunbooks(
         self,
         request: _query_pb2.ListRunbooksRequest,
@@ -217,7 +208,6 @@ class SreRunbookQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.ListRunbooksResponse, _abc.Awaitable[_query_pb2.ListRunbooksResponse]]:
         """Lists runbooks by title, filtered by automation level and owner."""
 
-    @_abc_1.abstractmethod
     def SearchRunbooks(
         self,
         request: _query_pb2.SearchRunbooksRequest,
@@ -253,10 +243,9 @@ class SreSLOQueryServiceAsyncStub(SreSLOQueryServiceStub):
     GetSLOBudgetStatus: _aio.UnaryUnaryMultiCallable[_query_pb2.GetSLOBudgetStatusRequest, _query_pb2.GetSLOBudgetStatusResponse]  # type: ignore[assignment]
     """Returns an SLO's current error budget."""
 
-class SreSLOQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+class SreSLOQueryServiceServicer:
     """Read-only access to SLOs and their error budgets."""
 
-    @_abc_1.abstractmethod
     def GetSLO(
         self,
         request: _query_pb2.GetSLORequest,
@@ -264,7 +253,6 @@ class SreSLOQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.GetSLOResponse, _abc.Awaitable[_query_pb2.GetSLOResponse]]:
         """Returns one SLO."""
 
-    @_abc_1.abstractmethod
     def ListSLOs(
         self,
         request: _query_pb2.ListSLOsRequest,
@@ -272,7 +260,6 @@ class SreSLOQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.ListSLOsResponse, _abc.Awaitable[_query_pb2.ListSLOsResponse]]:
         """Lists SLOs by name, filtered by owner."""
 
-    @_abc_1.abstractmethod
     def GetSLOBudgetStatus(
         self,
         request: _query_pb2.GetSLOBudgetStatusRequest,
@@ -304,10 +291,9 @@ class SreHealthQueryServiceAsyncStub(SreHealthQueryServiceStub):
     GetHealthHistory: _aio.UnaryUnaryMultiCallable[_query_pb2.GetHealthHistoryRequest, _query_pb2.GetHealthHistoryResponse]  # type: ignore[assignment]
     """Returns a resource's health assessments, newest first."""
 
-class SreHealthQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+class SreHealthQueryServiceServicer:
     """Read-only access to fleet state and health history."""
 
-    @_abc_1.abstractmethod
     def GetFleetState(
         self,
         request: _query_pb2.GetFleetStateRequest,
@@ -315,7 +301,6 @@ class SreHealthQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.GetFleetStateResponse, _abc.Awaitable[_query_pb2.GetFleetStateResponse]]:
         """Returns the latest fleet state of one cluster in one environment."""
 
-    @_abc_1.abstractmethod
     def GetHealthHistory(
         self,
         request: _query_pb2.GetHealthHistoryRequest,
@@ -347,10 +332,9 @@ class SreServiceQueryServiceAsyncStub(SreServiceQueryServiceStub):
     ListServices: _aio.UnaryUnaryMultiCallable[_query_pb2.ListServicesRequest, _query_pb2.ListServicesResponse]  # type: ignore[assignment]
     """Lists services by name, filtered by tier and owner."""
 
-class SreServiceQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+class SreServiceQueryServiceServicer:
     """Read-only access to the service catalog."""
 
-    @_abc_1.abstractmethod
     def GetService(
         self,
         request: _query_pb2.GetServiceRequest,
@@ -358,7 +342,6 @@ class SreServiceQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.GetServiceResponse, _abc.Awaitable[_query_pb2.GetServiceResponse]]:
         """Returns one service."""
 
-    @_abc_1.abstractmethod
     def ListServices(
         self,
         request: _query_pb2.ListServicesRequest,
@@ -390,10 +373,9 @@ class SrePostmortemQueryServiceAsyncStub(SrePostmortemQueryServiceStub):
     ListPostmortems: _aio.UnaryUnaryMultiCallable[_query_pb2.ListPostmortemsRequest, _query_pb2.ListPostmortemsResponse]  # type: ignore[assignment]
     """Lists postmortems, newest first, filtered by incident and status."""
 
-class SrePostmortemQueryServiceServicer(metaclass=_abc_1.ABCMeta):
+class SrePostmortemQueryServiceServicer:
     """Read-only access to postmortems."""
 
-    @_abc_1.abstractmethod
     def GetPostmortem(
         self,
         request: _query_pb2.GetPostmortemRequest,
@@ -401,7 +383,6 @@ class SrePostmortemQueryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_query_pb2.GetPostmortemResponse, _abc.Awaitable[_query_pb2.GetPostmortemResponse]]:
         """Returns one postmortem."""
 
-    @_abc_1.abstractmethod
     def ListPostmortems(
         self,
         request: _query_pb2.ListPostmortemsRequest,

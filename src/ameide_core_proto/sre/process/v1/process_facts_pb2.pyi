@@ -204,6 +204,7 @@ class SreProcessSubject(_message.Message):
     WORKFLOW_ID_FIELD_NUMBER: _builtins.int
     INCIDENT_ID_FIELD_NUMBER: _builtins.int
     RUN_ID_FIELD_NUMBER: _builtins.int
+    SEQUENCE_FIELD_NUMBER: _builtins.int
     workflow_type: _builtins.str
     """Required. The workflow type: `IncidentTriageProcess`,
     `ChangeVerificationProcess`, `SLOBurnAlertProcess` or
@@ -221,6 +222,12 @@ class SreProcessSubject(_message.Message):
     """Optional. The workflow run's id, which changes when the workflow
     continues as new; at most 255 characters.
     """
+    sequence: _builtins.int
+    """Optional. The fact's position among the facts of its workflow (and run),
+    from 1, so that consumers can order and deduplicate process facts as
+    they do domain facts by `aggregate_version`; 0 when the workflow does not
+    number its facts (deduplicate those by `meta.message_id`).
+    """
     def __init__(
         self,
         *,
@@ -228,10 +235,11 @@ class SreProcessSubject(_message.Message):
         workflow_id: _builtins.str = ...,
         incident_id: _builtins.str = ...,
         run_id: _builtins.str = ...,
+        sequence: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["incident_id", b"incident_id", "run_id", b"run_id", "workflow_id", b"workflow_id", "workflow_type", b"workflow_type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["incident_id", b"incident_id", "run_id", b"run_id", "sequence", b"sequence", "workflow_id", b"workflow_id", "workflow_type", b"workflow_type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
