@@ -112,12 +112,15 @@ compat: build
 	  build/compat/$$end/bin/python tools/compat_check.py || exit 1; \
 	done
 
-# A long fuzzing run (FUZZ_SECONDS each for the mutation fuzzer and atheris);
+# A long fuzzing run (FUZZ_SECONDS each for the mutation fuzzer and atheris, and
+# FUZZ_MUTANTS rule-aimed mutants per envelope type for the validation fast path);
 # rewrites docs/reliability.md with the figures.
 FUZZ_SECONDS ?= 600
+FUZZ_MUTANTS ?= 1000000
 fuzz: $(PROTODEPS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/fuzz.txt
-	$(BIN)/python tools/reliability_report.py --seconds $(FUZZ_SECONDS) --atheris-seconds $(FUZZ_SECONDS)
+	$(BIN)/python tools/reliability_report.py --seconds $(FUZZ_SECONDS) --atheris-seconds $(FUZZ_SECONDS) \
+	  --mutants $(FUZZ_MUTANTS)
 
 # The benchmark's competitors: pydantic v2 (requirements/bench.txt), and
 # protovalidate 1.x, which shares 2.x's distribution name, installed apart in

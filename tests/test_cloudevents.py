@@ -6,12 +6,16 @@ import pytest
 from cloudevents.core.bindings import http as sdk_http
 from cloudevents.core.formats.json import JSONFormat
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import cloudevents as ce
 from ameide_sre_contracts import testing
+from ameide_sre_contracts._rfc3339 import utc_text
 from tests.conftest import all_examples, example_id
 
 EXAMPLES = all_examples()
@@ -139,3 +143,22 @@ def test_missing_required_attribute_and_foreign_payloads_are_refused() -> None:
         ce.from_http({"content-type": "application/cloudevents+json"}, b"{not json")
     with pytest.raises(sre.DecodeError):
         ce.from_http({"content-type": "application/cloudevents+json"}, b'{"specversion": "1.0"}')
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    seconds=st.integers(-62135596800, 253402300799),
+    nanos=st.one_of(
+        st.just(0),
+        st.integers(0, 999).map(lambda n: n * 1_000_000),
+        st.integers(0, 999_999).map(lambda n: n * 1000),
+        st.integers(0, 999_999_999),
+    ),
+)
+def test_the_time_attribute_is_written_as_protobuf_writes_it(seconds: int, nanos: int) -> None:
+    """The fast RFC 3339 writer the bindings compare `time` with equals `Timestamp.ToJsonString()`."""
+    assert utc_text(seconds, nanos) == Timestamp(seconds=seconds, nanos=nanos).ToJsonString()
+
+
+def test_what_is_not_a_time_has_no_text() -> None:
+    assert utc_text(0, -1) == utc_text(0, 1_000_000_000) == utc_text(253402300800, 0) == ""

@@ -191,3 +191,15 @@ def test_encode_is_deterministic_whatever_the_map_insertion_order() -> None:
     assert first == second
     assert sre.encode(first) == sre.encode(second)
     assert sre.encode(first) == first.SerializeToString(deterministic=True)
+
+
+def test_encode_is_deterministic_serialization_for_every_case() -> None:
+    """Cases without a map skip deterministic ordering (nothing to order): the bytes are the same either way."""
+    from ameide_sre_contracts import codec
+
+    shortcut = 0
+    for envelope in all_examples():
+        assert sre.encode(envelope) == envelope.SerializeToString(deterministic=True)
+        plain = codec._WITHOUT_MAPS.get(type(envelope))
+        shortcut += plain is not None and envelope.WhichOneof(plain[0]) in plain[1]
+    assert shortcut > 30  # most cases carry no map

@@ -339,6 +339,19 @@ CEL_BREAKERS: dict[str, Callable[[Any], bool | None]] = {
     "process_subject.incident_workflow_has_incident": lambda m: (
         m.ClearField("incident_id") if m.workflow_type == "IncidentTriageProcess" else False
     ),
+    # The envelope rules: the subject no longer matches what the payload says.
+    "subject.min_aggregate_version": lambda m: setattr(m.subject, "aggregate_version", 0),
+    "subject.aggregate_type_matches_payload": lambda m: setattr(
+        m.subject, "aggregate_type", "Alert" if m.subject.aggregate_type != "Alert" else "Incident"
+    ),
+    "subject.creates_aggregate_version": lambda m: (
+        setattr(m.subject, "aggregate_version", 2) if sre.payload_info(sre.payload_of(m)).creates_aggregate else False
+    ),
+    "subject.aggregate_id_matches_payload": lambda m: (
+        setattr(m.subject, "aggregate_id", "another-aggregate")
+        if sre.payload_info(sre.payload_of(m)).aggregate_id_field
+        else False
+    ),
 }
 
 RULES = declared_rules()

@@ -282,3 +282,23 @@ def test_dead_letters_survive_a_real_broker() -> None:
     assert message is not None, "the dead letter never arrived"
     assert (message.key(), message.value()) == (letter.key, letter.value)
     assert message.headers() == list(letter.headers)
+
+
+def test_an_attribute_the_envelope_leaves_empty_must_be_absent() -> None:
+    """A ce_causationid on a record whose envelope has no causation id disagrees with it."""
+    fact = _fact()
+    fact.meta.causation_id = ""
+    record = to_kafka(fact)
+    assert "ce_causationid" not in dict(record.headers)
+    headers = [*record.headers, ("ce_causationid", b"7e8f9a0b-1c2d-4e3f-8a5b-6c7d8e9f0a1b")]
+    with pytest.raises(sre.DecodeError, match="causationid"):
+        from_kafka(record.topic, record.key, record.value, headers)
+    assert from_kafka(record.topic, record.key, record.value, [*record.headers, ("ce_causationid", b"")]) == fact
+
+
+def test_extensions_of_others_are_left_alone() -> None:
+    record = to_kafka(_fact())
+    headers = [*record.headers, ("ce_someextension", b"anything"), ("CE_OTHER", b"\xff")]
+    with pytest.raises(sre.DecodeError, match="UTF-8"):  # a ce_ header is ours to read: it must be text
+        from_kafka(record.topic, record.key, record.value, headers)
+    assert from_kafka(record.topic, record.key, record.value, headers[:-1]) == _fact()

@@ -1,4 +1,4 @@
-"""ameide_sre_contracts.validation: code-like field paths and the envelope rules declared as options."""
+"""ameide_sre_contracts.validation: code-like field paths, and the envelope rules the contract states in CEL."""
 
 from __future__ import annotations
 
@@ -78,34 +78,61 @@ def test_validate_raises_with_every_violation() -> None:
     assert len(raised.value.violations) >= 6
 
 
+AGGREGATE_TYPES = sorted({info.aggregate_type for info in sre.PAYLOADS.values() if info.aggregate_type})
+
+
+ENVELOPE_RULES = {AGGREGATE_TYPE_RULE, AGGREGATE_ID_RULE, MIN_VERSION_RULE, CREATES_AGGREGATE_RULE}
+
+
+def _envelope_rule_ids(envelope: Message) -> list[str]:
+    """The envelope rules plain protovalidate reports (the contract's CEL); the library reports the same."""
+    found = [v.proto for v in protovalidate.collect_violations(envelope)]
+    ours = sre.violations(envelope)
+    assert [(v.rule_id, v.message) for v in ours] == [(v.rule_id, v.message) for v in found]
+    assert all(v.field_path == "" for v in ours if v.rule_id in ENVELOPE_RULES)  # rules on the envelope itself
+    return [v.rule_id for v in found if v.rule_id in ENVELOPE_RULES]
+
+
 @pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
-def test_subject_aggregate_type_must_match_the_payload(envelope: Message) -> None:
-    """For every domain case, another aggregate type in the subject is refused (from the option)."""
-    envelope = _fresh(envelope)
+def test_the_aggregate_type_rule_is_the_payloads_option(envelope: Message) -> None:
+    """For every case and every aggregate type: refused exactly when it is not the payload's (the option)."""
     info = sre.payload_info(sre.payload_of(envelope))
-    envelope.subject.aggregate_type = "Alert" if info.aggregate_type != "Alert" else "Incident"  # type: ignore[attr-defined]
-    found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
-    assert found == [("subject.aggregate_type", AGGREGATE_TYPE_RULE)]
+    for aggregate_type in ["", *AGGREGATE_TYPES]:
+        changed = _fresh(envelope)
+        changed.subject.aggregate_type = aggregate_type  # type: ignore[attr-defined]
+        expected = [] if aggregate_type in ("", info.aggregate_type) else [AGGREGATE_TYPE_RULE]
+        assert _envelope_rule_ids(changed) == expected, aggregate_type
 
 
 @pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
-def test_creating_payloads_fix_the_version(envelope: Message) -> None:
-    """A creating payload needs version 0 on an intent and 1 on a fact; others accept any valid version."""
-    envelope = _fresh(envelope)
+def test_the_version_rules_are_the_options(envelope: Message) -> None:
+    """Creating payloads fix the version (0 on an intent, 1 on a fact); facts are at least 1; intents any."""
     info = sre.payload_info(sre.payload_of(envelope))
-    envelope.subject.aggregate_version = 2  # type: ignore[attr-defined]
-    found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
-    assert found == ([("subject.aggregate_version", CREATES_AGGREGATE_RULE)] if info.creates_aggregate else [])
+    fact = isinstance(envelope, facts_pb2.SreDomainFact)
+    creating_version = 1 if fact else 0
+    for version in (0, 1, 2, 3):
+        changed = _fresh(envelope)
+        changed.subject.aggregate_version = version  # type: ignore[attr-defined]
+        expected = [MIN_VERSION_RULE] if fact and version < 1 else []
+        if info.creates_aggregate and version != creating_version:
+            expected.append(CREATES_AGGREGATE_RULE)
+        assert _envelope_rule_ids(changed) == expected, version
 
 
 @pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
-def test_subject_aggregate_id_must_be_the_id_the_payload_names(envelope: Message) -> None:
+def test_the_aggregate_id_rule_is_the_payloads_option(envelope: Message) -> None:
     """Where the payload names its aggregate (the option), another subject.aggregate_id is refused."""
-    envelope = _fresh(envelope)
     info = sre.payload_info(sre.payload_of(envelope))
-    envelope.subject.aggregate_id = "another-aggregate"  # type: ignore[attr-defined]
-    found = [(v.field_path, v.rule_id) for v in sre.violations(envelope)]
-    assert found == ([("subject.aggregate_id", AGGREGATE_ID_RULE)] if info.aggregate_id_field else [])
+    changed = _fresh(envelope)
+    changed.subject.aggregate_id = "another-aggregate"  # type: ignore[attr-defined]
+    assert _envelope_rule_ids(changed) == ([AGGREGATE_ID_RULE] if info.aggregate_id_field else [])
+    unnamed = _fresh(envelope)  # a payload id left empty is its own field's violation, not this rule's
+    if info.aggregate_id_field:
+        holder: Message = sre.payload_of(unnamed)
+        for name in info.aggregate_id_field[:-1]:
+            holder = getattr(holder, name)
+        setattr(holder, info.aggregate_id_field[-1], "")
+        assert AGGREGATE_ID_RULE not in _envelope_rule_ids(unnamed)
 
 
 def test_sixteen_intents_and_every_fact_name_their_aggregate() -> None:
@@ -121,20 +148,24 @@ def test_facts_carry_version_one_or_more() -> None:
     """A fact at version 0 breaks the envelope's min_aggregate_version; an intent at 0 does not."""
     fact = testing.examples(facts_pb2.SreDomainFact)[5]
     fact.subject.aggregate_version = 0
-    assert [(v.field_path, v.rule_id) for v in sre.violations(fact)] == [
-        ("subject.aggregate_version", MIN_VERSION_RULE)
-    ]
+    assert [(v.field_path, v.rule_id) for v in sre.violations(fact)] == [("", MIN_VERSION_RULE)]
     intent = testing.examples(intents_pb2.SreDomainIntent)[5]
     intent.subject.aggregate_version = 0
     assert sre.violations(intent) == []
 
 
-def test_envelope_rules_are_the_librarys_own() -> None:
-    """protovalidate alone does not see the option-declared rules: the library adds them."""
+def test_plain_protovalidate_enforces_the_envelope_rules() -> None:
+    """The envelope rules are the contract's CEL: protovalidate in any language reports them, named alike."""
     fact = testing.examples(facts_pb2.SreDomainFact)[0]
     fact.subject.aggregate_type = "Alert"
-    assert protovalidate.collect_violations(fact) == []
-    assert [v.rule_id for v in sre.violations(fact)] == [AGGREGATE_TYPE_RULE]
+    (found,) = protovalidate.collect_violations(fact)
+    assert (found.proto.rule_id, found.proto.message) == (
+        AGGREGATE_TYPE_RULE,
+        "subject.aggregate_type must be Incident, the aggregate the payload belongs to",
+    )
+    assert [(v.field_path, v.rule_id, v.message) for v in sre.violations(fact)] == [
+        ("", AGGREGATE_TYPE_RULE, found.proto.message)
+    ]
 
 
 def test_process_facts_have_no_aggregate_rules() -> None:

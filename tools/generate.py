@@ -18,6 +18,9 @@ Usage:
   * writes the contract's descriptors with their comments as
     `ameide_core_proto/sre/sre_contract.binpb` (the event catalog reads it;
     the wheel also ships the .proto sources, taken from proto/ at build time);
+  * compiles the contract's rules into `ameide_core_proto/sre/_fastpath.py`,
+    the validation fast path (tools/fastpath/), and says which message types
+    it leaves to protovalidate;
   * renders the event catalog, docs/catalog.md and docs/asyncapi.yaml, from
     the package (in --check mode, from the committed code).
 """
@@ -31,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import fastpath
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "ameide_core_proto"
@@ -151,6 +156,11 @@ def arrange(staging: Path) -> Path:
         (directory / "__init__.py").touch()
     (owned / "py.typed").touch()
     (owned / "_payloads.py").write_text(payload_unions(owned / "sre_contract.binpb"), encoding="utf-8")
+    fast, fast_stub, left = fastpath.generate(owned / "sre_contract.binpb")
+    (owned / "_fastpath.py").write_text(fast, encoding="utf-8")
+    (owned / "_fastpath.pyi").write_text(fast_stub, encoding="utf-8")
+    for notice in fastpath.notices(left):
+        print(notice, file=sys.stderr)
     unexpected = [p for p in gen.iterdir() if p.name != "ameide_core_proto"]
     if unexpected:
         raise GenerationError(f"unexpected generated top-level names: {unexpected}")

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import quote
 
+from google.protobuf.message import Message
+
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts._protojson import unique_keys
-from ameide_sre_contracts._rfc3339 import parse_timestamp
+from ameide_sre_contracts._rfc3339 import parse_timestamp, utc_text
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope, payload_of
 from ameide_sre_contracts.errors import DecodeError, UnknownTopicError, shown
@@ -148,6 +151,8 @@ def _relevant_name(name: object, prefix: str) -> str | None:
 
 
 def _pairs(headers: Headers) -> Iterable[tuple[object, object]]:
+    if type(headers) is list or type(headers) is tuple:  # what Kafka clients hand over: no ABC checks
+        return headers
     if headers is None:
         return ()
     if isinstance(headers, Mapping):
@@ -157,40 +162,67 @@ def _pairs(headers: Headers) -> Iterable[tuple[object, object]]:
     return headers
 
 
+@functools.cache
+def _exact_names(prefix: str) -> dict[str, str]:
+    """Header names as this package writes them (lowercase), to their attribute ("" for content-type)."""
+    names = {prefix + attribute.name: attribute.name for attribute in ATTRIBUTES if attribute.name != "datacontenttype"}
+    names[CONTENT_TYPE_HEADER] = ""
+    return names
+
+
 def read_binary_headers(
-    headers: Headers, prefix: str, decode_value: Callable[[str | bytes], str]
+    headers: Headers, prefix: str, decode_value: Callable[[str | bytes], str] | None = None
 ) -> tuple[str, dict[str, str]]:
     """The content type and the prefixed attributes of a record's headers, names in any case.
+
+    Values are UTF-8 (Kafka) unless `decode_value` says how to read them (HTTP's percent-encoding).
 
     Raises:
         DecodeError: an entry that is not a (name, value) pair, a CloudEvents
             header given twice (in any case), one without a value, or one
-            whose value `decode_value` refuses.
+            whose value is not UTF-8 or `decode_value` refuses.
     """
+    exact = _exact_names(prefix)
     content_type: str | None = None
     found: dict[str, str] = {}
-    for entry in _pairs(headers):
-        if not isinstance(entry, tuple) or len(entry) != 2:
-            raise DecodeError(f"a header must be a (name, value) pair, not {type(entry).__name__}")
-        name, value = entry
-        lowered = _relevant_name(name, prefix)
-        if lowered is None:
-            continue
-        if value is None:
-            raise DecodeError(f"header {lowered} has no value")
-        if not isinstance(value, str | bytes | bytearray | memoryview):
-            raise DecodeError(f"header {lowered} must be text or bytes, not {type(value).__name__}")
-        text = decode_value(value if isinstance(value, str) else bytes(value))
-        if lowered == CONTENT_TYPE_HEADER:
-            if content_type is not None:
+    try:
+        for entry in _pairs(headers):
+            if not isinstance(entry, tuple) or len(entry) != 2:
+                raise DecodeError(f"a header must be a (name, value) pair, not {type(entry).__name__}")
+            name, value = entry
+            attribute = exact.get(name) if type(name) is str else None  # names as written: one lookup
+            if attribute is None:
+                lowered = _relevant_name(name, prefix)  # bytes names, other cases, other extensions
+                if lowered is None:
+                    continue
+                attribute = "" if lowered == CONTENT_TYPE_HEADER else lowered[len(prefix) :]
+            if decode_value is None and type(value) is bytes:
+                text = value.decode()
+            else:
+                text = _header_value(value, prefix + attribute if attribute else CONTENT_TYPE_HEADER, decode_value)
+            if attribute:
+                if attribute in found:
+                    raise DecodeError(f"header {prefix}{attribute} is given twice (names differ at most in case)")
+                found[attribute] = text
+            elif content_type is None:
+                content_type = text
+            else:
                 raise DecodeError("content-type is given twice")
-            content_type = text
-            continue
-        attribute = lowered[len(prefix) :]
-        if attribute in found:
-            raise DecodeError(f"header {prefix}{attribute} is given twice (names differ at most in case)")
-        found[attribute] = text
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"a CloudEvents header is not UTF-8 ({error})") from None
     return content_type or "", found
+
+
+def _header_value(value: object, header: str, decode_value: Callable[[str | bytes], str] | None) -> str:
+    """A header's value as text, whatever type the client handed over."""
+    if value is None:
+        raise DecodeError(f"header {header} has no value")
+    if not isinstance(value, bytes | bytearray | memoryview | str):
+        raise DecodeError(f"header {header} must be text or bytes, not {type(value).__name__}")
+    raw = value if isinstance(value, str) else bytes(value)
+    if decode_value is not None:
+        return decode_value(raw)
+    return raw if isinstance(raw, str) else raw.decode()
 
 
 def media_type(content_type: str) -> str:
@@ -272,31 +304,87 @@ def envelope_from(
 ) -> Envelope:
     """The envelope a CloudEvent carries, after checking its attributes agree with it.
 
+    Every attribute of `ATTRIBUTES` the event carries is compared with the
+    envelope's own value (an attribute the envelope leaves empty must be
+    absent or empty); other extensions are left alone.
+
     Raises:
         DecodeError: malformed data, a missing required attribute, or an attribute that disagrees.
         UnknownTopicError, UnknownPayloadError, ValidationError: as `decode`.
     """
     if found.get("specversion") != SPEC_VERSION:
         raise DecodeError(f"CloudEvents specversion must be {SPEC_VERSION!r}, not {shown(found.get('specversion'))}")
-    content_type = media_type(found.get("datacontenttype", DATA_CONTENT_TYPE))
-    if content_type != DATA_CONTENT_TYPE:
-        raise DecodeError(f"datacontenttype must be {DATA_CONTENT_TYPE}, not {shown(content_type)}")
-    found = {**found, "datacontenttype": content_type}
-    envelope = decode(topic if topic is not None else _topic_of(found), data, validate=validate, max_bytes=max_bytes)
-    expected = attributes(envelope)
+    content_type = found.get("datacontenttype", DATA_CONTENT_TYPE)
+    if content_type != DATA_CONTENT_TYPE and media_type(content_type) != DATA_CONTENT_TYPE:
+        raise DecodeError(f"datacontenttype must be {DATA_CONTENT_TYPE}, not {shown(media_type(content_type))}")
     for name in ("id", "source", "type"):
         if name not in found:
             raise DecodeError(f"CloudEvent lacks the required attribute {name!r}")
+    envelope = decode(topic if topic is not None else _topic_of(found), data, validate=validate, max_bytes=max_bytes)
+    expected = _expected(envelope)
     for name, value in found.items():
-        if (
-            name in expected
-            and expected[name] != value
-            and not (name == "time" and _same_instant(value, expected[name]))
-        ):
-            raise DecodeError(
-                f"CloudEvent attribute {name}={shown(value)} disagrees with the envelope ({shown(expected[name])})"
-            )
+        want = expected.get(name)
+        if want is None or want == value:
+            continue
+        if callable(want):
+            want = want()
+            if want == value or (name == "time" and _same_instant(value, want)):
+                continue
+        raise DecodeError(f"CloudEvent attribute {name}={shown(value)} disagrees with the envelope ({shown(want)})")
     return envelope
+
+
+def _time_text(stamp: Any) -> str:
+    return utc_text(stamp.seconds, stamp.nanos)
+
+
+_SOURCES: dict[str, str] = {}  # producer -> source attribute; producers are few, quoting is slow
+
+
+def _source(producer: str) -> str:
+    source = _SOURCES.get(producer)
+    if source is None:
+        source = SOURCE_PREFIX + quote(producer, safe="")
+        if len(_SOURCES) < 1024:
+            _SOURCES[producer] = source
+    return source
+
+
+def _expected(envelope: Envelope) -> dict[str, Any]:
+    """What each attribute must say for `envelope`: a string, or a callable for the costly `time`
+    and for `datacontenttype` (already checked: any spelling of the media type)."""
+    meta = envelope.meta
+    subject = envelope.subject.workflow_id if isinstance(envelope, SreProcessFact) else envelope.subject.aggregate_id
+    event_types = _CASE_EVENT_TYPES[type(envelope)]
+    plain: Message = envelope  # the oneof's name comes from the topic, not from the literal type
+    return {
+        "specversion": SPEC_VERSION,
+        "id": meta.message_id,
+        "source": _source(meta.producer),
+        "type": event_types[plain.WhichOneof(ENVELOPE_TOPICS[type(envelope)].oneof) or ""],
+        "subject": subject,
+        "time": lambda: _time_text(meta.occurred_at),
+        "datacontenttype": None,
+        "dataschema": _SCHEMAS[type(envelope)],
+        "tenantid": meta.tenant_id,
+        "partitionkey": partition_key(envelope),
+        "correlationid": meta.correlation_id,
+        "causationid": meta.causation_id,
+        "traceparent": meta.traceparent,
+        "tracestate": meta.tracestate,
+    }
+
+
+_CASE_EVENT_TYPES: Final = {
+    topic.envelope_type: {
+        payload_info(payload).case: payload_info(payload).event_type for payload in topic.payload_types
+    }
+    for topic in ENVELOPE_TOPICS.values()
+}
+_SCHEMAS: Final = {
+    topic.envelope_type: TYPE_URL_PREFIX + topic.envelope_type.DESCRIPTOR.full_name
+    for topic in ENVELOPE_TOPICS.values()
+}
 
 
 def _same_instant(left: str, right: str) -> bool:

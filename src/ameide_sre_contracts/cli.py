@@ -241,7 +241,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except UnknownPayloadError as error:
         _fail(str(error))
     case = _case(message)
-    found, count = collect(message, case)
+    found, count = collect(message)
     if found:
         for violation in found:
             print(violation)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Final, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 
 from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
+from ameide_sre_contracts._descriptors import is_map
 from ameide_sre_contracts._protojson import MAX_JSON_DEPTH as MAX_JSON_DEPTH
 from ameide_sre_contracts._protojson import parse as _parse_json
 from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES, scan
@@ -29,7 +30,7 @@ from ameide_sre_contracts.topics import (
     payload_case,
     topic_of,
 )
-from ameide_sre_contracts.validation import collect, require_valid
+from ameide_sre_contracts.validation import collect, proven_valid
 from ameide_sre_contracts.validation import validate as _validate
 
 M = TypeVar("M", bound=Message)
@@ -66,6 +67,37 @@ def _resolve(target: str | Topic | type[M]) -> tuple[type[Message], Topic | None
     return topic.envelope_type, topic
 
 
+def _reaches_a_map(descriptor: Any, seen: set[str] | None = None) -> bool:
+    seen = set() if seen is None else seen
+    if descriptor.full_name in seen:
+        return False
+    seen.add(descriptor.full_name)
+    return any(
+        field.message_type is not None and (is_map(field) or _reaches_a_map(field.message_type, seen))
+        for field in descriptor.fields
+    )
+
+
+# Per envelope type, its oneof and the cases whose payload holds no map anywhere: for those, deterministic
+# serialization (which only orders map entries) gives the same bytes as the plain one, which costs less.
+_WITHOUT_MAPS: Final[dict[type[Message], tuple[str, frozenset[str]]]] = {
+    topic.envelope_type: (
+        topic.oneof,
+        frozenset(
+            field.name
+            for field in topic.envelope_type.DESCRIPTOR.oneofs_by_name[topic.oneof].fields
+            if not _reaches_a_map(field.message_type)
+        ),
+    )
+    for topic in TOPICS.values()
+    if not any(
+        _reaches_a_map(field.message_type)
+        for field in topic.envelope_type.DESCRIPTOR.fields
+        if field.containing_oneof is None and field.message_type is not None
+    )
+}
+
+
 def encode(envelope: Message, *, validate: bool = True, deterministic: bool = True) -> bytes:
     """Serialize a message, validating it first.
 
@@ -77,9 +109,13 @@ def encode(envelope: Message, *, validate: bool = True, deterministic: bool = Tr
     Raises:
         ValidationError: the message breaks a rule (only with `validate=True`).
     """
-    if validate:
+    plain = _WITHOUT_MAPS.get(type(envelope))
+    if deterministic and plain is not None and envelope.WhichOneof(plain[0]) in plain[1]:
+        deterministic = False  # no map to order: the same bytes
+    data: bytes = envelope.SerializeToString(deterministic=deterministic)
+    if validate and not proven_valid(envelope, len(data)):
         _validate(envelope)
-    return envelope.SerializeToString(deterministic=deterministic)
+    return data
 
 
 @overload
@@ -126,18 +162,21 @@ def decode(
         raise
     except Exception as error:  # any parse failure means the input is malformed
         raise DecodeError(f"{cls.DESCRIPTOR.name}: malformed protobuf input ({error})") from error
+    if validate and proven_valid(message, len(data)):  # every rule holds: the payload is a case this version knows
+        return message
     try:
-        case = payload_case(message, topic) if topic is not None else None
+        if topic is not None:
+            payload_case(message, topic)
     except UnknownPayloadError as newer:
         if validate and topic is not None:  # park only what is otherwise sound: metadata and subject valid
-            found, count = collect(message, None)
+            found, count = collect(message)
             found = [v for v in found if not (v.rule_id == "required" and v.field_path == topic.oneof)]
             if found:
                 raise ValidationError(cls.DESCRIPTOR.name, found, max(0, count - 1 - len(found))) from None
         newer.data = bytes(data)
         raise
     if validate:
-        require_valid(message, case)
+        _validate(message)
     return message
 
 

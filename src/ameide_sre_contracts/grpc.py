@@ -136,7 +136,7 @@ def _refusal(request: Message) -> grpc.Status | None:
         return rpc_status.to_status(status)
     if isinstance(request, _Refused):
         return rpc_status.to_status(invalid_argument_status(request.request_type(), [request.violation]))
-    found, count = collect(request, None)
+    found, count = collect(request)
     return rpc_status.to_status(invalid_argument_status(request, found, count - len(found))) if found else None
 
 

@@ -76,15 +76,6 @@ def to_kafka(envelope: Envelope, *, mode: Mode = "binary", validate: bool = True
     return KafkaRecord(topic, key, envelope.SerializeToString(deterministic=True), tuple(headers))
 
 
-def _utf8(value: str | bytes) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DecodeError(f"a CloudEvents header is not UTF-8 ({error})") from None
-
-
 def _key_bytes(key: object) -> bytes | None:
     if key is None:
         return None
@@ -164,7 +155,7 @@ def from_kafka(
     if not isinstance(value, bytes | bytearray | memoryview):
         raise DecodeError(f"a record value must be bytes, not {type(value).__name__}")
     key_bytes = _key_bytes(key)
-    content_type, found = read_binary_headers(headers, KAFKA_PREFIX, _utf8)
+    content_type, found = read_binary_headers(headers, KAFKA_PREFIX)
     data = bytes(value)
     if is_structured(content_type):
         attributes, data = parse_structured(data, max_bytes)

@@ -36,13 +36,13 @@ class SreDomainFact(_message.Message):
     after the change committed. Facts carry what consumers need to act without
     a lookup.
 
-    Four envelope rules come from the `(sre)` options rather than from CEL:
-    `subject.aggregate_version` is at least `min_aggregate_version` (1);
-    `subject.aggregate_type` equals the payload's `aggregate_type`; a payload
-    marked `creates_aggregate` has `aggregate_version` 1; and where the payload
-    names its aggregate (`aggregate_id_field`), `subject.aggregate_id` equals
-    that id. Contract libraries check them from the options; a CEL rule
-    spanning the envelope would serialize it on every validation.
+    The envelope's rules tie the subject to the payload as the payload's
+    `(sre)` options declare: `subject.aggregate_version` is at least
+    `min_aggregate_version` (1); `subject.aggregate_type` equals the payload's
+    `aggregate_type`; a payload marked `creates_aggregate` has version 1; and
+    where the payload names its aggregate (`aggregate_id_field`),
+    `subject.aggregate_id` equals that id. They are CEL so that every
+    protovalidate enforces them; a test proves them equal to the options.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

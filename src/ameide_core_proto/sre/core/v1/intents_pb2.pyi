@@ -34,12 +34,12 @@ class SreDomainIntent(_message.Message):
     the UI, the agent, an integration or a process. The domain decides; facts
     report what it decided.
 
-    Three envelope rules come from the payload's `(sre)` options rather than from CEL:
-    `subject.aggregate_type` equals the payload's `aggregate_type`; a payload
-    marked `creates_aggregate` expects `aggregate_version` 0; and where the
-    payload names its aggregate (`aggregate_id_field`), `subject.aggregate_id`
-    equals that id. Contract libraries check them from the options; a CEL rule
-    spanning the envelope would serialize it on every validation.
+    The envelope's rules tie the subject to the payload as the payload's
+    `(sre)` options declare: `subject.aggregate_type` equals the payload's
+    `aggregate_type`; a payload marked `creates_aggregate` expects version 0;
+    and where the payload names its aggregate (`aggregate_id_field`),
+    `subject.aggregate_id` equals that id. They are CEL so that every
+    protovalidate enforces them; a test proves them equal to the options.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
