@@ -64,8 +64,9 @@ def proven_valid(message: Message, size: int = UNBOUNDED_SIZE) -> bool:
     `size`, the message's encoded size when known, lets it skip the upper bounds no value in a message that
     small can break (a text has no more characters than the message has bytes).
     """
+    check = _FAST.get(type(message)) or _fast_check(type(message))
     try:
-        return _fast_check(type(message))(message, size)
+        return check(message, size)
     except Exception:  # a value the fast path cannot read as the rules expect: protovalidate decides
         return False
 

@@ -270,6 +270,11 @@ def _default_outcome(plan: m.MessagePlan, plans: dict[str, m.MessagePlan]) -> bo
     return outcome
 
 
+def _identifier_like(pattern: str) -> bool:
+    """A pattern with a fixed run of 8 or more (hex digits, ids): its values differ per message."""
+    return any(int(count) >= 8 for count in _re.findall(r"\{([0-9]+)\}", pattern))
+
+
 def _size_bound(plan_field: m.FieldPlan) -> int | None:
     """The message size in bytes up to which every rule of the field holds whatever its value, when it has
     only upper bounds on lengths and counts (a character, a UTF-8 byte and an element each take a byte)."""
@@ -523,7 +528,7 @@ class _Module:
 
     # -- values
 
-    def value_lines(self, value: m.ValuePlan, var: str, indent: str) -> list[str]:
+    def value_lines(self, value: m.ValuePlan, var: str, indent: str, depth: int = 0) -> list[str]:
         lines: list[str] = []
         conditions: list[str] = []
         checks = list(value.checks)
@@ -546,7 +551,15 @@ class _Module:
             joined = " and ".join(f"({c})" if " or " in c else c for c in conditions)
             lines += [f"{indent}if not ({joined}):", f"{indent}    return False"]
         if value.type == "message" and value.message in self.nontrivial:
-            lines += [f"{indent}if not {_function_name(value.message)}({var}, size):", f"{indent}    return False"]
+            nested = self.plans[value.message]
+            if self._inlinable(nested) and depth < 2:  # a call costs more than the few checks it would run
+                for nested_field in nested.fields:
+                    lines += self.field_lines(nested_field, indent, depth + 1, holder=var)
+            else:
+                lines += [
+                    f"{indent}if not {_function_name(value.message)}({var}, size):",
+                    f"{indent}    return False",
+                ]
         for rule in value.cel:
             lines += self.rule_lines(rule.tree, var, indent)
         return lines
@@ -589,7 +602,10 @@ class _Module:
             return [f"(size <= {bound} or len({var}) * 4 <= {bound} or len({var}.encode('utf-8')) <= {bound})"]
         if kind == "prefix":
             return [f"{var}.startswith({args[0]!r})"]
-        if kind == "pattern":  # remembered per value: tenants, versions and kinds repeat across messages
+        if kind == "pattern":
+            if _identifier_like(args[0]):  # ids and trace context differ per message: nothing to remember
+                return [f"{self.constant(matcher(args[0]), '_R')}({var})"]
+            # Remembered per value: tenants, versions and kinds repeat across messages.
             known = self.constant(f"_Matches({matcher(args[0])})", "_P")
             return [f"({var} in {known} or {known}.learn({var}))"]
         if kind in ("in", "not_in"):
@@ -616,18 +632,24 @@ class _Module:
 
     # -- fields
 
-    def field_lines(self, plan_field: m.FieldPlan, indent: str, depth: int = 0) -> list[str]:
+    @staticmethod
+    def _inlinable(plan: m.MessagePlan) -> bool:
+        """A message type whose checks go inline into its holder's: few fields, no oneof, no CEL."""
+        return not plan.unsupported and not plan.cel and not plan.oneofs and len(plan.fields) <= 6
+
+    def field_lines(self, plan_field: m.FieldPlan, indent: str, depth: int = 0, holder: str = "m") -> list[str]:
         bound = _size_bound(plan_field)
         if bound is not None:  # every rule of the field holds in a message of at most `bound` bytes
-            inner = self._field_lines(plan_field, indent + "    ", depth)
+            inner = self._field_lines(plan_field, indent + "    ", depth, holder)
             return [f"{indent}if size > {bound}:", *inner] if inner else []
-        return self._field_lines(plan_field, indent, depth)
+        return self._field_lines(plan_field, indent, depth, holder)
 
-    def _field_lines(self, plan_field: m.FieldPlan, indent: str, depth: int = 0) -> list[str]:
-        access = _attribute("m", plan_field.name)
+    def _field_lines(self, plan_field: m.FieldPlan, indent: str, depth: int = 0, holder: str = "m") -> list[str]:
+        m_ = holder
+        access = _attribute(m_, plan_field.name)
         var = f"v{depth}"
         if plan_field.shape == "single":
-            body = self.value_lines(plan_field.value, var, indent + "    ")
+            body = self.value_lines(plan_field.value, var, indent + "    ", depth)
             zero = m._zero(plan_field.value.type) if plan_field.value.type in (*SCALAR_TYPES, "enum") else None
             on_default = self.on_default.get(plan_field.value.message) if plan_field.value.type == "message" else None
             skip_presence = (plan_field.required and on_default is False) or (
@@ -640,10 +662,10 @@ class _Module:
             if plan_field.presence and plan_field.required and plan_field.value.type == "timestamp":
                 # Unset reads as 0 s 0 ns: only a time at the exact epoch asks whether it was set at all.
                 lines = [f"{indent}{var} = {access}", *[line[4:] for line in body]]
-                unset = f"not ({var}s or {var}n) and not m.HasField({plan_field.name!r})"
+                unset = f"not ({var}s or {var}n) and not {m_}.HasField({plan_field.name!r})"
                 return [*lines, f"{indent}if {unset}:", f"{indent}    return False"]
             if plan_field.presence:  # rules apply only when set
-                lines = [f"{indent}if m.HasField({plan_field.name!r}):"]
+                lines = [f"{indent}if {m_}.HasField({plan_field.name!r}):"]
                 inner = [f"{indent}    {var} = {access}"]
                 if plan_field.ignore_zero and zero is not None:
                     inner += [f"{indent}    if {var} != {zero!r}:"] + ["    " + line for line in body]
@@ -651,7 +673,7 @@ class _Module:
                     inner += body
                 if len(inner) == 1:
                     return (
-                        [f"{indent}if not m.HasField({plan_field.name!r}):", f"{indent}    return False"]
+                        [f"{indent}if not {m_}.HasField({plan_field.name!r}):", f"{indent}    return False"]
                         if (plan_field.required)
                         else []
                     )
@@ -683,8 +705,10 @@ class _Module:
             conditions.append(f"_unique({container})")
         for condition in conditions:
             lines += [f"{indent}if not ({condition}):", f"{indent}    return False"]
-        item = self.value_lines(plan_field.value, var, indent + "    ")
-        key = self.value_lines(plan_field.key, f"k{depth}", indent + "    ") if plan_field.key is not None else []
+        item = self.value_lines(plan_field.value, var, indent + "    ", depth)
+        key = (
+            self.value_lines(plan_field.key, f"k{depth}", indent + "    ", depth) if plan_field.key is not None else []
+        )
         if plan_field.shape == "map" and key:
             lines += [f"{indent}for k{depth}, {var} in {container}.items():", *key, *item]
         elif plan_field.shape == "map" and item:

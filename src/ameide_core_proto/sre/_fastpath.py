@@ -65,16 +65,16 @@ _P3 = _Matches(_re.compile('([A-Za-z][A-Za-z0-9]*)?\\Z').match)
 _P4 = _Matches(_re.compile('[A-Za-z0-9._:-]*\\Z').match)
 _P5 = _Matches(_re.compile('[A-Za-z0-9][A-Za-z0-9._:-]*\\Z').match)
 _P6 = _Matches(_re.compile('v?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\Z').match)
-_P7 = _Matches(_re.compile('00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}\\Z').match)
+_R7 = _re.compile('00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}\\Z').match
 _R8 = _re.compile('00-[0-9a-f]{32}-0{16}-').match
 _K9 = frozenset((0, 1, 2, 3,))
 _K10 = frozenset((0,))
 _K11 = frozenset(('Incident', 'Alert', 'Runbook', 'SLO', 'HealthCheck', 'FleetState', 'Service', 'Postmortem',))
 _K12 = frozenset((0, 1, 2, 3, 4, 5,))
-_K13 = frozenset((1, 3, 4,))
-_R14 = _re.compile('[0-9a-f]{16}\\Z').match
-_K15 = frozenset((0, 1, 2,))
-_K16 = frozenset(('active', 'suppressed', 'unprocessed',))
+_K13 = frozenset(('active', 'suppressed', 'unprocessed',))
+_K14 = frozenset((1, 3, 4,))
+_R15 = _re.compile('[0-9a-f]{16}\\Z').match
+_K16 = frozenset((0, 1, 2,))
 _K17 = frozenset((0, 1, 2, 3, 4, 5, 6, 7,))
 _K18 = frozenset((0, 1, 2, 3, 4,))
 _K19 = frozenset((0, 1, 2, 3, 4, 5, 6, 7, 8,))
@@ -87,23 +87,23 @@ _K25 = frozenset((True,))
 _K26 = frozenset(('', 'Incident',))
 _K27 = frozenset(('', 'Alert',))
 _K28 = frozenset(('', 'Runbook',))
-_K29 = frozenset(('', 'SLO',))
-_K30 = frozenset(('', 'HealthCheck',))
-_K31 = frozenset(('', 'FleetState',))
-_K32 = frozenset(('', 'Service',))
-_K33 = frozenset(('', 'Postmortem',))
-_K34 = frozenset(((1, 2, ), (1, 3, ), (1, 4, ), (1, 5, ), (2, 3, ), (2, 4, ), (2, 5, ), (3, 4, ), (3, 5, ), (4, 3, ), (4, 5, ), (5, 3, ), (5, 6, ),))
-_K35 = frozenset(('title', 'description', 'trigger_conditions', 'steps', 'automation_level', 'approval_required', 'owner', ))
-_K36 = ('title.', 'description.', 'trigger_conditions.', 'steps.', 'automation_level.', 'approval_required.', 'owner.', )
-_K37 = frozenset(('name', 'description', 'target_percent', 'rolling_window', 'calendar_period', 'time_window', 'sli', 'error_budget_policy', 'owner', 'scope', 'budgeting_method', 'objectives', 'labels', 'annotations', 'alert_policies', ))
-_K38 = ('name.', 'description.', 'target_percent.', 'rolling_window.', 'calendar_period.', 'time_window.', 'sli.', 'error_budget_policy.', 'owner.', 'scope.', 'budgeting_method.', 'objectives.', 'labels.', 'annotations.', 'alert_policies.', )
-_K39 = frozenset(('name', 'description', 'tier', 'owner', 'resources', 'slo_ids', 'runbook_ids', 'repository_url', 'on_call', 'labels', ))
-_K40 = ('name.', 'description.', 'tier.', 'owner.', 'resources.', 'slo_ids.', 'runbook_ids.', 'repository_url.', 'on_call.', 'labels.', )
-_K41 = frozenset(('title', 'status', 'summary', 'impact', 'root_cause', 'resolution', 'lessons_learned', 'action_items', 'authors', ))
-_K42 = ('title.', 'status.', 'summary.', 'impact.', 'root_cause.', 'resolution.', 'lessons_learned.', 'action_items.', 'authors.', )
+_K29 = frozenset(('title', 'description', 'trigger_conditions', 'steps', 'automation_level', 'approval_required', 'owner', ))
+_K30 = ('title.', 'description.', 'trigger_conditions.', 'steps.', 'automation_level.', 'approval_required.', 'owner.', )
+_K31 = frozenset(('', 'SLO',))
+_K32 = frozenset(('name', 'description', 'target_percent', 'rolling_window', 'calendar_period', 'time_window', 'sli', 'error_budget_policy', 'owner', 'scope', 'budgeting_method', 'objectives', 'labels', 'annotations', 'alert_policies', ))
+_K33 = ('name.', 'description.', 'target_percent.', 'rolling_window.', 'calendar_period.', 'time_window.', 'sli.', 'error_budget_policy.', 'owner.', 'scope.', 'budgeting_method.', 'objectives.', 'labels.', 'annotations.', 'alert_policies.', )
+_K34 = frozenset(('', 'HealthCheck',))
+_K35 = frozenset(('', 'FleetState',))
+_K36 = frozenset(('', 'Service',))
+_K37 = frozenset(('name', 'description', 'tier', 'owner', 'resources', 'slo_ids', 'runbook_ids', 'repository_url', 'on_call', 'labels', ))
+_K38 = ('name.', 'description.', 'tier.', 'owner.', 'resources.', 'slo_ids.', 'runbook_ids.', 'repository_url.', 'on_call.', 'labels.', )
+_K39 = frozenset(('', 'Postmortem',))
+_K40 = frozenset(('title', 'status', 'summary', 'impact', 'root_cause', 'resolution', 'lessons_learned', 'action_items', 'authors', ))
+_K41 = ('title.', 'status.', 'summary.', 'impact.', 'root_cause.', 'resolution.', 'lessons_learned.', 'action_items.', 'authors.', )
+_K42 = frozenset(((1, 2, ), (1, 3, ), (1, 4, ), (1, 5, ), (2, 3, ), (2, 4, ), (2, 5, ), (3, 4, ), (3, 5, ), (4, 3, ), (4, 5, ), (5, 3, ), (5, 6, ),))
 _K43 = frozenset((3, 4,))
 _K44 = frozenset(('IncidentTriageProcess', 'ChangeVerificationProcess', 'SLOBurnAlertProcess', 'AlertCorrelationProcess',))
-_P45 = _Matches(_re.compile('([0-9a-f]{40}|[0-9a-f]{64})\\Z').match)
+_R45 = _re.compile('([0-9a-f]{40}|[0-9a-f]{64})\\Z').match
 
 
 
@@ -172,7 +172,7 @@ def _check_core_v1_SreMessageMeta(m, size):
         return False
     v0 = m.traceparent
     if v0 != '':
-        if not (55 <= len(v0) <= 55 and ((v0 in _P7 or _P7.learn(v0)))):
+        if not (55 <= len(v0) <= 55 and _R7(v0)):
             return False
         if (not ((not v0.startswith('00-00000000000000000000000000000000-')) and (not (_R8(v0) is not None)))):
             return False
@@ -182,8 +182,16 @@ def _check_core_v1_SreMessageMeta(m, size):
             return False
     if m.HasField('actor'):
         v0 = m.actor
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     return True
 
 
@@ -300,15 +308,45 @@ def _check_core_v1_Alert(m, size):
         return False
     if m.HasField('alertmanager'):
         v0 = m.alertmanager
-        if not _check_core_v1_AlertmanagerAlertState(v0, size):
+        v1 = v0.state
+        if not ((v1 in _K13)):
             return False
+        c1 = v0.silenced_by
+        if not ((size <= 64 or len(c1) <= 64)):
+            return False
+        for v1 in c1:
+            if not (1 <= len(v1) <= 128):
+                return False
+        c1 = v0.inhibited_by
+        if not ((size <= 64 or len(c1) <= 64)):
+            return False
+        for v1 in c1:
+            if not (1 <= len(v1) <= 128):
+                return False
+        c1 = v0.muted_by
+        if not ((size <= 64 or len(c1) <= 64)):
+            return False
+        for v1 in c1:
+            if not (1 <= len(v1) <= 256):
+                return False
+        c1 = v0.receivers
+        if not ((size <= 64 or len(c1) <= 64)):
+            return False
+        for v1 in c1:
+            if not (1 <= len(v1) <= 256):
+                return False
+        if v0.HasField('updated_at'):
+            v1 = v0.updated_at
+            v1s = v1.seconds; v1n = v1.nanos
+            if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+                return False
     if m.HasField('resource'):
         v0 = m.resource
         if not _check_core_v1_ResourceRef(v0, size):
             return False
     if (not ((not m.HasField('ends_at')) or ((m.ends_at.seconds, m.ends_at.nanos) >= (m.starts_at.seconds, m.starts_at.nanos)))):
         return False
-    if (not ((not (m.source in _K13)) or (_R14(m.fingerprint) is not None))):
+    if (not ((not (m.source in _K14)) or (_R15(m.fingerprint) is not None))):
         return False
     return True
 
@@ -320,7 +358,7 @@ def _check_core_v1_AlertNotification(m, size):
         if not (((size <= 256 or len(v0) <= 256))):
             return False
     v0 = m.status
-    if not ((v0 in _K12) and (v0 in _K15)):
+    if not ((v0 in _K12) and (v0 in _K16)):
         return False
     if size > 4096:
         v0 = m.group_key
@@ -362,8 +400,21 @@ def _check_core_v1_AlertNotification(m, size):
         if not (((size <= 16 or len(v0) <= 16))):
             return False
     v0 = m.grafana
-    if not _check_core_v1_GrafanaNotificationDetails(v0, size):
+    v1 = v0.org_id
+    if not (0 <= v1):
         return False
+    if size > 4096:
+        v1 = v0.title
+        if not (((size <= 4096 or len(v1) <= 4096))):
+            return False
+    if size > 64:
+        v1 = v0.state
+        if not (((size <= 64 or len(v1) <= 64))):
+            return False
+    if size > 32768:
+        v1 = v0.message
+        if not (((size <= 32768 or len(v1) * 4 <= 32768 or len(v1.encode('utf-8')) <= 32768))):
+            return False
     v0 = m.alert_index
     if not (v0 <= 1000000):
         return False
@@ -429,7 +480,7 @@ def _check_core_v1_GrafanaAlertDetails(m, size):
 def _check_core_v1_AlertmanagerAlertState(m, size):
     # ameide_core_proto.sre.core.v1.AlertmanagerAlertState
     v0 = m.state
-    if not ((v0 in _K16)):
+    if not ((v0 in _K13)):
         return False
     c0 = m.silenced_by
     if not ((size <= 64 or len(c0) <= 64)):
@@ -562,8 +613,25 @@ def _check_core_v1_HealthCheck(m, size):
     if not ((size <= 16 or len(c0) <= 16)):
         return False
     for v0 in c0:
-        if not _check_core_v1_HealthCondition(v0, size):
+        v1 = v0.type
+        if not (1 <= len(v1) <= 316):
             return False
+        v1 = v0.status
+        if not ((v1 in _K9)):
+            return False
+        if size > 1024:
+            v1 = v0.reason
+            if not (((size <= 1024 or len(v1) <= 1024))):
+                return False
+        if size > 32768:
+            v1 = v0.message
+            if not (((size <= 32768 or len(v1) * 4 <= 32768 or len(v1.encode('utf-8')) <= 32768))):
+                return False
+        if v0.HasField('last_transition_time'):
+            v1 = v0.last_transition_time
+            v1s = v1.seconds; v1n = v1.nanos
+            if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+                return False
     v0 = m.source
     if not ((v0 in _K9) and (v0 not in _K10)):
         return False
@@ -594,8 +662,19 @@ def _check_core_v1_HealthCheck(m, size):
     if not ((size <= 200 or len(c0) <= 200)):
         return False
     for v0 in c0:
-        if not _check_core_v1_ResourceHealth(v0, size):
+        v1 = v0.resource
+        if not _check_core_v1_ResourceRef(v1, size):
             return False
+        v1 = v0.status
+        if not ((v1 in _K17)):
+            return False
+        v1 = v0.sync_status
+        if not ((v1 in _K9)):
+            return False
+        if size > 2048:
+            v1 = v0.message
+            if not (((size <= 2048 or len(v1) * 4 <= 2048 or len(v1.encode('utf-8')) <= 2048))):
+                return False
     v0 = m.resource_count
     if not (v0 <= 1000000):
         return False
@@ -700,8 +779,16 @@ def _check_core_v1_IncidentTimelineEntry(m, size):
     if not ((v0 in _K19) and (v0 not in _K10)):
         return False
     v0 = m.author
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     v0 = m.text
     if not (1 <= len(v0) <= 4096):
         return False
@@ -737,19 +824,60 @@ def _check_core_v1_Incident(m, size):
             return False
     if m.HasField('assignee'):
         v0 = m.assignee
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     c0 = m.backlog_refs
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_core_v1_BacklogRef(v0, size):
+        v1 = v0.item_id
+        if not (1 <= len(v1) <= 128):
             return False
+        if size > 256:
+            v1 = v0.title
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     c0 = m.timeline
     if not ((size <= 50 or len(c0) <= 50)):
         return False
     for v0 in c0:
-        if not _check_core_v1_IncidentTimelineEntry(v0, size):
+        v1 = v0.entry_id
+        if not (_UUID(v1)):
+            return False
+        v1 = v0.occurred_at
+        v1s = v1.seconds; v1n = v1.nanos
+        if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+            return False
+        if not (v1s or v1n) and not v0.HasField('occurred_at'):
+            return False
+        v1 = v0.kind
+        if not ((v1 in _K19) and (v1 not in _K10)):
+            return False
+        v1 = v0.author
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+        v1 = v0.text
+        if not (1 <= len(v1) <= 4096):
             return False
     v0 = m.created_at
     v0s = v0.seconds; v0n = v0.nanos
@@ -784,8 +912,16 @@ def _check_core_v1_Incident(m, size):
     if not ((size <= 10 or len(c0) <= 10)):
         return False
     for v0 in c0:
-        if not _check_core_v1_ExternalRef(v0, size):
+        v1 = v0.system
+        if not ((v1 in _K18) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     if m.HasField('investigating_at'):
         v0 = m.investigating_at
         v0s = v0.seconds; v0n = v0.nanos
@@ -827,8 +963,17 @@ def _check_core_v1_PostmortemActionItem(m, size):
             return False
     if m.HasField('backlog_ref'):
         v0 = m.backlog_ref
-        if not _check_core_v1_BacklogRef(v0, size):
+        v1 = v0.item_id
+        if not (1 <= len(v1) <= 128):
             return False
+        if size > 256:
+            v1 = v0.title
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     if m.HasField('due_at'):
         v0 = m.due_at
         v0s = v0.seconds; v0n = v0.nanos
@@ -875,14 +1020,45 @@ def _check_core_v1_Postmortem(m, size):
     if not ((size <= 50 or len(c0) <= 50)):
         return False
     for v0 in c0:
-        if not _check_core_v1_PostmortemActionItem(v0, size):
+        v1 = v0.description
+        if not (1 <= len(v1) <= 1024):
             return False
+        if size > 256:
+            v1 = v0.owner
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+        if v0.HasField('backlog_ref'):
+            v1 = v0.backlog_ref
+            v2 = v1.item_id
+            if not (1 <= len(v2) <= 128):
+                return False
+            if size > 256:
+                v2 = v1.title
+                if not (((size <= 256 or len(v2) <= 256))):
+                    return False
+            v2 = v1.url
+            if v2 != '':
+                if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+                    return False
+        if v0.HasField('due_at'):
+            v1 = v0.due_at
+            v1s = v1.seconds; v1n = v1.nanos
+            if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+                return False
     c0 = m.authors
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     v0 = m.created_at
     v0s = v0.seconds; v0n = v0.nanos
     if not (0 <= v0n <= 999999999 and -62135596800 <= v0s and v0s <= 253402300799):
@@ -965,16 +1141,50 @@ def _check_core_v1_Runbook(m, size):
     if not ((size <= 4 or len(c0) <= 4)):
         return False
     for v0 in c0:
-        if not _check_core_v1_RunbookTrigger(v0, size):
+        v1 = v0.description
+        if not (1 <= len(v1) <= 512):
             return False
+        c1 = v0.match_labels
+        if not ((size <= 8 or len(c1) <= 8)):
+            return False
+        for k1, v1 in c1.items():
+            if not (1 <= len(k1) <= 128):
+                return False
+            if not (((size <= 512 or len(v1) <= 512))):
+                return False
+        c1 = v0.symptoms
+        if not ((size <= 8 or len(c1) <= 8)):
+            return False
+        for v1 in c1:
+            if not (1 <= len(v1) <= 128):
+                return False
     c0 = m.steps
     if not (1 <= len(c0)):
         return False
     if not ((size <= 25 or len(c0) <= 25)):
         return False
     for v0 in c0:
-        if not _check_core_v1_RunbookStep(v0, size):
+        v1 = v0.step_id
+        if not (1 <= len(v1) <= 63 and ((v1 in _P22 or _P22.learn(v1)))):
             return False
+        v1 = v0.title
+        if not (1 <= len(v1) <= 256):
+            return False
+        v1 = v0.instructions
+        if not (1 <= len(v1) <= 2048):
+            return False
+        if size > 1024:
+            v1 = v0.command
+            if not (((size <= 1024 or len(v1) <= 1024))):
+                return False
+        v1 = v0.automation_level
+        if not ((v1 in _K9) and (v1 not in _K10)):
+            return False
+        if v0.HasField('timeout'):
+            v1 = v0.timeout
+            v1s = v1.seconds; v1n = v1.nanos
+            if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) < (v1s, v1n) and (v1s, v1n) <= (300, 0)):
+                return False
     v0 = m.automation_level
     if not ((v0 in _K9) and (v0 not in _K10)):
         return False
@@ -1035,8 +1245,16 @@ def _check_core_v1_RunbookExecution(m, size):
         if not (_UUID(v0)):
             return False
     v0 = m.executed_by
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     v0 = m.started_at
     v0s = v0.seconds; v0n = v0.nanos
     if not (0 <= v0n <= 999999999 and -62135596800 <= v0s and v0s <= 253402300799):
@@ -1111,8 +1329,16 @@ def _check_core_v1_Service(m, size):
     if not ((size <= 10 or len(c0) <= 10)):
         return False
     for v0 in c0:
-        if not _check_core_v1_ExternalRef(v0, size):
+        v1 = v0.system
+        if not ((v1 in _K18) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     c0 = m.labels
     if not ((size <= 32 or len(c0) <= 32)):
         return False
@@ -1197,14 +1423,44 @@ def _check_core_v1_MetricSource(m, size):
 def _check_core_v1_EventCounts(m, size):
     # ameide_core_proto.sre.core.v1.EventCounts
     v0 = m.good
-    if not _check_core_v1_MetricSource(v0, size):
-        return False
+    if size > 253:
+        v1 = v0.source_ref
+        if not (((size <= 253 or len(v1) <= 253))):
+            return False
+    if size > 128:
+        v1 = v0.type
+        if not (((size <= 128 or len(v1) <= 128))):
+            return False
+    if size > 8192:
+        v1 = v0.spec_json
+        if not (((size <= 8192 or len(v1) * 4 <= 8192 or len(v1.encode('utf-8')) <= 8192))):
+            return False
     v0 = m.bad
-    if not _check_core_v1_MetricSource(v0, size):
-        return False
+    if size > 253:
+        v1 = v0.source_ref
+        if not (((size <= 253 or len(v1) <= 253))):
+            return False
+    if size > 128:
+        v1 = v0.type
+        if not (((size <= 128 or len(v1) <= 128))):
+            return False
+    if size > 8192:
+        v1 = v0.spec_json
+        if not (((size <= 8192 or len(v1) * 4 <= 8192 or len(v1.encode('utf-8')) <= 8192))):
+            return False
     v0 = m.total
-    if not _check_core_v1_MetricSource(v0, size):
-        return False
+    if size > 253:
+        v1 = v0.source_ref
+        if not (((size <= 253 or len(v1) <= 253))):
+            return False
+    if size > 128:
+        v1 = v0.type
+        if not (((size <= 128 or len(v1) <= 128))):
+            return False
+    if size > 8192:
+        v1 = v0.spec_json
+        if not (((size <= 8192 or len(v1) * 4 <= 8192 or len(v1.encode('utf-8')) <= 8192))):
+            return False
     if (not (_i64(_i64((1 if m.HasField('good') else 0) + (1 if m.HasField('bad') else 0)) + (1 if m.HasField('total') else 0)) >= 2)):
         return False
     return True
@@ -1214,12 +1470,22 @@ def _check_core_v1_RawRatio(m, size):
     # ameide_core_proto.sre.core.v1.RawRatio
     if m.HasField('metric'):
         v0 = m.metric
-        if not _check_core_v1_MetricSource(v0, size):
-            return False
+        if size > 253:
+            v1 = v0.source_ref
+            if not (((size <= 253 or len(v1) <= 253))):
+                return False
+        if size > 128:
+            v1 = v0.type
+            if not (((size <= 128 or len(v1) <= 128))):
+                return False
+        if size > 8192:
+            v1 = v0.spec_json
+            if not (((size <= 8192 or len(v1) * 4 <= 8192 or len(v1.encode('utf-8')) <= 8192))):
+                return False
     else:
         return False
     v0 = m.type
-    if not ((v0 in _K15) and (v0 not in _K10)):
+    if not ((v0 in _K16) and (v0 not in _K10)):
         return False
     return True
 
@@ -1235,7 +1501,24 @@ def _check_core_v1_MetricRatioIndicator(m, size):
             return False
     if w == 'raw':
         v0 = m.raw
-        if not _check_core_v1_RawRatio(v0, size):
+        if v0.HasField('metric'):
+            v1 = v0.metric
+            if size > 253:
+                v2 = v1.source_ref
+                if not (((size <= 253 or len(v2) <= 253))):
+                    return False
+            if size > 128:
+                v2 = v1.type
+                if not (((size <= 128 or len(v2) <= 128))):
+                    return False
+            if size > 8192:
+                v2 = v1.spec_json
+                if not (((size <= 8192 or len(v2) * 4 <= 8192 or len(v2.encode('utf-8')) <= 8192))):
+                    return False
+        else:
+            return False
+        v1 = v0.type
+        if not ((v1 in _K16) and (v1 not in _K10)):
             return False
     return True
 
@@ -1244,8 +1527,18 @@ def _check_core_v1_MetricThresholdIndicator(m, size):
     # ameide_core_proto.sre.core.v1.MetricThresholdIndicator
     if m.HasField('metric'):
         v0 = m.metric
-        if not _check_core_v1_MetricSource(v0, size):
-            return False
+        if size > 253:
+            v1 = v0.source_ref
+            if not (((size <= 253 or len(v1) <= 253))):
+                return False
+        if size > 128:
+            v1 = v0.type
+            if not (((size <= 128 or len(v1) <= 128))):
+                return False
+        if size > 8192:
+            v1 = v0.spec_json
+            if not (((size <= 8192 or len(v1) * 4 <= 8192 or len(v1.encode('utf-8')) <= 8192))):
+                return False
     else:
         return False
     return True
@@ -1262,7 +1555,21 @@ def _check_core_v1_SliDefinition_indicator_ratio(m, size):
 
 def _check_core_v1_SliDefinition_indicator_threshold(m, size):
     v0 = m.threshold
-    if not _check_core_v1_ThresholdIndicator(v0, size):
+    v1 = v0.query
+    if not (1 <= len(v1) <= 4096):
+        return False
+    v1 = v0.operator
+    if not ((v1 in _K18) and (v1 not in _K10)):
+        return False
+    v1 = v0.threshold
+    if not (_math.isfinite(v1)):
+        return False
+    if v0.HasField('slice'):
+        v1 = v0.slice
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (10, 0) <= (v1s, v1n) and (v1s, v1n) <= (3600, 0)):
+            return False
+    else:
         return False
     if (not (m.backend != 0)):
         return False
@@ -1280,7 +1587,21 @@ def _check_core_v1_SliDefinition_indicator_metric_ratio(m, size):
 
 def _check_core_v1_SliDefinition_indicator_metric_threshold(m, size):
     v0 = m.metric_threshold
-    if not _check_core_v1_MetricThresholdIndicator(v0, size):
+    if v0.HasField('metric'):
+        v1 = v0.metric
+        if size > 253:
+            v2 = v1.source_ref
+            if not (((size <= 253 or len(v2) <= 253))):
+                return False
+        if size > 128:
+            v2 = v1.type
+            if not (((size <= 128 or len(v2) <= 128))):
+                return False
+        if size > 8192:
+            v2 = v1.spec_json
+            if not (((size <= 8192 or len(v2) * 4 <= 8192 or len(v2.encode('utf-8')) <= 8192))):
+                return False
+    else:
         return False
     if (not (m.backend != 0)):
         return False
@@ -1357,7 +1678,12 @@ def _check_core_v1_TimeWindow(m, size):
             return False
     if w == 'calendar':
         v0 = m.calendar
-        if not _check_core_v1_CalendarAnchor(v0, size):
+        v1 = v0.start
+        if v1 != '':
+            if not (19 <= len(v1) <= 19 and ((v1 in _P23 or _P23.learn(v1)))):
+                return False
+        v1 = v0.time_zone
+        if not (((size <= 64 or len(v1) <= 64)) and ((v1 in _P24 or _P24.learn(v1)))):
             return False
     return True
 
@@ -1455,7 +1781,7 @@ def _check_core_v1_BurnRateAlert(m, size):
     if not (0.0 < v0 <= 1000.0):
         return False
     v0 = m.action
-    if not ((v0 in _K15) and (v0 not in _K10)):
+    if not ((v0 in _K16) and (v0 not in _K10)):
         return False
     if (not ((m.short_window.seconds, m.short_window.nanos) < (m.long_window.seconds, m.long_window.nanos))):
         return False
@@ -1492,8 +1818,12 @@ def _check_core_v1_SLO(m, size):
     if not _check_core_v1_SliDefinition(v0, size):
         return False
     v0 = m.error_budget_policy
-    if not _check_core_v1_ErrorBudgetPolicy(v0, size):
+    c1 = v0.burn_rate_alerts
+    if not ((size <= 8 or len(c1) <= 8)):
         return False
+    for v1 in c1:
+        if not _check_core_v1_BurnRateAlert(v1, size):
+            return False
     v0 = m.owner
     if not (1 <= len(v0) <= 256):
         return False
@@ -1521,8 +1851,12 @@ def _check_core_v1_SLO(m, size):
     for k0, v0 in c0.items():
         if not (1 <= len(k0) <= 253):
             return False
-        if not _check_core_v1_LabelValues(v0, size):
+        c1 = v0.values
+        if not ((size <= 16 or len(c1) <= 16)):
             return False
+        for v1 in c1:
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     c0 = m.annotations
     if not ((size <= 32 or len(c0) <= 32)):
         return False
@@ -1619,7 +1953,8 @@ def _check_core_v1_ErrorBudgetStatus(m, size):
 
 def _check_core_v1_SreDomainFact_fact_incident_created(m, size):
     v0 = m.incident_created
-    if not _check_core_v1_IncidentCreated(v0, size):
+    v1 = v0.incident
+    if not _check_core_v1_Incident(v1, size):
         return False
     r_subject = m.subject
     r_subject_aggregate_version = r_subject.aggregate_version
@@ -1650,8 +1985,36 @@ def _check_core_v1_SreDomainFact_fact_incident_severity_changed(m, size):
 
 def _check_core_v1_SreDomainFact_fact_incident_assigned(m, size):
     v0 = m.incident_assigned
-    if not _check_core_v1_IncidentAssigned(v0, size):
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
         return False
+    v1 = v0.assignee
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    if v0.HasField('previous_assignee'):
+        v1 = v0.previous_assignee
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+    if size > 1024:
+        v1 = v0.reason
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
@@ -1664,7 +2027,27 @@ def _check_core_v1_SreDomainFact_fact_incident_assigned(m, size):
 
 def _check_core_v1_SreDomainFact_fact_incident_timeline_entry_added(m, size):
     v0 = m.incident_timeline_entry_added
-    if not _check_core_v1_IncidentTimelineEntryAdded(v0, size):
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
+        return False
+    v1 = v0.entry
+    v2 = v1.entry_id
+    if not (_UUID(v2)):
+        return False
+    v2 = v1.occurred_at
+    v2s = v2.seconds; v2n = v2.nanos
+    if not (0 <= v2n <= 999999999 and -62135596800 <= v2s and v2s <= 253402300799):
+        return False
+    if not (v2s or v2n) and not v1.HasField('occurred_at'):
+        return False
+    v2 = v1.kind
+    if not ((v2 in _K19) and (v2 not in _K10)):
+        return False
+    v2 = v1.author
+    if not _check_core_v1_SreActor(v2, size):
+        return False
+    v2 = v1.text
+    if not (1 <= len(v2) <= 4096):
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
@@ -1678,7 +2061,31 @@ def _check_core_v1_SreDomainFact_fact_incident_timeline_entry_added(m, size):
 
 def _check_core_v1_SreDomainFact_fact_incident_resolved(m, size):
     v0 = m.incident_resolved
-    if not _check_core_v1_IncidentResolved(v0, size):
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
+        return False
+    v1 = v0.resolved_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('resolved_at'):
+        return False
+    v1 = v0.resolution_summary
+    if not (1 <= len(v1) <= 4096):
+        return False
+    if size > 4096:
+        v1 = v0.root_cause
+        if not (((size <= 4096 or len(v1) <= 4096))):
+            return False
+    v1 = v0.severity
+    if not ((v1 in _K12) and (v1 not in _K10)):
+        return False
+    if v0.HasField('time_to_resolve'):
+        v1 = v0.time_to_resolve
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) <= (v1s, v1n) and (v1s, v1n) <= (315576000, 0)):
+            return False
+    else:
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
@@ -1692,8 +2099,34 @@ def _check_core_v1_SreDomainFact_fact_incident_resolved(m, size):
 
 def _check_core_v1_SreDomainFact_fact_incident_closed(m, size):
     v0 = m.incident_closed
-    if not _check_core_v1_IncidentClosed(v0, size):
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
         return False
+    v1 = v0.closed_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('closed_at'):
+        return False
+    if size > 4096:
+        v1 = v0.closing_note
+        if not (((size <= 4096 or len(v1) <= 4096))):
+            return False
+    c1 = v0.backlog_refs
+    if not ((size <= 20 or len(c1) <= 20)):
+        return False
+    for v1 in c1:
+        v2 = v1.item_id
+        if not (1 <= len(v2) <= 128):
+            return False
+        if size > 256:
+            v2 = v1.title
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+        v2 = v1.url
+        if v2 != '':
+            if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+                return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
@@ -1706,7 +2139,39 @@ def _check_core_v1_SreDomainFact_fact_incident_closed(m, size):
 
 def _check_core_v1_SreDomainFact_fact_incident_acknowledged(m, size):
     v0 = m.incident_acknowledged
-    if not _check_core_v1_IncidentAcknowledged(v0, size):
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
+        return False
+    v1 = v0.acknowledged_by
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    v1 = v0.acknowledged_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('acknowledged_at'):
+        return False
+    if size > 1024:
+        v1 = v0.note
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
+    if v0.HasField('time_to_acknowledge'):
+        v1 = v0.time_to_acknowledge
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) <= (v1s, v1n) and (v1s, v1n) <= (315576000, 0)):
+            return False
+    else:
+        return False
+    v1 = v0.previous_status
+    if not ((v1 in _K20) and (v1 not in _K10)):
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
@@ -1734,7 +2199,8 @@ def _check_core_v1_SreDomainFact_fact_incident_status_changed(m, size):
 
 def _check_core_v1_SreDomainFact_fact_alert_ingested(m, size):
     v0 = m.alert_ingested
-    if not _check_core_v1_AlertIngested(v0, size):
+    v1 = v0.alert
+    if not _check_core_v1_Alert(v1, size):
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
@@ -1748,8 +2214,30 @@ def _check_core_v1_SreDomainFact_fact_alert_ingested(m, size):
 
 def _check_core_v1_SreDomainFact_fact_alert_acknowledged(m, size):
     v0 = m.alert_acknowledged
-    if not _check_core_v1_AlertAcknowledged(v0, size):
+    v1 = v0.alert_id
+    if not (1 <= len(v1) <= 128 and ((v1 in _P5 or _P5.learn(v1)))):
         return False
+    v1 = v0.acknowledged_by
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    v1 = v0.acknowledged_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('acknowledged_at'):
+        return False
+    if size > 1024:
+        v1 = v0.note
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
@@ -1762,8 +2250,19 @@ def _check_core_v1_SreDomainFact_fact_alert_acknowledged(m, size):
 
 def _check_core_v1_SreDomainFact_fact_alerts_correlated(m, size):
     v0 = m.alerts_correlated
-    if not _check_core_v1_AlertsCorrelatedToIncident(v0, size):
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
         return False
+    c1 = v0.alert_ids
+    if not (1 <= len(c1)):
+        return False
+    if not ((size <= 500 or len(c1) <= 500)):
+        return False
+    if not (_unique(c1)):
+        return False
+    for v1 in c1:
+        if not (1 <= len(v1) <= 128 and ((v1 in _P5 or _P5.learn(v1)))):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
@@ -1776,7 +2275,8 @@ def _check_core_v1_SreDomainFact_fact_alerts_correlated(m, size):
 
 def _check_core_v1_SreDomainFact_fact_runbook_created(m, size):
     v0 = m.runbook_created
-    if not _check_core_v1_RunbookCreated(v0, size):
+    v1 = v0.runbook
+    if not _check_core_v1_Runbook(v1, size):
         return False
     r_subject = m.subject
     r_subject_aggregate_version = r_subject.aggregate_version
@@ -1793,7 +2293,8 @@ def _check_core_v1_SreDomainFact_fact_runbook_created(m, size):
 
 def _check_core_v1_SreDomainFact_fact_runbook_execution_completed(m, size):
     v0 = m.runbook_execution_completed
-    if not _check_core_v1_RunbookExecutionCompleted(v0, size):
+    v1 = v0.execution
+    if not _check_core_v1_RunbookExecution(v1, size):
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
@@ -1807,7 +2308,16 @@ def _check_core_v1_SreDomainFact_fact_runbook_execution_completed(m, size):
 
 def _check_core_v1_SreDomainFact_fact_runbook_updated(m, size):
     v0 = m.runbook_updated
-    if not _check_core_v1_RunbookUpdated(v0, size):
+    v1 = v0.runbook
+    if not _check_core_v1_Runbook(v1, size):
+        return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K29 or p.startswith(_K30) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 7) and _unique(v1.paths))):
+            return False
+    else:
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
@@ -1821,13 +2331,14 @@ def _check_core_v1_SreDomainFact_fact_runbook_updated(m, size):
 
 def _check_core_v1_SreDomainFact_fact_slo_created(m, size):
     v0 = m.slo_created
-    if not _check_core_v1_SLOCreated(v0, size):
+    v1 = v0.slo
+    if not _check_core_v1_SLO(v1, size):
         return False
     r_subject = m.subject
     r_subject_aggregate_version = r_subject.aggregate_version
     if (not (r_subject_aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K29)):
+    if (not (r_subject.aggregate_type in _K31)):
         return False
     if (not (r_subject_aggregate_version == 1)):
         return False
@@ -1838,12 +2349,17 @@ def _check_core_v1_SreDomainFact_fact_slo_created(m, size):
 
 def _check_core_v1_SreDomainFact_fact_sli_measurement_recorded(m, size):
     v0 = m.sli_measurement_recorded
-    if not _check_core_v1_SLIMeasurementRecorded(v0, size):
+    v1 = v0.measurement
+    if not _check_core_v1_SLIMeasurement(v1, size):
         return False
+    if v0.HasField('budget'):
+        v1 = v0.budget
+        if not _check_core_v1_ErrorBudgetStatus(v1, size):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K29)):
+    if (not (r_subject.aggregate_type in _K31)):
         return False
     if (not (v0.measurement.slo_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -1857,7 +2373,7 @@ def _check_core_v1_SreDomainFact_fact_slo_budget_exhausted(m, size):
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K29)):
+    if (not (r_subject.aggregate_type in _K31)):
         return False
     if (not (v0.budget.slo_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -1866,12 +2382,21 @@ def _check_core_v1_SreDomainFact_fact_slo_budget_exhausted(m, size):
 
 def _check_core_v1_SreDomainFact_fact_slo_updated(m, size):
     v0 = m.slo_updated
-    if not _check_core_v1_SLOUpdated(v0, size):
+    v1 = v0.slo
+    if not _check_core_v1_SLO(v1, size):
+        return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K32 or p.startswith(_K33) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 15) and _unique(v1.paths))):
+            return False
+    else:
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K29)):
+    if (not (r_subject.aggregate_type in _K31)):
         return False
     if (not (v0.slo.slo_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -1880,13 +2405,17 @@ def _check_core_v1_SreDomainFact_fact_slo_updated(m, size):
 
 def _check_core_v1_SreDomainFact_fact_health_check_recorded(m, size):
     v0 = m.health_check_recorded
-    if not _check_core_v1_HealthCheckRecorded(v0, size):
+    v1 = v0.health_check
+    if not _check_core_v1_HealthCheck(v1, size):
+        return False
+    v1 = v0.previous_status
+    if not ((v1 in _K17)):
         return False
     r_subject = m.subject
     r_subject_aggregate_version = r_subject.aggregate_version
     if (not (r_subject_aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K30)):
+    if (not (r_subject.aggregate_type in _K34)):
         return False
     if (not (r_subject_aggregate_version == 1)):
         return False
@@ -1897,13 +2426,14 @@ def _check_core_v1_SreDomainFact_fact_health_check_recorded(m, size):
 
 def _check_core_v1_SreDomainFact_fact_fleet_state_recorded(m, size):
     v0 = m.fleet_state_recorded
-    if not _check_core_v1_FleetStateRecorded(v0, size):
+    v1 = v0.fleet_state
+    if not _check_core_v1_FleetState(v1, size):
         return False
     r_subject = m.subject
     r_subject_aggregate_version = r_subject.aggregate_version
     if (not (r_subject_aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K31)):
+    if (not (r_subject.aggregate_type in _K35)):
         return False
     if (not (r_subject_aggregate_version == 1)):
         return False
@@ -1914,13 +2444,14 @@ def _check_core_v1_SreDomainFact_fact_fleet_state_recorded(m, size):
 
 def _check_core_v1_SreDomainFact_fact_service_created(m, size):
     v0 = m.service_created
-    if not _check_core_v1_ServiceCreated(v0, size):
+    v1 = v0.service
+    if not _check_core_v1_Service(v1, size):
         return False
     r_subject = m.subject
     r_subject_aggregate_version = r_subject.aggregate_version
     if (not (r_subject_aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K32)):
+    if (not (r_subject.aggregate_type in _K36)):
         return False
     if (not (r_subject_aggregate_version == 1)):
         return False
@@ -1931,12 +2462,21 @@ def _check_core_v1_SreDomainFact_fact_service_created(m, size):
 
 def _check_core_v1_SreDomainFact_fact_service_updated(m, size):
     v0 = m.service_updated
-    if not _check_core_v1_ServiceUpdated(v0, size):
+    v1 = v0.service
+    if not _check_core_v1_Service(v1, size):
+        return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K37 or p.startswith(_K38) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 10) and _unique(v1.paths))):
+            return False
+    else:
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K32)):
+    if (not (r_subject.aggregate_type in _K36)):
         return False
     if (not (v0.service.service_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -1945,12 +2485,23 @@ def _check_core_v1_SreDomainFact_fact_service_updated(m, size):
 
 def _check_core_v1_SreDomainFact_fact_service_deleted(m, size):
     v0 = m.service_deleted
-    if not _check_core_v1_ServiceDeleted(v0, size):
+    v1 = v0.service_id
+    if not (1 <= len(v1) <= 63 and ((v1 in _P22 or _P22.learn(v1)))):
         return False
+    v1 = v0.deleted_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('deleted_at'):
+        return False
+    if size > 1024:
+        v1 = v0.reason
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K32)):
+    if (not (r_subject.aggregate_type in _K36)):
         return False
     if (not (v0.service_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -1959,13 +2510,14 @@ def _check_core_v1_SreDomainFact_fact_service_deleted(m, size):
 
 def _check_core_v1_SreDomainFact_fact_postmortem_created(m, size):
     v0 = m.postmortem_created
-    if not _check_core_v1_PostmortemCreated(v0, size):
+    v1 = v0.postmortem
+    if not _check_core_v1_Postmortem(v1, size):
         return False
     r_subject = m.subject
     r_subject_aggregate_version = r_subject.aggregate_version
     if (not (r_subject_aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K33)):
+    if (not (r_subject.aggregate_type in _K39)):
         return False
     if (not (r_subject_aggregate_version == 1)):
         return False
@@ -1976,12 +2528,21 @@ def _check_core_v1_SreDomainFact_fact_postmortem_created(m, size):
 
 def _check_core_v1_SreDomainFact_fact_postmortem_updated(m, size):
     v0 = m.postmortem_updated
-    if not _check_core_v1_PostmortemUpdated(v0, size):
+    v1 = v0.postmortem
+    if not _check_core_v1_Postmortem(v1, size):
+        return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K40 or p.startswith(_K41) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 9) and _unique(v1.paths))):
+            return False
+    else:
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K33)):
+    if (not (r_subject.aggregate_type in _K39)):
         return False
     if (not (v0.postmortem.postmortem_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -1995,7 +2556,7 @@ def _check_core_v1_SreDomainFact_fact_postmortem_published(m, size):
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
         return False
-    if (not (r_subject.aggregate_type in _K33)):
+    if (not (r_subject.aggregate_type in _K39)):
         return False
     if (not (v0.postmortem.postmortem_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -2038,7 +2599,14 @@ def _check_core_v1_SreDomainFact(m, size):
     if not _check_core_v1_SreMessageMeta(v0, size):
         return False
     v0 = m.subject
-    if not _check_core_v1_SreSubject(v0, size):
+    v1 = v0.aggregate_type
+    if not ((v1 in _K11)):
+        return False
+    v1 = v0.aggregate_id
+    if not (1 <= len(v1) <= 128):
+        return False
+    v1 = v0.aggregate_version
+    if not (0 <= v1):
         return False
     w = m.WhichOneof('fact')
     if w is None:
@@ -2079,12 +2647,28 @@ def _check_core_v1_IncidentAssigned(m, size):
     if not (_UUID(v0)):
         return False
     v0 = m.assignee
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     if m.HasField('previous_assignee'):
         v0 = m.previous_assignee
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     if size > 1024:
         v0 = m.reason
         if not (((size <= 1024 or len(v0) <= 1024))):
@@ -2098,7 +2682,31 @@ def _check_core_v1_IncidentTimelineEntryAdded(m, size):
     if not (_UUID(v0)):
         return False
     v0 = m.entry
-    if not _check_core_v1_IncidentTimelineEntry(v0, size):
+    v1 = v0.entry_id
+    if not (_UUID(v1)):
+        return False
+    v1 = v0.occurred_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('occurred_at'):
+        return False
+    v1 = v0.kind
+    if not ((v1 in _K19) and (v1 not in _K10)):
+        return False
+    v1 = v0.author
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    v1 = v0.text
+    if not (1 <= len(v1) <= 4096):
         return False
     return True
 
@@ -2153,8 +2761,17 @@ def _check_core_v1_IncidentClosed(m, size):
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_core_v1_BacklogRef(v0, size):
+        v1 = v0.item_id
+        if not (1 <= len(v1) <= 128):
             return False
+        if size > 256:
+            v1 = v0.title
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     return True
 
 
@@ -2164,8 +2781,16 @@ def _check_core_v1_IncidentAcknowledged(m, size):
     if not (_UUID(v0)):
         return False
     v0 = m.acknowledged_by
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     v0 = m.acknowledged_at
     v0s = v0.seconds; v0n = v0.nanos
     if not (0 <= v0n <= 999999999 and -62135596800 <= v0s and v0s <= 253402300799):
@@ -2212,9 +2837,17 @@ def _check_core_v1_IncidentStatusChanged(m, size):
             return False
     if m.HasField('changed_by'):
         v0 = m.changed_by
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
-    if (not ((m.previous_status, m.status, ) in _K34)):
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+    if (not ((m.previous_status, m.status, ) in _K42)):
         return False
     return True
 
@@ -2233,8 +2866,16 @@ def _check_core_v1_AlertAcknowledged(m, size):
     if not (1 <= len(v0) <= 128 and ((v0 in _P5 or _P5.learn(v0)))):
         return False
     v0 = m.acknowledged_by
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     v0 = m.acknowledged_at
     v0s = v0.seconds; v0n = v0.nanos
     if not (0 <= v0n <= 999999999 and -62135596800 <= v0s and v0s <= 253402300799):
@@ -2289,7 +2930,7 @@ def _check_core_v1_RunbookUpdated(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K35 or p.startswith(_K36) for p in v0.paths))):
+        if not ((all(p in _K29 or p.startswith(_K30) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 7) and _unique(v0.paths))):
             return False
@@ -2341,7 +2982,7 @@ def _check_core_v1_SLOUpdated(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K37 or p.startswith(_K38) for p in v0.paths))):
+        if not ((all(p in _K32 or p.startswith(_K33) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 15) and _unique(v0.paths))):
             return False
@@ -2384,7 +3025,7 @@ def _check_core_v1_ServiceUpdated(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K39 or p.startswith(_K40) for p in v0.paths))):
+        if not ((all(p in _K37 or p.startswith(_K38) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 10) and _unique(v0.paths))):
             return False
@@ -2426,7 +3067,7 @@ def _check_core_v1_PostmortemUpdated(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K41 or p.startswith(_K42) for p in v0.paths))):
+        if not ((all(p in _K40 or p.startswith(_K41) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 9) and _unique(v0.paths))):
             return False
@@ -2442,8 +3083,16 @@ def _check_core_v1_PostmortemPublished(m, size):
         return False
     if m.HasField('approved_by'):
         v0 = m.approved_by
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     if (not (m.postmortem.status == 3)):
         return False
     return True
@@ -2463,7 +3112,11 @@ def _check_core_v1_SreDomainIntent_intent_create_incident(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_update_incident_severity(m, size):
     v0 = m.update_incident_severity
-    if not _check_core_v1_UpdateIncidentSeverityRequested(v0, size):
+    v1 = v0.severity
+    if not ((v1 in _K12) and (v1 not in _K10)):
+        return False
+    v1 = v0.reason
+    if not (1 <= len(v1) <= 1024):
         return False
     if (not (m.subject.aggregate_type in _K26)):
         return False
@@ -2472,8 +3125,21 @@ def _check_core_v1_SreDomainIntent_intent_update_incident_severity(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_assign_incident(m, size):
     v0 = m.assign_incident
-    if not _check_core_v1_AssignIncidentRequested(v0, size):
+    v1 = v0.assignee
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
         return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    if size > 1024:
+        v1 = v0.reason
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     if (not (m.subject.aggregate_type in _K26)):
         return False
     return True
@@ -2481,8 +3147,17 @@ def _check_core_v1_SreDomainIntent_intent_assign_incident(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_add_timeline_entry(m, size):
     v0 = m.add_timeline_entry
-    if not _check_core_v1_AddIncidentTimelineEntryRequested(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K19) and (v1 not in _K10)):
         return False
+    v1 = v0.text
+    if not (1 <= len(v1) <= 4096):
+        return False
+    if v0.HasField('occurred_at'):
+        v1 = v0.occurred_at
+        v1s = v1.seconds; v1n = v1.nanos
+        if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+            return False
     if (not (m.subject.aggregate_type in _K26)):
         return False
     return True
@@ -2490,8 +3165,13 @@ def _check_core_v1_SreDomainIntent_intent_add_timeline_entry(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_resolve_incident(m, size):
     v0 = m.resolve_incident
-    if not _check_core_v1_ResolveIncidentRequested(v0, size):
+    v1 = v0.resolution_summary
+    if not (1 <= len(v1) <= 4096):
         return False
+    if size > 4096:
+        v1 = v0.root_cause
+        if not (((size <= 4096 or len(v1) <= 4096))):
+            return False
     if (not (m.subject.aggregate_type in _K26)):
         return False
     return True
@@ -2499,8 +3179,25 @@ def _check_core_v1_SreDomainIntent_intent_resolve_incident(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_close_incident(m, size):
     v0 = m.close_incident
-    if not _check_core_v1_CloseIncidentRequested(v0, size):
+    if size > 4096:
+        v1 = v0.closing_note
+        if not (((size <= 4096 or len(v1) <= 4096))):
+            return False
+    c1 = v0.backlog_refs
+    if not ((size <= 20 or len(c1) <= 20)):
         return False
+    for v1 in c1:
+        v2 = v1.item_id
+        if not (1 <= len(v2) <= 128):
+            return False
+        if size > 256:
+            v2 = v1.title
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+        v2 = v1.url
+        if v2 != '':
+            if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+                return False
     if (not (m.subject.aggregate_type in _K26)):
         return False
     return True
@@ -2508,8 +3205,21 @@ def _check_core_v1_SreDomainIntent_intent_close_incident(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_acknowledge_incident(m, size):
     v0 = m.acknowledge_incident
-    if not _check_core_v1_AcknowledgeIncidentRequested(v0, size):
+    v1 = v0.acknowledged_by
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
         return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    if size > 1024:
+        v1 = v0.note
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     if (not (m.subject.aggregate_type in _K26)):
         return False
     return True
@@ -2517,8 +3227,13 @@ def _check_core_v1_SreDomainIntent_intent_acknowledge_incident(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_transition_incident_status(m, size):
     v0 = m.transition_incident_status
-    if not _check_core_v1_TransitionIncidentStatusRequested(v0, size):
+    v1 = v0.status
+    if not ((v1 in _K20) and (v1 in _K43)):
         return False
+    if size > 4096:
+        v1 = v0.reason
+        if not (((size <= 4096 or len(v1) <= 4096))):
+            return False
     if (not (m.subject.aggregate_type in _K26)):
         return False
     return True
@@ -2526,7 +3241,8 @@ def _check_core_v1_SreDomainIntent_intent_transition_incident_status(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_ingest_alert(m, size):
     v0 = m.ingest_alert
-    if not _check_core_v1_IngestAlertRequested(v0, size):
+    v1 = v0.alert
+    if not _check_core_v1_Alert(v1, size):
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_type in _K27)):
@@ -2538,8 +3254,21 @@ def _check_core_v1_SreDomainIntent_intent_ingest_alert(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_acknowledge_alert(m, size):
     v0 = m.acknowledge_alert
-    if not _check_core_v1_AcknowledgeAlertRequested(v0, size):
+    v1 = v0.acknowledged_by
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
         return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    if size > 1024:
+        v1 = v0.note
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     if (not (m.subject.aggregate_type in _K27)):
         return False
     return True
@@ -2547,8 +3276,19 @@ def _check_core_v1_SreDomainIntent_intent_acknowledge_alert(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_correlate_alerts(m, size):
     v0 = m.correlate_alerts
-    if not _check_core_v1_CorrelateAlertsToIncidentRequested(v0, size):
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
         return False
+    c1 = v0.alert_ids
+    if not (1 <= len(c1)):
+        return False
+    if not ((size <= 500 or len(c1) <= 500)):
+        return False
+    if not (_unique(c1)):
+        return False
+    for v1 in c1:
+        if not (1 <= len(v1) <= 128 and ((v1 in _P5 or _P5.learn(v1)))):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_type in _K26)):
         return False
@@ -2559,7 +3299,8 @@ def _check_core_v1_SreDomainIntent_intent_correlate_alerts(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_create_runbook(m, size):
     v0 = m.create_runbook
-    if not _check_core_v1_CreateRunbookRequested(v0, size):
+    v1 = v0.runbook
+    if not _check_core_v1_Runbook(v1, size):
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_type in _K28)):
@@ -2573,8 +3314,21 @@ def _check_core_v1_SreDomainIntent_intent_create_runbook(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_execute_runbook(m, size):
     v0 = m.execute_runbook
-    if not _check_core_v1_ExecuteRunbookRequested(v0, size):
+    v1 = v0.runbook_id
+    if not (1 <= len(v1) <= 63 and ((v1 in _P22 or _P22.learn(v1)))):
         return False
+    v1 = v0.incident_id
+    if v1 != '':
+        if not (_UUID(v1)):
+            return False
+    c1 = v0.parameters
+    if not ((size <= 32 or len(c1) <= 32)):
+        return False
+    for k1, v1 in c1.items():
+        if not (1 <= len(k1) <= 128):
+            return False
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_type in _K28)):
         return False
@@ -2585,8 +3339,15 @@ def _check_core_v1_SreDomainIntent_intent_execute_runbook(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_update_runbook(m, size):
     v0 = m.update_runbook
-    if not _check_core_v1_UpdateRunbookRequested(v0, size):
+    v1 = v0.runbook
+    if not _check_core_v1_Runbook(v1, size):
         return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K29 or p.startswith(_K30) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 7) and _unique(v1.paths))):
+            return False
     r_subject = m.subject
     if (not (r_subject.aggregate_type in _K28)):
         return False
@@ -2597,10 +3358,11 @@ def _check_core_v1_SreDomainIntent_intent_update_runbook(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_create_slo(m, size):
     v0 = m.create_slo
-    if not _check_core_v1_CreateSLORequested(v0, size):
+    v1 = v0.slo
+    if not _check_core_v1_SLO(v1, size):
         return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K29)):
+    if (not (r_subject.aggregate_type in _K31)):
         return False
     if (not (r_subject.aggregate_version == 0)):
         return False
@@ -2611,10 +3373,11 @@ def _check_core_v1_SreDomainIntent_intent_create_slo(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_record_sli_measurement(m, size):
     v0 = m.record_sli_measurement
-    if not _check_core_v1_RecordSLIMeasurementRequested(v0, size):
+    v1 = v0.measurement
+    if not _check_core_v1_SLIMeasurement(v1, size):
         return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K29)):
+    if (not (r_subject.aggregate_type in _K31)):
         return False
     if (not (v0.measurement.slo_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -2623,10 +3386,17 @@ def _check_core_v1_SreDomainIntent_intent_record_sli_measurement(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_update_slo(m, size):
     v0 = m.update_slo
-    if not _check_core_v1_UpdateSLORequested(v0, size):
+    v1 = v0.slo
+    if not _check_core_v1_SLO(v1, size):
         return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K32 or p.startswith(_K33) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 15) and _unique(v1.paths))):
+            return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K29)):
+    if (not (r_subject.aggregate_type in _K31)):
         return False
     if (not (v0.slo.slo_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -2635,10 +3405,11 @@ def _check_core_v1_SreDomainIntent_intent_update_slo(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_record_health_check(m, size):
     v0 = m.record_health_check
-    if not _check_core_v1_RecordHealthCheckRequested(v0, size):
+    v1 = v0.health_check
+    if not _check_core_v1_HealthCheck(v1, size):
         return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K30)):
+    if (not (r_subject.aggregate_type in _K34)):
         return False
     if (not (r_subject.aggregate_version == 0)):
         return False
@@ -2649,10 +3420,11 @@ def _check_core_v1_SreDomainIntent_intent_record_health_check(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_record_fleet_state(m, size):
     v0 = m.record_fleet_state
-    if not _check_core_v1_RecordFleetStateRequested(v0, size):
+    v1 = v0.fleet_state
+    if not _check_core_v1_FleetState(v1, size):
         return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K31)):
+    if (not (r_subject.aggregate_type in _K35)):
         return False
     if (not (r_subject.aggregate_version == 0)):
         return False
@@ -2663,10 +3435,11 @@ def _check_core_v1_SreDomainIntent_intent_record_fleet_state(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_create_service(m, size):
     v0 = m.create_service
-    if not _check_core_v1_CreateServiceRequested(v0, size):
+    v1 = v0.service
+    if not _check_core_v1_Service(v1, size):
         return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K32)):
+    if (not (r_subject.aggregate_type in _K36)):
         return False
     if (not (r_subject.aggregate_version == 0)):
         return False
@@ -2677,10 +3450,17 @@ def _check_core_v1_SreDomainIntent_intent_create_service(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_update_service(m, size):
     v0 = m.update_service
-    if not _check_core_v1_UpdateServiceRequested(v0, size):
+    v1 = v0.service
+    if not _check_core_v1_Service(v1, size):
         return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K37 or p.startswith(_K38) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 10) and _unique(v1.paths))):
+            return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K32)):
+    if (not (r_subject.aggregate_type in _K36)):
         return False
     if (not (v0.service.service_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -2689,10 +3469,15 @@ def _check_core_v1_SreDomainIntent_intent_update_service(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_delete_service(m, size):
     v0 = m.delete_service
-    if not _check_core_v1_DeleteServiceRequested(v0, size):
+    v1 = v0.service_id
+    if not (1 <= len(v1) <= 63 and ((v1 in _P22 or _P22.learn(v1)))):
         return False
+    if size > 1024:
+        v1 = v0.reason
+        if not (((size <= 1024 or len(v1) <= 1024))):
+            return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K32)):
+    if (not (r_subject.aggregate_type in _K36)):
         return False
     if (not (v0.service_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -2701,10 +3486,11 @@ def _check_core_v1_SreDomainIntent_intent_delete_service(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_create_postmortem(m, size):
     v0 = m.create_postmortem
-    if not _check_core_v1_CreatePostmortemRequested(v0, size):
+    v1 = v0.postmortem
+    if not _check_core_v1_Postmortem(v1, size):
         return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K33)):
+    if (not (r_subject.aggregate_type in _K39)):
         return False
     if (not (r_subject.aggregate_version == 0)):
         return False
@@ -2715,10 +3501,17 @@ def _check_core_v1_SreDomainIntent_intent_create_postmortem(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_update_postmortem(m, size):
     v0 = m.update_postmortem
-    if not _check_core_v1_UpdatePostmortemRequested(v0, size):
+    v1 = v0.postmortem
+    if not _check_core_v1_Postmortem(v1, size):
         return False
+    if v0.HasField('update_mask'):
+        v1 = v0.update_mask
+        if not ((all(p in _K40 or p.startswith(_K41) for p in v1.paths))):
+            return False
+        if (not ((len(v1.paths) <= 9) and _unique(v1.paths))):
+            return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K33)):
+    if (not (r_subject.aggregate_type in _K39)):
         return False
     if (not (v0.postmortem.postmortem_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -2727,10 +3520,23 @@ def _check_core_v1_SreDomainIntent_intent_update_postmortem(m, size):
 
 def _check_core_v1_SreDomainIntent_intent_publish_postmortem(m, size):
     v0 = m.publish_postmortem
-    if not _check_core_v1_PublishPostmortemRequested(v0, size):
+    v1 = v0.postmortem_id
+    if not (_UUID(v1)):
         return False
+    if v0.HasField('approved_by'):
+        v1 = v0.approved_by
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
     r_subject = m.subject
-    if (not (r_subject.aggregate_type in _K33)):
+    if (not (r_subject.aggregate_type in _K39)):
         return False
     if (not (v0.postmortem_id in ('', r_subject.aggregate_id, ))):
         return False
@@ -2772,7 +3578,14 @@ def _check_core_v1_SreDomainIntent(m, size):
     if not _check_core_v1_SreMessageMeta(v0, size):
         return False
     v0 = m.subject
-    if not _check_core_v1_SreSubject(v0, size):
+    v1 = v0.aggregate_type
+    if not ((v1 in _K11)):
+        return False
+    v1 = v0.aggregate_id
+    if not (1 <= len(v1) <= 128):
+        return False
+    v1 = v0.aggregate_version
+    if not (0 <= v1):
         return False
     w = m.WhichOneof('intent')
     if w is None:
@@ -2813,8 +3626,17 @@ def _check_core_v1_CreateIncidentRequested(m, size):
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_core_v1_BacklogRef(v0, size):
+        v1 = v0.item_id
+        if not (1 <= len(v1) <= 128):
             return False
+        if size > 256:
+            v1 = v0.title
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     return True
 
 
@@ -2832,8 +3654,16 @@ def _check_core_v1_UpdateIncidentSeverityRequested(m, size):
 def _check_core_v1_AssignIncidentRequested(m, size):
     # ameide_core_proto.sre.core.v1.AssignIncidentRequested
     v0 = m.assignee
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     if size > 1024:
         v0 = m.reason
         if not (((size <= 1024 or len(v0) <= 1024))):
@@ -2879,16 +3709,33 @@ def _check_core_v1_CloseIncidentRequested(m, size):
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_core_v1_BacklogRef(v0, size):
+        v1 = v0.item_id
+        if not (1 <= len(v1) <= 128):
             return False
+        if size > 256:
+            v1 = v0.title
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     return True
 
 
 def _check_core_v1_AcknowledgeIncidentRequested(m, size):
     # ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested
     v0 = m.acknowledged_by
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     if size > 1024:
         v0 = m.note
         if not (((size <= 1024 or len(v0) <= 1024))):
@@ -2919,8 +3766,16 @@ def _check_core_v1_IngestAlertRequested(m, size):
 def _check_core_v1_AcknowledgeAlertRequested(m, size):
     # ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested
     v0 = m.acknowledged_by
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     if size > 1024:
         v0 = m.note
         if not (((size <= 1024 or len(v0) <= 1024))):
@@ -2981,7 +3836,7 @@ def _check_core_v1_UpdateRunbookRequested(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K35 or p.startswith(_K36) for p in v0.paths))):
+        if not ((all(p in _K29 or p.startswith(_K30) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 7) and _unique(v0.paths))):
             return False
@@ -3011,7 +3866,7 @@ def _check_core_v1_UpdateSLORequested(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K37 or p.startswith(_K38) for p in v0.paths))):
+        if not ((all(p in _K32 or p.startswith(_K33) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 15) and _unique(v0.paths))):
             return False
@@ -3049,7 +3904,7 @@ def _check_core_v1_UpdateServiceRequested(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K39 or p.startswith(_K40) for p in v0.paths))):
+        if not ((all(p in _K37 or p.startswith(_K38) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 10) and _unique(v0.paths))):
             return False
@@ -3083,7 +3938,7 @@ def _check_core_v1_UpdatePostmortemRequested(m, size):
         return False
     if m.HasField('update_mask'):
         v0 = m.update_mask
-        if not ((all(p in _K41 or p.startswith(_K42) for p in v0.paths))):
+        if not ((all(p in _K40 or p.startswith(_K41) for p in v0.paths))):
             return False
         if (not ((len(v0.paths) <= 9) and _unique(v0.paths))):
             return False
@@ -3097,8 +3952,16 @@ def _check_core_v1_PublishPostmortemRequested(m, size):
         return False
     if m.HasField('approved_by'):
         v0 = m.approved_by
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     return True
 
 
@@ -3213,7 +4076,12 @@ def _check_core_v1_SearchIncidentsResponse(m, size):
     if not ((size <= 100 or len(c0) <= 100)):
         return False
     for v0 in c0:
-        if not _check_core_v1_IncidentSearchResult(v0, size):
+        if v0.HasField('incident'):
+            v1 = v0.incident
+            if not _check_core_v1_Incident(v1, size):
+                return False
+        v1 = v0.score
+        if not (0.0 <= v1 <= 1.0):
             return False
     if size > 1024:
         v0 = m.next_page_token
@@ -3246,7 +4114,31 @@ def _check_core_v1_GetIncidentTimelineResponse(m, size):
     if not ((size <= 500 or len(c0) <= 500)):
         return False
     for v0 in c0:
-        if not _check_core_v1_IncidentTimelineEntry(v0, size):
+        v1 = v0.entry_id
+        if not (_UUID(v1)):
+            return False
+        v1 = v0.occurred_at
+        v1s = v1.seconds; v1n = v1.nanos
+        if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+            return False
+        if not (v1s or v1n) and not v0.HasField('occurred_at'):
+            return False
+        v1 = v0.kind
+        if not ((v1 in _K19) and (v1 not in _K10)):
+            return False
+        v1 = v0.author
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+        v1 = v0.text
+        if not (1 <= len(v1) <= 4096):
             return False
     if size > 1024:
         v0 = m.next_page_token
@@ -3488,7 +4380,12 @@ def _check_core_v1_SearchRunbooksResponse(m, size):
     if not ((size <= 100 or len(c0) <= 100)):
         return False
     for v0 in c0:
-        if not _check_core_v1_RunbookSearchResult(v0, size):
+        if v0.HasField('runbook'):
+            v1 = v0.runbook
+            if not _check_core_v1_Runbook(v1, size):
+                return False
+        v1 = v0.score
+        if not (0.0 <= v1 <= 1.0):
             return False
     if size > 1024:
         v0 = m.next_page_token
@@ -3786,98 +4683,406 @@ def _check_process_v1_SreProcessSubject(m, size):
 
 def _check_process_v1_SreProcessFact_fact_incident_triage_started(m, size):
     v0 = m.incident_triage_started
-    if not _check_process_v1_IncidentTriageStarted(v0, size):
+    v1 = v0.trigger
+    if not ((v1 in _K9) and (v1 not in _K10)):
+        return False
+    v1 = v0.severity
+    if not ((v1 in _K12) and (v1 not in _K10)):
+        return False
+    v1 = v0.incident_title
+    if not (1 <= len(v1) <= 256):
+        return False
+    v1 = v0.started_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('started_at'):
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_backlog_lookup_completed(m, size):
     v0 = m.backlog_lookup_completed
-    if not _check_process_v1_BacklogLookupCompleted(v0, size):
+    c1 = v0.backlog_items
+    if not ((size <= 20 or len(c1) <= 20)):
+        return False
+    for v1 in c1:
+        v2 = v1.item
+        if not _check_core_v1_BacklogRef(v2, size):
+            return False
+        v2 = v1.score
+        if not (0.0 <= v2 <= 1.0):
+            return False
+    c1 = v0.similar_incidents
+    if not ((size <= 20 or len(c1) <= 20)):
+        return False
+    for v1 in c1:
+        v2 = v1.incident_id
+        if not (_UUID(v2)):
+            return False
+        v2 = v1.title
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 4096:
+            v2 = v1.resolution_summary
+            if not (((size <= 4096 or len(v2) <= 4096))):
+                return False
+        v2 = v1.score
+        if not (0.0 <= v2 <= 1.0):
+            return False
+    c1 = v0.runbooks
+    if not ((size <= 20 or len(c1) <= 20)):
+        return False
+    for v1 in c1:
+        v2 = v1.runbook_id
+        if not (1 <= len(v2) <= 63 and ((v2 in _P22 or _P22.learn(v2)))):
+            return False
+        v2 = v1.title
+        if not (1 <= len(v2) <= 256):
+            return False
+        v2 = v1.score
+        if not (0.0 <= v2 <= 1.0):
+            return False
+    if v0.HasField('duration'):
+        v1 = v0.duration
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) <= (v1s, v1n) and (v1s, v1n) <= (300, 0)):
+            return False
+    else:
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_triage_phase_completed(m, size):
     v0 = m.triage_phase_completed
-    if not _check_process_v1_TriagePhaseCompleted(v0, size):
+    v1 = v0.phase
+    if not ((v1 in _K12) and (v1 not in _K10)):
+        return False
+    v1 = v0.outcome
+    if not ((v1 in _K18) and (v1 not in _K10)):
+        return False
+    if size > 8192:
+        v1 = v0.summary
+        if not (((size <= 8192 or len(v1) <= 8192))):
+            return False
+    if v0.HasField('duration'):
+        v1 = v0.duration
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) <= (v1s, v1n) and (v1s, v1n) <= (604800, 0)):
+            return False
+    else:
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_remediation_proposed(m, size):
     v0 = m.remediation_proposed
-    if not _check_process_v1_RemediationProposed(v0, size):
+    v1 = v0.proposal_id
+    if not (_UUID(v1)):
         return False
+    v1 = v0.gitops_repository
+    if not (1 <= len(v1) <= 2048):
+        return False
+    v1 = v0.path
+    if not (1 <= len(v1) <= 1024):
+        return False
+    v1 = v0.change_summary
+    if not (1 <= len(v1) <= 8192):
+        return False
+    v1 = v0.runbook_id
+    if v1 != '':
+        if not (((size <= 63 or len(v1) <= 63)) and ((v1 in _P22 or _P22.learn(v1)))):
+            return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_remediation_applied(m, size):
     v0 = m.remediation_applied
-    if not _check_process_v1_RemediationApplied(v0, size):
+    v1 = v0.proposal_id
+    if not (_UUID(v1)):
+        return False
+    v1 = v0.gitops_repository
+    if not (1 <= len(v1) <= 2048):
+        return False
+    v1 = v0.commit_sha
+    if not (_R45(v1)):
+        return False
+    if v0.HasField('approved_by'):
+        v1 = v0.approved_by
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+    v1 = v0.applied_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('applied_at'):
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_verification_started(m, size):
     v0 = m.verification_started
-    if not _check_process_v1_VerificationStarted(v0, size):
+    v1 = v0.commit_sha
+    if v1 != '':
+        if not (_R45(v1)):
+            return False
+    c1 = v0.resources
+    if not (1 <= len(c1)):
+        return False
+    if not ((size <= 100 or len(c1) <= 100)):
+        return False
+    for v1 in c1:
+        if not _check_core_v1_ResourceRef(v1, size):
+            return False
+    if v0.HasField('deadline'):
+        v1 = v0.deadline
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) < (v1s, v1n) and (v1s, v1n) <= (3600, 0)):
+            return False
+    else:
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_verification_completed(m, size):
     v0 = m.verification_completed
-    if not _check_process_v1_VerificationCompleted(v0, size):
+    v1 = v0.outcome
+    if not ((v1 in _K18) and (v1 not in _K10)):
         return False
+    v1 = v0.sync_status
+    if not ((v1 in _K9) and (v1 not in _K10)):
+        return False
+    v1 = v0.health_status
+    if not ((v1 in _K17) and (v1 not in _K10)):
+        return False
+    c1 = v0.firing_alert_ids
+    if not ((size <= 500 or len(c1) <= 500)):
+        return False
+    for v1 in c1:
+        if not (1 <= len(v1) <= 128 and ((v1 in _P5 or _P5.learn(v1)))):
+            return False
+    if size > 8192:
+        v1 = v0.summary
+        if not (((size <= 8192 or len(v1) <= 8192))):
+            return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_documentation_requested(m, size):
     v0 = m.documentation_requested
-    if not _check_process_v1_DocumentationRequested(v0, size):
+    v1 = v0.incident_summary
+    if not (1 <= len(v1) <= 16384):
         return False
+    c1 = v0.backlog_refs
+    if not ((size <= 20 or len(c1) <= 20)):
+        return False
+    for v1 in c1:
+        v2 = v1.item_id
+        if not (1 <= len(v2) <= 128):
+            return False
+        if size > 256:
+            v2 = v1.title
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+        v2 = v1.url
+        if v2 != '':
+            if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+                return False
+    v1 = v0.runbook_id
+    if v1 != '':
+        if not (((size <= 63 or len(v1) <= 63)) and ((v1 in _P22 or _P22.learn(v1)))):
+            return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_incident_triage_completed(m, size):
     v0 = m.incident_triage_completed
-    if not _check_process_v1_IncidentTriageCompleted(v0, size):
+    v1 = v0.outcome
+    if not ((v1 in _K18) and (v1 not in _K10)):
         return False
+    if v0.HasField('duration'):
+        v1 = v0.duration
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) <= (v1s, v1n) and (v1s, v1n) <= (2592000, 0)):
+            return False
+    else:
+        return False
+    v1 = v0.final_phase
+    if not ((v1 in _K12) and (v1 not in _K10)):
+        return False
+    if size > 8192:
+        v1 = v0.summary
+        if not (((size <= 8192 or len(v1) <= 8192))):
+            return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_remediation_approval_requested(m, size):
     v0 = m.remediation_approval_requested
-    if not _check_process_v1_RemediationApprovalRequested(v0, size):
+    v1 = v0.proposal_id
+    if not (_UUID(v1)):
+        return False
+    c1 = v0.approvers
+    if not ((size <= 20 or len(c1) <= 20)):
+        return False
+    for v1 in c1:
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+    if v0.HasField('deadline'):
+        v1 = v0.deadline
+        v1s = v1.seconds; v1n = v1.nanos
+        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) < (v1s, v1n) and (v1s, v1n) <= (604800, 0)):
+            return False
+    else:
+        return False
+    v1 = v0.change_summary
+    if not (1 <= len(v1) <= 8192):
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_remediation_approved(m, size):
     v0 = m.remediation_approved
-    if not _check_process_v1_RemediationApproved(v0, size):
+    v1 = v0.proposal_id
+    if not (_UUID(v1)):
         return False
+    v1 = v0.approved_by
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    v1 = v0.approved_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('approved_at'):
+        return False
+    if size > 4096:
+        v1 = v0.comment
+        if not (((size <= 4096 or len(v1) <= 4096))):
+            return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_remediation_rejected(m, size):
     v0 = m.remediation_rejected
-    if not _check_process_v1_RemediationRejected(v0, size):
+    v1 = v0.proposal_id
+    if not (_UUID(v1)):
+        return False
+    v1 = v0.rejected_by
+    v2 = v1.kind
+    if not ((v2 in _K9) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    if size > 256:
+        v2 = v1.display_name
+        if not (((size <= 256 or len(v2) <= 256))):
+            return False
+    v1 = v0.rejected_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('rejected_at'):
+        return False
+    v1 = v0.reason
+    if not (1 <= len(v1) <= 4096):
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_triage_escalated(m, size):
     v0 = m.triage_escalated
-    if not _check_process_v1_TriageEscalated(v0, size):
+    v1 = v0.escalated_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('escalated_at'):
+        return False
+    v1 = v0.reason
+    if not (1 <= len(v1) <= 4096):
+        return False
+    if v0.HasField('escalated_by'):
+        v1 = v0.escalated_by
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+    v1 = v0.level
+    if not (v1 <= 100):
+        return False
+    if v0.HasField('target'):
+        v1 = v0.target
+        v2 = v1.system
+        if not ((v2 in _K18) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        v2 = v1.url
+        if v2 != '':
+            if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+                return False
+    v1 = v0.phase
+    if not ((v1 in _K12) and (v1 not in _K10)):
         return False
     return True
 
 
 def _check_process_v1_SreProcessFact_fact_triage_cancelled(m, size):
     v0 = m.triage_cancelled
-    if not _check_process_v1_TriageCancelled(v0, size):
+    v1 = v0.cancelled_at
+    v1s = v1.seconds; v1n = v1.nanos
+    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
+        return False
+    if not (v1s or v1n) and not v0.HasField('cancelled_at'):
+        return False
+    v1 = v0.reason
+    if not (1 <= len(v1) <= 4096):
+        return False
+    if v0.HasField('cancelled_by'):
+        v1 = v0.cancelled_by
+        v2 = v1.kind
+        if not ((v2 in _K9) and (v2 not in _K10)):
+            return False
+        v2 = v1.id
+        if not (1 <= len(v2) <= 256):
+            return False
+        if size > 256:
+            v2 = v1.display_name
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+    v1 = v0.phase
+    if not ((v1 in _K12) and (v1 not in _K10)):
         return False
     return True
 
@@ -3943,19 +5148,50 @@ def _check_process_v1_BacklogLookupCompleted(m, size):
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_process_v1_BacklogMatch(v0, size):
+        v1 = v0.item
+        v2 = v1.item_id
+        if not (1 <= len(v2) <= 128):
+            return False
+        if size > 256:
+            v2 = v1.title
+            if not (((size <= 256 or len(v2) <= 256))):
+                return False
+        v2 = v1.url
+        if v2 != '':
+            if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+                return False
+        v1 = v0.score
+        if not (0.0 <= v1 <= 1.0):
             return False
     c0 = m.similar_incidents
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_process_v1_SimilarIncident(v0, size):
+        v1 = v0.incident_id
+        if not (_UUID(v1)):
+            return False
+        v1 = v0.title
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 4096:
+            v1 = v0.resolution_summary
+            if not (((size <= 4096 or len(v1) <= 4096))):
+                return False
+        v1 = v0.score
+        if not (0.0 <= v1 <= 1.0):
             return False
     c0 = m.runbooks
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_process_v1_RunbookMatch(v0, size):
+        v1 = v0.runbook_id
+        if not (1 <= len(v1) <= 63 and ((v1 in _P22 or _P22.learn(v1)))):
+            return False
+        v1 = v0.title
+        if not (1 <= len(v1) <= 256):
+            return False
+        v1 = v0.score
+        if not (0.0 <= v1 <= 1.0):
             return False
     if m.HasField('duration'):
         v0 = m.duration
@@ -3970,8 +5206,17 @@ def _check_process_v1_BacklogLookupCompleted(m, size):
 def _check_process_v1_BacklogMatch(m, size):
     # ameide_core_proto.sre.process.v1.BacklogMatch
     v0 = m.item
-    if not _check_core_v1_BacklogRef(v0, size):
+    v1 = v0.item_id
+    if not (1 <= len(v1) <= 128):
         return False
+    if size > 256:
+        v1 = v0.title
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
+    v1 = v0.url
+    if v1 != '':
+        if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+            return False
     v0 = m.score
     if not (0.0 <= v0 <= 1.0):
         return False
@@ -4062,12 +5307,20 @@ def _check_process_v1_RemediationApplied(m, size):
     if not (1 <= len(v0) <= 2048):
         return False
     v0 = m.commit_sha
-    if not (((v0 in _P45 or _P45.learn(v0)))):
+    if not (_R45(v0)):
         return False
     if m.HasField('approved_by'):
         v0 = m.approved_by
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     v0 = m.applied_at
     v0s = v0.seconds; v0n = v0.nanos
     if not (0 <= v0n <= 999999999 and -62135596800 <= v0s and v0s <= 253402300799):
@@ -4081,7 +5334,7 @@ def _check_process_v1_VerificationStarted(m, size):
     # ameide_core_proto.sre.process.v1.VerificationStarted
     v0 = m.commit_sha
     if v0 != '':
-        if not (((v0 in _P45 or _P45.learn(v0)))):
+        if not (_R45(v0)):
             return False
     c0 = m.resources
     if not (1 <= len(c0)):
@@ -4134,8 +5387,17 @@ def _check_process_v1_DocumentationRequested(m, size):
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_core_v1_BacklogRef(v0, size):
+        v1 = v0.item_id
+        if not (1 <= len(v1) <= 128):
             return False
+        if size > 256:
+            v1 = v0.title
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     v0 = m.runbook_id
     if v0 != '':
         if not (((size <= 63 or len(v0) <= 63)) and ((v0 in _P22 or _P22.learn(v0)))):
@@ -4174,8 +5436,16 @@ def _check_process_v1_RemediationApprovalRequested(m, size):
     if not ((size <= 20 or len(c0) <= 20)):
         return False
     for v0 in c0:
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     if m.HasField('deadline'):
         v0 = m.deadline
         v0s = v0.seconds; v0n = v0.nanos
@@ -4195,8 +5465,16 @@ def _check_process_v1_RemediationApproved(m, size):
     if not (_UUID(v0)):
         return False
     v0 = m.approved_by
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     v0 = m.approved_at
     v0s = v0.seconds; v0n = v0.nanos
     if not (0 <= v0n <= 999999999 and -62135596800 <= v0s and v0s <= 253402300799):
@@ -4216,8 +5494,16 @@ def _check_process_v1_RemediationRejected(m, size):
     if not (_UUID(v0)):
         return False
     v0 = m.rejected_by
-    if not _check_core_v1_SreActor(v0, size):
+    v1 = v0.kind
+    if not ((v1 in _K9) and (v1 not in _K10)):
         return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    if size > 256:
+        v1 = v0.display_name
+        if not (((size <= 256 or len(v1) <= 256))):
+            return False
     v0 = m.rejected_at
     v0s = v0.seconds; v0n = v0.nanos
     if not (0 <= v0n <= 999999999 and -62135596800 <= v0s and v0s <= 253402300799):
@@ -4243,15 +5529,31 @@ def _check_process_v1_TriageEscalated(m, size):
         return False
     if m.HasField('escalated_by'):
         v0 = m.escalated_by
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     v0 = m.level
     if not (v0 <= 100):
         return False
     if m.HasField('target'):
         v0 = m.target
-        if not _check_core_v1_ExternalRef(v0, size):
+        v1 = v0.system
+        if not ((v1 in _K18) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        v1 = v0.url
+        if v1 != '':
+            if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+                return False
     v0 = m.phase
     if not ((v0 in _K12) and (v0 not in _K10)):
         return False
@@ -4271,8 +5573,16 @@ def _check_process_v1_TriageCancelled(m, size):
         return False
     if m.HasField('cancelled_by'):
         v0 = m.cancelled_by
-        if not _check_core_v1_SreActor(v0, size):
+        v1 = v0.kind
+        if not ((v1 in _K9) and (v1 not in _K10)):
             return False
+        v1 = v0.id
+        if not (1 <= len(v1) <= 256):
+            return False
+        if size > 256:
+            v1 = v0.display_name
+            if not (((size <= 256 or len(v1) <= 256))):
+                return False
     v0 = m.phase
     if not ((v0 in _K12) and (v0 not in _K10)):
         return False
