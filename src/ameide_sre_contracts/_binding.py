@@ -23,7 +23,7 @@ from ameide_sre_contracts._protojson import unique_keys
 from ameide_sre_contracts._rfc3339 import parse_timestamp, utc_text
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope, payload_of
-from ameide_sre_contracts.errors import DecodeError, UnknownTopicError, shown
+from ameide_sre_contracts.errors import DecodeError, InvalidArgumentError, UnknownTopicError, shown
 from ameide_sre_contracts.topics import ENVELOPE_TOPICS, EVENT_TYPES, Topic, payload_info
 
 SPEC_VERSION: Final = "1.0"
@@ -92,25 +92,16 @@ def partition_key_words(topic: Topic) -> str:
 
 
 def attributes(envelope: Envelope) -> dict[str, str]:
-    """The CloudEvents context attributes and extensions of an envelope, as strings."""
-    meta = envelope.meta
-    subject = envelope.subject.workflow_id if isinstance(envelope, SreProcessFact) else envelope.subject.aggregate_id
-    found = {
-        "specversion": SPEC_VERSION,
-        "id": meta.message_id,
-        "source": SOURCE_PREFIX + quote(meta.producer, safe=""),
-        "type": payload_info(payload_of(envelope)).event_type,
-        "subject": subject,
-        "time": meta.occurred_at.ToJsonString(),
-        "datacontenttype": DATA_CONTENT_TYPE,
-        "dataschema": TYPE_URL_PREFIX + envelope.DESCRIPTOR.full_name,
-        "tenantid": meta.tenant_id,
-        "partitionkey": partition_key(envelope),
-        "correlationid": meta.correlation_id,
-        "causationid": meta.causation_id,
-        "traceparent": meta.traceparent,
-        "tracestate": meta.tracestate,
-    }
+    """The CloudEvents context attributes and extensions of an envelope, as strings.
+
+    Raises:
+        InvalidArgumentError: `meta.occurred_at` is not a time (validation refuses such envelopes first).
+    """
+    found = _expected(envelope)
+    found["time"] = found["time"]()
+    if not found["time"] and envelope.meta.HasField("occurred_at"):
+        raise InvalidArgumentError("meta.occurred_at is not a time RFC 3339 can spell; validate the envelope")
+    found["datacontenttype"] = DATA_CONTENT_TYPE
     return {name: value for name, value in found.items() if value}
 
 
@@ -355,13 +346,15 @@ def _expected(envelope: Envelope) -> dict[str, Any]:
     and for `datacontenttype` (already checked: any spelling of the media type)."""
     meta = envelope.meta
     subject = envelope.subject.workflow_id if isinstance(envelope, SreProcessFact) else envelope.subject.aggregate_id
-    event_types = _CASE_EVENT_TYPES[type(envelope)]
     plain: Message = envelope  # the oneof's name comes from the topic, not from the literal type
+    event_type = _CASE_EVENT_TYPES[type(envelope)].get(plain.WhichOneof(ENVELOPE_TOPICS[type(envelope)].oneof) or "")
+    if event_type is None:  # no case this version knows: payload_of says which error
+        event_type = payload_info(payload_of(envelope)).event_type
     return {
         "specversion": SPEC_VERSION,
         "id": meta.message_id,
         "source": _source(meta.producer),
-        "type": event_types[plain.WhichOneof(ENVELOPE_TOPICS[type(envelope)].oneof) or ""],
+        "type": event_type,
         "subject": subject,
         "time": lambda: _time_text(meta.occurred_at),
         "datacontenttype": None,

@@ -239,18 +239,24 @@ def _mutate_field(rng: random.Random, holder: Message, field_descriptor: Any) ->
         setattr(holder, name, rng.choice(_number_candidates(field_descriptor, rules, numbers)))
 
 
-def _messages_with_rules(message: Message) -> list[Message]:
-    """The set messages in `message` (itself included) whose type declares message-level CEL rules."""
-    found = [message] if message_cel(message.DESCRIPTOR) else []
+def _children(message: Message) -> list[Message]:
+    """The messages set directly below `message` (in fields, lists and map values), well-known types aside."""
+    found: list[Message] = []
     for descriptor_field, value in message.ListFields():
         if descriptor_field.message_type is None or descriptor_field.message_type.full_name.startswith("google."):
             continue
         if is_map(descriptor_field):
-            items = [item for item in value.values() if isinstance(item, Message)]
+            found += [item for item in value.values() if isinstance(item, Message)]
         else:
-            items = list(value) if descriptor_field.is_repeated else [value]
-        for item in items:
-            found += _messages_with_rules(item)
+            found += list(value) if descriptor_field.is_repeated else [value]
+    return found
+
+
+def _messages_with_rules(message: Message) -> list[Message]:
+    """The set messages in `message` (itself included) whose type declares message-level CEL rules."""
+    found = [message] if message_cel(message.DESCRIPTOR) else []
+    for child in _children(message):
+        found += _messages_with_rules(child)
     return found
 
 
@@ -374,15 +380,8 @@ def _cel_guided(rng: random.Random, copy: Message) -> None:
 def _ruled_fields(message: Message) -> list[tuple[Message, Any]]:
     """Every field that carries rules, in `message` and the messages set below it, with its holder."""
     found = [(message, f) for f in message.DESCRIPTOR.fields if field_rules(f) is not None]
-    for descriptor_field, value in message.ListFields():
-        if descriptor_field.message_type is None or descriptor_field.message_type.full_name.startswith("google."):
-            continue
-        if is_map(descriptor_field):
-            items = [item for item in value.values() if isinstance(item, Message)]
-        else:
-            items = list(value) if descriptor_field.is_repeated else [value]
-        for item in items:
-            found += _ruled_fields(item)
+    for child in _children(message):
+        found += _ruled_fields(child)
     return found
 
 
