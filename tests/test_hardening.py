@@ -7,6 +7,7 @@ ratios in docs/reliability.md.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import random
@@ -118,6 +119,81 @@ def test_one_past_a_container_bound_is_one_violation_and_protovalidate_never_run
     assert (count, found[0].rule_id, found[0].field_path) == (1, rule, field.name)
 
 
+def _text_bounds() -> list[tuple[Any, Any, str, str, int]]:
+    """Every upper bound on a text in the contract: (message, field, where, rule, bound); where is the
+    field itself, each of its items, or each key or value of its map."""
+    found = []
+    for descriptor in _contract_messages():
+        for field in descriptor.fields:
+            rules = field_rules(field)
+            if rules is None:
+                continue
+            if is_map(field):
+                places = [("key", rules.map.keys), ("map value", rules.map.values)]
+            else:
+                places = [
+                    ("item" if field.is_repeated else "value", rules.repeated.items if field.is_repeated else rules)
+                ]
+            for where, place in places:
+                if place.WhichOneof("type") != "string":
+                    continue
+                for rule in ("max_len", "max_bytes"):
+                    if place.string.HasField(rule):
+                        found.append((descriptor, field, where, rule, int(getattr(place.string, rule))))
+    return found
+
+
+TEXT_BOUNDS = _text_bounds()
+
+
+def _put_text(message: Message, field: Any, where: str, text: str) -> None:
+    if where == "value":
+        setattr(message, field.name, text)
+    elif where == "item":
+        getattr(message, field.name).append(text)
+    else:
+        container = getattr(message, field.name)
+        value = field.message_type.fields_by_name["value"]
+        key, item = (text, "" if value.type == value.TYPE_STRING else 0) if where == "key" else ("k", text)
+        if value.message_type is not None:
+            container[key].SetInParent()
+        else:
+            container[key] = item
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "field", "where", "rule", "bound"),
+    TEXT_BOUNDS,
+    ids=[f"{d.name}.{f.name}:{w}:{r}" for d, f, w, r, _ in TEXT_BOUNDS],
+)
+def test_one_past_a_text_bound_is_found_first_in_protovalidates_words(
+    descriptor: Any, field: Any, where: str, rule: str, bound: int
+) -> None:
+    character = "a" if rule == "max_len" else "ж"  # two UTF-8 bytes: a byte bound is reached at half the characters
+    at_bound = bound if rule == "max_len" else bound // 2
+    message = descriptor._concrete_class()
+    _put_text(message, field, where, character * at_bound)
+    assert precheck(message)[1] == 0
+    message = descriptor._concrete_class()
+    _put_text(message, field, where, character * (at_bound + 1))
+    early, count = precheck(message)
+    theirs = [v for v in validation._protovalidate(message)[0] if v.rule_id == f"string.{rule}"]
+    assert count == 1
+    assert early == theirs
+
+
+def test_a_four_megabyte_map_key_never_reaches_protovalidate(monkeypatch: pytest.MonkeyPatch) -> None:
+    intent = testing.example(intents_pb2.CreateSLORequested)
+    intent.slo.labels["ключ" * ((1 << 19) - 4096)].SetInParent()  # just under decode's 4 MiB
+    envelope = testing.example_envelope(intent)
+    monkeypatch.setattr(validation, "_protovalidate", lambda message: pytest.fail("protovalidate ran"))
+    with pytest.raises(sre.ValidationError) as refused:
+        sre.decode(sre.DOMAIN_INTENTS_TOPIC, envelope.SerializeToString())
+    [violation] = refused.value.violations
+    assert (violation.rule_id, violation.for_key) == ("string.max_len", True)
+    assert len(str(refused.value)) < 1024
+
+
 def test_half_a_million_empty_entries_are_one_violation() -> None:
     fact = _fact("incident_created")
     incident = fact.incident_created.incident
@@ -223,6 +299,36 @@ def test_a_rule_protovalidate_cannot_evaluate_is_a_violation(monkeypatch: pytest
         sre.validate(fact)
     assert refused.value.violations[0].rule_id == validation.UNEVALUATED_RULE
     assert "some.rule" in refused.value.violations[0].message
+
+
+# Found by atheris: upb parses an unknown group holding field number 0, which protovalidate's parser refuses.
+MALFORMED_UNKNOWN_GROUP = b"+\x00\x00,"
+
+
+def test_an_encoding_protovalidate_cannot_read_back_is_a_violation() -> None:
+    with pytest.raises(sre.ValidationError) as refused:
+        sre.decode(sre.DOMAIN_INTENTS_TOPIC, MALFORMED_UNKNOWN_GROUP)
+    assert [v.rule_id for v in refused.value.violations] == [validation.UNEVALUATED_RULE]
+    assert "read back" in refused.value.violations[0].message
+    structured = json.dumps(
+        {
+            "specversion": "1.0",
+            "id": "x",
+            "source": "urn:x",
+            "type": "x",
+            "data_base64": base64.b64encode(MALFORMED_UNKNOWN_GROUP).decode(),
+        }
+    ).encode()
+    with pytest.raises(sre.ContractError):
+        kafka.from_kafka(
+            sre.DOMAIN_INTENTS_TOPIC, None, structured, [("content-type", b"application/cloudevents+json")]
+        )
+
+
+def test_a_valid_envelope_keeps_an_unknown_group_upb_accepts() -> None:
+    """What upb parses it keeps and re-emits byte for byte; other parsers may refuse it (docs/reliability.md)."""
+    data = sre.encode(_fact("incident_created")) + b"\xfb\x0f\x00\x00\xfc\x0f"  # group 127 holding field 0
+    assert sre.encode(sre.decode(sre.DOMAIN_FACTS_TOPIC, data)) == data
 
 
 def test_to_json_of_an_unrenderable_message_is_a_contract_error() -> None:
@@ -544,6 +650,49 @@ def test_the_wire_scan_finds_what_the_parsed_check_finds(seed: int) -> None:
     with pytest.raises(sre.ValidationError) as refused:
         sre.decode(topic, data)
     assert refused.value.violations == (early,)
+
+
+WIRE_TEXT_BOUNDS = [bound for bound in TEXT_BOUNDS if bound[2] in ("item", "key")]
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "field", "where", "rule", "bound"),
+    WIRE_TEXT_BOUNDS,
+    ids=[f"{d.name}.{f.name}:{w}:{r}" for d, f, w, r, _ in WIRE_TEXT_BOUNDS],
+)
+def test_a_list_item_or_map_key_past_its_text_bound_is_refused_before_parsing(
+    descriptor: Any, field: Any, where: str, rule: str, bound: int
+) -> None:
+    """Read off the wire, the violation is the one the parsed check gives, word for word."""
+    wire_bytes = 4 * bound if rule == "max_len" else bound
+    message = descriptor._concrete_class()
+    _put_text(message, field, where, "ж" * (max(wire_bytes, SCAN_FROM_BYTES) // 2 + 1))
+    data = message.SerializeToString()
+    early = scan(data, descriptor)
+    found, count = precheck(descriptor._concrete_class.FromString(data))
+    assert early is not None
+    assert (count, [early]) == (1, found)
+    message = descriptor._concrete_class()
+    _put_text(message, field, where, "ж" * (wire_bytes // 2))  # within the wire bound: left to the parsed check
+    assert scan(message.SerializeToString(), descriptor) is None
+
+
+def test_a_map_entry_that_gives_its_key_twice_is_judged_by_the_last() -> None:
+    from testkit.wire import length_delimited
+
+    fact = _fact("alert_ingested")
+    long_key, short_key = length_delimited(1, b"k" * 100_000), length_delimited(1, b"team")
+    entry = length_delimited(2, b"payments")
+    labels = fact.alert_ingested.alert.DESCRIPTOR.fields_by_name["labels"].number
+    alert = fact.alert_ingested.DESCRIPTOR.fields_by_name["alert"].number
+    case = fact.DESCRIPTOR.fields_by_name["alert_ingested"].number
+    for key, refused in ((long_key + short_key, False), (short_key + long_key, True)):
+        extra = length_delimited(case, length_delimited(alert, length_delimited(labels, key + entry)))
+        data = fact.SerializeToString() + extra
+        early = scan(data, FACTS_DESCRIPTOR)
+        parsed, _ = precheck(facts_pb2.SreDomainFact.FromString(data))
+        assert (early is not None) is refused
+        assert parsed == ([early] if early is not None else [])
 
 
 def test_a_level_of_endless_unknown_fields_is_refused_before_parsing() -> None:

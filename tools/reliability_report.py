@@ -353,18 +353,20 @@ def render(
         "## Work budget",
         "",
         "The worst input of each attack at each entry point, against the same entry point taking the largest "
-        "valid envelope of the same topic (tools/worst_case.py; each in a fresh process; time best of three, "
-        "memory the peak above what the process held before the call):",
+        "valid envelope of the same topic (tools/worst_case.py; each in a fresh process warmed up as a running "
+        "service is, protovalidate imported; time best of three, memory the peak above what the process held "
+        "before the call; the CLI as a whole process, start-up included):",
         "",
         *work_table(work),
         "",
         "What bounds it: below 16 KiB an input costs little whatever it holds; from 16 KiB, `decode`, "
         "`from_kafka`, `from_http` and the gRPC interceptors read the container counts off the wire before "
-        "parsing (`_wirescan`) and `from_json` counts the JSON values before building objects, so a container "
-        "past its bound is refused without being built; `validate` (and every producer, which validates) "
-        "checks container counts and times before protovalidate runs (`_precheck`), so protovalidate only ever "
-        "sees messages within the contract's bounds. What remains is linear in the input: reading it, and "
-        "base64 in structured mode.",
+        "parsing (`_wirescan`: container counts, list items and map keys past their text bounds) and "
+        "`from_json` counts the JSON values before building objects, so a container past its bound is refused "
+        "without being built; the fast path does not read a message larger than any valid one; `validate` (and "
+        "every producer, which validates) checks the size rules (counts, `max_len`, `max_bytes`) and times "
+        "before protovalidate runs (`_precheck`), so protovalidate only ever sees messages within the "
+        "contract's bounds. What remains is linear in the input: reading it, and base64 in structured mode.",
         "",
         "Bounds that make this hold: `decode` refuses more than `DEFAULT_MAX_BYTES` "
         f"({sre.DEFAULT_MAX_BYTES // (1024 * 1024)} MiB) before parsing; "

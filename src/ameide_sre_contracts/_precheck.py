@@ -1,11 +1,14 @@
-"""What is checked before protovalidate runs: how many elements each container holds, and that times are times.
+"""What is checked before protovalidate runs: the size rules, and that times are times.
 
 protovalidate checks every element of a repeated field or map even when the
 field already has more than `max_items` (or `max_pairs`): one megabyte of
 empty list entries made half a million elements, over a million violations
 and a minute of work. Checking the counts first, and stopping there when one
 is over, bounds protovalidate's work by the contract's own bounds: it only
-ever sees messages no larger than the largest valid one.
+ever sees messages no larger than the largest valid one. Texts past their
+`max_len` or `max_bytes` (map keys included) are found here too, in
+protovalidate's words: a four-megabyte map key otherwise costs protovalidate
+a copy of the whole message for every message-level rule above it.
 
 The same walk refuses `Timestamp` and `Duration` values protobuf does not
 define: nanoseconds outside their range or of the other sign than the
@@ -43,22 +46,32 @@ DURATION_RULE: Final = "duration.valid"
 
 
 @dataclass(frozen=True, slots=True)
+class _TextBound:
+    """A string's `max_len` (characters) and `max_bytes` (UTF-8), when its rules set them."""
+
+    max_len: int | None
+    max_bytes: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class _FieldCheck:
     name: str
     limit: int | None  # max_items or max_pairs; None when the field is not a bounded container
     rule_id: str
     kind: str  # "" nothing inside to check, "message" a message to walk, or a well-known time type's full name
     map_key: bool  # a map: elements are addressed by key
+    text: _TextBound | None = None  # the bounds of the field's text, of each item, or of each map value
+    key_text: _TextBound | None = None  # the bounds of each map key
 
 
 @dataclass(frozen=True, slots=True)
-class _Key:
+class MapKey:
     """A map key in a path (an int key would otherwise read as a list index)."""
 
     key: Any
 
 
-Path = tuple["str | int | _Key", ...]
+Path = tuple["str | int | MapKey", ...]
 """Field names, list indexes and map keys from the root, rendered only for a violation."""
 
 
@@ -66,7 +79,7 @@ def render(path: Path) -> str:
     """A path as code spells it: `incident.timeline[2].occurred_at`, `labels["team"]`."""
     text = ""
     for step in path:
-        if isinstance(step, _Key):
+        if isinstance(step, MapKey):
             text += f"[{key_text(step.key)}]"
         elif isinstance(step, int):
             text += f"[{step}]"
@@ -113,6 +126,29 @@ def _kind(target: Any) -> str:
     return "message" if _plan(target) else ""
 
 
+def _text_bound(rules: Any) -> _TextBound | None:
+    """The upper bounds of a `FieldRules` on a string, or None when it has none."""
+    if rules is None or rules.WhichOneof("type") != "string":
+        return None
+    text = rules.string
+    max_len = int(text.max_len) if text.HasField("max_len") else None
+    max_bytes = int(text.max_bytes) if text.HasField("max_bytes") else None
+    return None if max_len is None and max_bytes is None else _TextBound(max_len, max_bytes)
+
+
+def _text_violation(value: str, bound: _TextBound, path: Path, for_key: bool = False) -> Violation | None:
+    """Whether `value` passes `bound`; the violation as protovalidate words it when not."""
+    if bound.max_len is not None and len(value) > bound.max_len:
+        return Violation(render(path), "string.max_len", f"must be at most {bound.max_len} characters", for_key)
+    if (
+        bound.max_bytes is not None
+        and len(value) > bound.max_bytes // 4  # four bytes a character at most: no encoding needed below
+        and len(value.encode("utf-8")) > bound.max_bytes
+    ):
+        return Violation(render(path), "string.max_bytes", f"must be at most {bound.max_bytes} bytes", for_key)
+    return None
+
+
 @functools.cache
 def _plan(descriptor: Any) -> dict[int, _FieldCheck]:
     """Per field number of one message type: what to check, and whether anything below needs a look.
@@ -123,20 +159,25 @@ def _plan(descriptor: Any) -> dict[int, _FieldCheck]:
     checks: dict[int, _FieldCheck] = {}
     for field in descriptor.fields:
         rules = field_rules(field)
+        key_text = None
         if is_map(field):
             kind = _kind(field.message_type.fields_by_name["value"].message_type)
             bounded = rules is not None and rules.map.HasField("max_pairs")
             limit, rule_id, map_key = (int(rules.map.max_pairs) if bounded else None), "map.max_pairs", True
+            text = _text_bound(rules.map.values if rules is not None else None)
+            key_text = _text_bound(rules.map.keys if rules is not None else None)
         elif field.is_repeated:
             kind = _kind(field.message_type)
             bounded = rules is not None and rules.repeated.HasField("max_items")
             limit, rule_id, map_key = (int(rules.repeated.max_items) if bounded else None), "repeated.max_items", False
+            text = _text_bound(rules.repeated.items if rules is not None else None)
         elif (mask := mask_bound(field)) is not None:
-            kind, limit, rule_id, map_key = "", mask[0], mask[1], False
+            kind, limit, rule_id, map_key, text = "", mask[0], mask[1], False, None
         else:
             kind, limit, rule_id, map_key = _kind(field.message_type), None, "", False
-        if limit is not None or kind:
-            checks[field.number] = _FieldCheck(field.name, limit, rule_id, kind, map_key)
+            text = _text_bound(rules)
+        if limit is not None or kind or text or key_text:
+            checks[field.number] = _FieldCheck(field.name, limit, rule_id, kind, map_key, text, key_text)
     return checks
 
 
@@ -163,12 +204,13 @@ def key_text(key: Any) -> str:
 class _Found:
     """Violations kept (the first `keep`) and counted (all of them)."""
 
-    __slots__ = ("count", "keep", "kept")
+    __slots__ = ("count", "keep", "kept", "texts")
 
-    def __init__(self, keep: int) -> None:
+    def __init__(self, keep: int, texts: bool = True) -> None:
         self.kept: list[Violation] = []
         self.count = 0
         self.keep = keep
+        self.texts = texts  # whether text bounds are checked too
 
     def add(self, violation: Violation) -> None:
         self.count += 1
@@ -193,18 +235,41 @@ def _walk(message: Any, path: Path, found: _Found) -> None:
                 else f"must contain no more than {check.limit} item(s)"
             )
             found.add(Violation(render(here), check.rule_id, text))
+        elif check.map_key:
+            _walk_map(value, check, here, found)
+        elif check.text is not None and found.texts:
+            items = enumerate(value) if field.is_repeated else ((None, value),)
+            for index, item in items:
+                violation = _text_violation(item, check.text, here if index is None else (*here, index))
+                if violation is not None:
+                    found.add(violation)
         elif not check.kind:
             continue
-        elif check.map_key:
-            descend = _DESCEND[check.kind]
-            for key, item in value.items():
-                descend(item, (*here, _Key(key)), found)
         elif field.is_repeated:
             descend = _DESCEND[check.kind]
             for index, item in enumerate(value):
                 descend(item, (*here, index), found)
         else:
             _DESCEND[check.kind](value, here, found)
+
+
+def _walk_map(value: Any, check: _FieldCheck, here: Path, found: _Found) -> None:
+    """Each key's and value's text bounds, and what lies below each value: one pass over the map."""
+    descend = _DESCEND[check.kind] if check.kind else None
+    key_text = check.key_text if found.texts else None
+    text = check.text if found.texts else None
+    if descend is None and text is None and key_text is None:
+        return
+    for key in value:
+        at = (*here, MapKey(key))
+        if key_text is not None and (violation := _text_violation(key, key_text, at, True)):
+            found.add(violation)  # its value is not looked up: a key of megabytes is read once
+            continue
+        item = value[key]
+        if text is not None and (violation := _text_violation(item, text, at)):
+            found.add(violation)
+        if descend is not None:
+            descend(item, at, found)
 
 
 def _check_timestamp(value: Any, path: Path, found: _Found) -> None:
@@ -226,13 +291,14 @@ _DESCEND: Final[dict[str, Callable[[Any, Path, _Found], None]]] = {
 }
 
 
-def precheck(message: Message, keep: int = MAX_VIOLATIONS) -> tuple[list[Violation], int]:
-    """Containers over their `max_items` or `max_pairs`, and out-of-range times: the first `keep`, and how many.
+def precheck(message: Message, keep: int = MAX_VIOLATIONS, *, texts: bool = True) -> tuple[list[Violation], int]:
+    """Containers over their `max_items` or `max_pairs`, out-of-range times and (with `texts`) texts over their
+    `max_len` or `max_bytes`: the first `keep`, and how many.
 
     Nothing found means protovalidate may run: its work is then bounded by
     the contract's size rules. The walk itself does not descend into a
     container that is over its bound, so it is bounded the same way.
     """
-    found = _Found(keep)
+    found = _Found(keep, texts)
     _walk(message, (), found)
     return found.kept, found.count

@@ -21,7 +21,8 @@ from google.protobuf.message import Message
 
 from ameide_core_proto.sre._fastpath import CHECKS
 from ameide_sre_contracts._precheck import MAX_VIOLATIONS, key_text, precheck
-from ameide_sre_contracts.errors import ValidationError, Violation
+from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES
+from ameide_sre_contracts.errors import ContractError, ValidationError, Violation
 
 if TYPE_CHECKING:
     import protovalidate
@@ -58,12 +59,31 @@ def _unproven(message: Any, size: int) -> bool:
     return False
 
 
+_LARGEST: dict[type[Message], int] = {}
+
+
+def _largest_valid(message_type: type[Message]) -> int:
+    """The most bytes a valid message of the type can take (`sizes.max_encoded_size`), worked out on first need."""
+    largest = _LARGEST.get(message_type)
+    if largest is None:
+        from ameide_sre_contracts.sizes import max_encoded_size
+
+        try:
+            largest = max_encoded_size(message_type)
+        except ContractError:  # a field without a size rule: no bound to compare with
+            largest = UNBOUNDED_SIZE
+        _LARGEST[message_type] = largest
+    return largest
+
+
 def proven_valid(message: Message, size: int = UNBOUNDED_SIZE) -> bool:
     """Whether the generated fast path proves `message` valid (False means: ask protovalidate).
 
     `size`, the message's encoded size when known, lets it skip the upper bounds no value in a message that
     small can break (a text has no more characters than the message has bytes).
     """
+    if SCAN_FROM_BYTES < size < UNBOUNDED_SIZE and size > _largest_valid(type(message)):
+        return False  # more than any valid encoding: broken bounds (or unknown fields), for protovalidate to judge
     check = _FAST.get(type(message)) or _fast_check(type(message))
     try:
         return check(message, size)
@@ -109,6 +129,9 @@ def _protovalidate(message: Message) -> tuple[list[Violation], int]:
         found = _validator().collect_violations(message)
     except (protovalidate.EvaluationError, protovalidate.CompilationError) as error:
         return [Violation("", UNEVALUATED_RULE, f"a rule could not be evaluated on this input: {error}")], 1
+    except ValueError as error:  # it re-reads the encoding; upb keeps unknown groups other parsers refuse
+        text = f"the message's encoding could not be read back for validation ({error})"
+        return [Violation("", UNEVALUATED_RULE, text)], 1
     kept = [
         Violation(_render_path(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key)
         for v in found[:MAX_VIOLATIONS]
@@ -120,12 +143,16 @@ def collect(message: Message) -> tuple[list[Violation], int]:
     """The first `MAX_VIOLATIONS` violations of a message, and how many there are.
 
     The fast path answers for valid messages. Otherwise container counts and
-    time values come first (`_precheck`): when one is broken, protovalidate
-    does not run, so no input costs more than the largest valid message.
+    time values come first (`_precheck`), and text bounds too in a message of
+    16 KiB or more: when one is broken, protovalidate does not run, so it
+    only ever reads messages within the contract's size rules.
     """
-    if proven_valid(message):
+    size = message.ByteSize()  # lets the fast path skip bounds no value this small can break
+    if proven_valid(message, size):
         return [], 0
-    early, count = precheck(message)
+    # In a small message, texts past their bounds are protovalidate's to report beside everything else; in a
+    # large one they are checked first and alone, so protovalidate never reads a megabyte-long text.
+    early, count = precheck(message, texts=size > SCAN_FROM_BYTES)
     if count:
         return early, count
     return _protovalidate(message)
@@ -142,8 +169,6 @@ def violations(message: Message) -> list[Violation]:
 
 def validate(message: Message) -> None:
     """Raise `ValidationError` listing the broken rules (the first 100, and how many more), or return when valid."""
-    if proven_valid(message):
-        return
     found, count = collect(message)
     if found:
         raise ValidationError(message.DESCRIPTOR.name, found, count - len(found))
