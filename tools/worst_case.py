@@ -49,9 +49,8 @@ CLI_ENTRY = "sre-contracts validate"
 
 @functools.cache
 def largest_valid(topic: str) -> bytes:
-    """The encoding of the most expensive valid envelope of a topic this package can build."""
+    """The encoding of the largest valid envelope of a topic this package can build (`testkit.largest.inflate`)."""
     best = b""
-    cost = 0.0
     for example in testing.examples(sre.envelope_type(topic)):
         message = type(example)()
         message.CopyFrom(example)
@@ -59,9 +58,8 @@ def largest_valid(topic: str) -> bytes:
         if sre.violations(message):
             continue
         data = message.SerializeToString()
-        took = min(timeit.repeat(partial(sre.decode, topic, data), number=1, repeat=3))
-        if took > cost:
-            best, cost = data, took
+        if len(data) > len(best):  # chosen by size, not by a timing a shared machine makes noisy
+            best = data
     return best
 
 

@@ -204,18 +204,22 @@ def key_text(key: Any) -> str:
 class _Found:
     """Violations kept (the first `keep`) and counted (all of them)."""
 
-    __slots__ = ("count", "keep", "kept", "texts")
+    __slots__ = ("count", "keep", "kept", "texts_only")
 
-    def __init__(self, keep: int, texts: bool = True) -> None:
+    def __init__(self, keep: int) -> None:
         self.kept: list[Violation] = []
         self.count = 0
         self.keep = keep
-        self.texts = texts  # whether text bounds are checked too
+        self.texts_only = True  # whether every violation found is a text's
 
     def add(self, violation: Violation) -> None:
         self.count += 1
+        self.texts_only = self.texts_only and violation.rule_id in _TEXT_RULES
         if len(self.kept) < self.keep:
             self.kept.append(violation)
+
+
+_TEXT_RULES: Final = frozenset({"string.max_len", "string.max_bytes"})
 
 
 def _walk(message: Any, path: Path, found: _Found) -> None:
@@ -237,7 +241,7 @@ def _walk(message: Any, path: Path, found: _Found) -> None:
             found.add(Violation(render(here), check.rule_id, text))
         elif check.map_key:
             _walk_map(value, check, here, found)
-        elif check.text is not None and found.texts:
+        elif check.text is not None:
             items = enumerate(value) if field.is_repeated else ((None, value),)
             for index, item in items:
                 violation = _text_violation(item, check.text, here if index is None else (*here, index))
@@ -256,8 +260,7 @@ def _walk(message: Any, path: Path, found: _Found) -> None:
 def _walk_map(value: Any, check: _FieldCheck, here: Path, found: _Found) -> None:
     """Each key's and value's text bounds, and what lies below each value: one pass over the map."""
     descend = _DESCEND[check.kind] if check.kind else None
-    key_text = check.key_text if found.texts else None
-    text = check.text if found.texts else None
+    key_text, text = check.key_text, check.text
     if descend is None and text is None and key_text is None:
         return
     for key in value:
@@ -291,14 +294,20 @@ _DESCEND: Final[dict[str, Callable[[Any, Path, _Found], None]]] = {
 }
 
 
-def precheck(message: Message, keep: int = MAX_VIOLATIONS, *, texts: bool = True) -> tuple[list[Violation], int]:
-    """Containers over their `max_items` or `max_pairs`, out-of-range times and (with `texts`) texts over their
-    `max_len` or `max_bytes`: the first `keep`, and how many.
+def precheck(message: Message, keep: int = MAX_VIOLATIONS) -> tuple[list[Violation], int]:
+    """Containers over their `max_items` or `max_pairs`, texts over their `max_len` or `max_bytes`, and
+    out-of-range times: the first `keep`, and how many.
 
     Nothing found means protovalidate may run: its work is then bounded by
     the contract's size rules. The walk itself does not descend into a
     container that is over its bound, so it is bounded the same way.
     """
-    found = _Found(keep, texts)
+    found, count, _ = precheck_texts_apart(message, keep)
+    return found, count
+
+
+def precheck_texts_apart(message: Message, keep: int = MAX_VIOLATIONS) -> tuple[list[Violation], int, bool]:
+    """`precheck` with text bounds, in one walk, and whether text bounds are all it found."""
+    found = _Found(keep)
     _walk(message, (), found)
-    return found.kept, found.count
+    return found.kept, found.count, found.texts_only

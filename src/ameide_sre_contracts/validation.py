@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 from google.protobuf.message import Message
 
 from ameide_core_proto.sre._fastpath import CHECKS
-from ameide_sre_contracts._precheck import MAX_VIOLATIONS, key_text, precheck
+from ameide_sre_contracts._precheck import MAX_VIOLATIONS, key_text, precheck_texts_apart
 from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES
 from ameide_sre_contracts.errors import ContractError, ValidationError, Violation
 
@@ -147,13 +147,13 @@ def collect(message: Message) -> tuple[list[Violation], int]:
     16 KiB or more: when one is broken, protovalidate does not run, so it
     only ever reads messages within the contract's size rules.
     """
-    size = message.ByteSize()  # lets the fast path skip bounds no value this small can break
-    if proven_valid(message, size):
+    if proven_valid(message):  # no size: `ByteSize` would walk every element of a half-million-element list
         return [], 0
-    # In a small message, texts past their bounds are protovalidate's to report beside everything else; in a
-    # large one they are checked first and alone, so protovalidate never reads a megabyte-long text.
-    early, count = precheck(message, texts=size > SCAN_FROM_BYTES)
-    if count:
+    early, count, texts_only = precheck_texts_apart(message)
+    # Containers are within bounds when only texts broke theirs, so the size costs little then. In a small
+    # message, texts past their bounds are protovalidate's to report beside everything else; in a large one
+    # they are reported alone, so protovalidate never reads a megabyte-long text.
+    if count and (not texts_only or message.ByteSize() >= SCAN_FROM_BYTES):
         return early, count
     return _protovalidate(message)
 
