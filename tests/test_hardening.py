@@ -161,11 +161,13 @@ def _put_text(message: Message, field: Any, where: str, text: str) -> None:
             container[key] = item
 
 
-@pytest.mark.parametrize(
-    ("descriptor", "field", "where", "rule", "bound"),
-    TEXT_BOUNDS,
-    ids=[f"{d.name}.{f.name}:{w}:{r}" for d, f, w, r, _ in TEXT_BOUNDS],
-)
+def _over_text_bounds(bounds: list[tuple[Any, Any, str, str, int]]) -> pytest.MarkDecorator:
+    """Parametrize a test over text bounds, each named `Message.field:where:rule`."""
+    names = [f"{d.name}.{f.name}:{w}:{r}" for d, f, w, r, _ in bounds]
+    return pytest.mark.parametrize(("descriptor", "field", "where", "rule", "bound"), bounds, ids=names)
+
+
+@_over_text_bounds(TEXT_BOUNDS)
 def test_one_past_a_text_bound_is_found_first_in_protovalidates_words(
     descriptor: Any, field: Any, where: str, rule: str, bound: int
 ) -> None:
@@ -655,11 +657,7 @@ def test_the_wire_scan_finds_what_the_parsed_check_finds(seed: int) -> None:
 WIRE_TEXT_BOUNDS = [bound for bound in TEXT_BOUNDS if bound[2] in ("item", "key")]
 
 
-@pytest.mark.parametrize(
-    ("descriptor", "field", "where", "rule", "bound"),
-    WIRE_TEXT_BOUNDS,
-    ids=[f"{d.name}.{f.name}:{w}:{r}" for d, f, w, r, _ in WIRE_TEXT_BOUNDS],
-)
+@_over_text_bounds(WIRE_TEXT_BOUNDS)
 def test_a_list_item_or_map_key_past_its_text_bound_is_refused_before_parsing(
     descriptor: Any, field: Any, where: str, rule: str, bound: int
 ) -> None:

@@ -46,11 +46,22 @@ DURATION_RULE: Final = "duration.valid"
 
 
 @dataclass(frozen=True, slots=True)
-class _TextBound:
+class TextBound:
     """A string's `max_len` (characters) and `max_bytes` (UTF-8), when its rules set them."""
 
     max_len: int | None
     max_bytes: int | None
+
+    @property
+    def wire_bytes(self) -> int:
+        """Encoded bytes past which the text surely breaks a bound: four a character for `max_len`."""
+        return 4 * self.max_len if self.max_len is not None else self.max_bytes or 0
+
+    def broken(self, path: Path, characters: bool, for_key: bool = False) -> Violation:
+        """The violation of `max_len` (`characters`) or `max_bytes`, as protovalidate words it."""
+        if characters:
+            return Violation(render(path), "string.max_len", f"must be at most {self.max_len} characters", for_key)
+        return Violation(render(path), "string.max_bytes", f"must be at most {self.max_bytes} bytes", for_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +71,8 @@ class _FieldCheck:
     rule_id: str
     kind: str  # "" nothing inside to check, "message" a message to walk, or a well-known time type's full name
     map_key: bool  # a map: elements are addressed by key
-    text: _TextBound | None = None  # the bounds of the field's text, of each item, or of each map value
-    key_text: _TextBound | None = None  # the bounds of each map key
+    text: TextBound | None = None  # the bounds of the field's text, of each item, or of each map value
+    key_text: TextBound | None = None  # the bounds of each map key
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,26 +137,26 @@ def _kind(target: Any) -> str:
     return "message" if _plan(target) else ""
 
 
-def _text_bound(rules: Any) -> _TextBound | None:
+def text_bound(rules: Any) -> TextBound | None:
     """The upper bounds of a `FieldRules` on a string, or None when it has none."""
     if rules is None or rules.WhichOneof("type") != "string":
         return None
     text = rules.string
     max_len = int(text.max_len) if text.HasField("max_len") else None
     max_bytes = int(text.max_bytes) if text.HasField("max_bytes") else None
-    return None if max_len is None and max_bytes is None else _TextBound(max_len, max_bytes)
+    return None if max_len is None and max_bytes is None else TextBound(max_len, max_bytes)
 
 
-def _text_violation(value: str, bound: _TextBound, path: Path, for_key: bool = False) -> Violation | None:
+def _text_violation(value: str, bound: TextBound, path: Path, for_key: bool = False) -> Violation | None:
     """Whether `value` passes `bound`; the violation as protovalidate words it when not."""
     if bound.max_len is not None and len(value) > bound.max_len:
-        return Violation(render(path), "string.max_len", f"must be at most {bound.max_len} characters", for_key)
+        return bound.broken(path, True, for_key)
     if (
         bound.max_bytes is not None
         and len(value) > bound.max_bytes // 4  # four bytes a character at most: no encoding needed below
         and len(value.encode("utf-8")) > bound.max_bytes
     ):
-        return Violation(render(path), "string.max_bytes", f"must be at most {bound.max_bytes} bytes", for_key)
+        return bound.broken(path, False, for_key)
     return None
 
 
@@ -164,18 +175,18 @@ def _plan(descriptor: Any) -> dict[int, _FieldCheck]:
             kind = _kind(field.message_type.fields_by_name["value"].message_type)
             bounded = rules is not None and rules.map.HasField("max_pairs")
             limit, rule_id, map_key = (int(rules.map.max_pairs) if bounded else None), "map.max_pairs", True
-            text = _text_bound(rules.map.values if rules is not None else None)
-            key_text = _text_bound(rules.map.keys if rules is not None else None)
+            text = text_bound(rules.map.values if rules is not None else None)
+            key_text = text_bound(rules.map.keys if rules is not None else None)
         elif field.is_repeated:
             kind = _kind(field.message_type)
             bounded = rules is not None and rules.repeated.HasField("max_items")
             limit, rule_id, map_key = (int(rules.repeated.max_items) if bounded else None), "repeated.max_items", False
-            text = _text_bound(rules.repeated.items if rules is not None else None)
+            text = text_bound(rules.repeated.items if rules is not None else None)
         elif (mask := mask_bound(field)) is not None:
             kind, limit, rule_id, map_key, text = "", mask[0], mask[1], False, None
         else:
             kind, limit, rule_id, map_key = _kind(field.message_type), None, "", False
-            text = _text_bound(rules)
+            text = text_bound(rules)
         if limit is not None or kind or text or key_text:
             checks[field.number] = _FieldCheck(field.name, limit, rule_id, kind, map_key, text, key_text)
     return checks

@@ -24,7 +24,7 @@ from typing import Any, Final
 from google.protobuf.descriptor import FieldDescriptor
 
 from ameide_sre_contracts._descriptors import field_rules, is_map
-from ameide_sre_contracts._precheck import MAX_KEY_SHOWN, MapKey, Path, mask_bound, render
+from ameide_sre_contracts._precheck import MAX_KEY_SHOWN, MapKey, Path, TextBound, mask_bound, render, text_bound
 from ameide_sre_contracts.errors import Violation
 
 SCAN_FROM_BYTES: Final = 16 * 1024
@@ -47,22 +47,13 @@ _WIDTHS = {
 
 
 @dataclass(frozen=True, slots=True)
-class _TextLimit:
-    """Bytes past which a text surely breaks its bound: 4 a character for `max_len`, else `max_bytes`."""
-
-    wire_bytes: int
-    rule_id: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class _Field:
     name: str
     limit: int | None  # max_items or max_pairs of a container
     rule_id: str
     child: Any  # the message type to scan inside when a container is below it, or a FieldMask's bound
     width: int  # a repeated scalar, which may arrive packed: 0 for varints, else bytes per element; -1 otherwise
-    text: _TextLimit | None = None  # each item of a repeated string, or each key of a map (they never merge)
+    text: TextBound | None = None  # each item of a repeated string, or each key of a map (they never merge)
     map_key: bool = False  # `text` bounds the keys of a map
 
 
@@ -97,33 +88,17 @@ def _plan(descriptor: Any) -> _Plan:
         mask = mask_bound(field)
         if mask is not None:  # a FieldMask: its repeated `paths` (field 1) bounded by the listed paths
             child = _MaskPlan(mask[0], mask[1], mask[2])
+        # Only texts that never merge are read on the wire: list items and map keys. A singular text or a
+        # map value given twice keeps its last value, which a scan that stops at the first would misjudge.
         text = None
         if rules is not None and is_map(field):
-            text = _text_limit(rules.map.keys)
+            text = text_bound(rules.map.keys)
         elif rules is not None and field.is_repeated:
-            text = _text_limit(rules.repeated.items)
+            text = text_bound(rules.repeated.items)
         if limit is not None or child is not None or text is not None:
             width = _WIDTHS.get(field.type, 0) if field.is_repeated and field.type not in _LENGTH_DELIMITED else -1
             fields[field.number] = _Field(field.name, limit, rule_id, child, width, text, is_map(field))
     return _Plan(fields, most)
-
-
-def _text_limit(rules: Any) -> _TextLimit | None:
-    """The wire bound of a string's `max_len` or `max_bytes` (in protovalidate's words), when it has one.
-
-    Only texts that never merge are read this way: list items and map keys.
-    A singular text or a map value given twice keeps its last value, which a
-    scan that stops at the first would misjudge.
-    """
-    if rules.WhichOneof("type") != "string":
-        return None
-    if rules.string.HasField("max_len"):
-        bound = int(rules.string.max_len)
-        return _TextLimit(4 * bound, "string.max_len", f"must be at most {bound} characters")
-    if rules.string.HasField("max_bytes"):
-        bound = int(rules.string.max_bytes)
-        return _TextLimit(bound, "string.max_bytes", f"must be at most {bound} bytes")
-    return None
 
 
 _MALFORMED: Final = Violation("", "", "")
@@ -224,13 +199,12 @@ def _scan(
 
 def _text_at(data: memoryview, start: int, end: int, field: _Field, here: Path, index: int) -> Violation | None:
     """A list item or map key past its text bound, with the path protovalidate gives it; None when within."""
-    limit = field.text
-    if limit is None:
+    bound = field.text
+    if bound is None:
         return None
+    characters = bound.max_len is not None  # past four bytes a character, surely past max_len
     if not field.map_key:  # a list item: the value itself
-        return (
-            Violation(render((*here, index)), limit.rule_id, limit.message) if end - start > limit.wire_bytes else None
-        )
+        return bound.broken((*here, index), characters) if end - start > bound.wire_bytes else None
     key_start = key_end = 0  # a map entry without a key has the empty key
     position = start
     while position < end:  # the entry's last key wins, as when parsing
@@ -239,10 +213,10 @@ def _text_at(data: memoryview, start: int, end: int, field: _Field, here: Path, 
             return _MALFORMED
         if number == 1 and wire_type == 2:
             key_start, key_end = value_start, position
-    if key_end - key_start <= limit.wire_bytes:
+    if key_end - key_start <= bound.wire_bytes:
         return None
     shown = bytes(data[key_start : min(key_end, key_start + 4 * (MAX_KEY_SHOWN + 1))]).decode("utf-8", "ignore")
-    return Violation(render((*here, MapKey(shown))), limit.rule_id, limit.message, True)
+    return bound.broken((*here, MapKey(shown)), characters, for_key=True)
 
 
 def _count_field(data: memoryview, start: int, end: int, wanted: int) -> int:
