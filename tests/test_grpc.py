@@ -385,6 +385,23 @@ def test_a_huge_request_is_refused_from_its_encoding_and_fits_the_trailers(chann
     assert store.requests == []
 
 
+def test_a_megabyte_map_key_is_refused_from_its_encoding(channel: grpc.Channel, store: Store) -> None:
+    """A 1 MiB label-selector key: INVALID_ARGUMENT on the key, its path cut short, without parsing the request."""
+    request = query_pb2.ListAlertsRequest(tenant_id=TENANTS[0], page_size=10)
+    request.label_selector["k" * (1 << 20)] = "v"
+    with pytest.raises(grpc.RpcError) as raised:
+        _call(channel, "SreAlertQueryService/ListAlerts", request)
+    call: Any = raised.value
+    assert call.code() == grpc.StatusCode.INVALID_ARGUMENT
+    error = validation_error(raised.value)
+    assert error is not None
+    [violation] = error.violations
+    assert (violation.rule_id, violation.for_key) == ("string.max_len", True)
+    assert violation.field_path == 'label_selector["' + "k" * 64 + '…"]'
+    assert sum(len(value) for _, value in call.trailing_metadata()) < 8192
+    assert store.requests == []
+
+
 def test_bytes_that_are_not_the_request_are_invalid_argument_not_internal(channel: grpc.Channel) -> None:
     raw = channel.unary_unary(
         "/ameide_core_proto.sre.core.v1.SreIncidentQueryService/ListIncidents",

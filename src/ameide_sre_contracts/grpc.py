@@ -52,6 +52,9 @@ OMITTED_REASON: Final = "VIOLATIONS_OMITTED"
 """The `ErrorInfo.reason` of a refusal that lists only some violations; `metadata["omitted"]` counts the rest."""
 ERROR_DOMAIN: Final = "sre.ameide.io"
 _TEXT_LIMIT = 256  # per field path and description: one violation cannot fill the budget
+MAP_KEY_SUFFIX: Final = " (map key)"
+"""Ends the description of a violation that broke on a map key (`Violation.for_key`): BadRequest has no field
+for it."""
 
 
 def _short(text: str) -> str:
@@ -73,7 +76,8 @@ def invalid_argument_status(message: Message, found: Sequence[Violation], omitte
         candidate = bad_request.field_violations.add(
             field=_short(violation.field_path),
             reason=_short(violation.rule_id),
-            description=_short(f"{violation.message} [{violation.rule_id}]"),
+            description=_short(f"{violation.message} [{violation.rule_id}]")
+            + (MAP_KEY_SUFFIX if violation.for_key else ""),
         )
         if bad_request.ByteSize() > MAX_DETAILS_BYTES - 512:  # room for the status message and ErrorInfo
             bad_request.field_violations.remove(candidate)
@@ -116,9 +120,9 @@ def _read_refusal(error: grpc.RpcError) -> ValidationError | None:
             bad_request = error_details_pb2.BadRequest()
             detail.Unpack(bad_request)
             for violation in bad_request.field_violations:
-                suffix = f" [{violation.reason}]"
-                text = violation.description.removesuffix(suffix)
-                found.append(Violation(violation.field, violation.reason, text))
+                for_key = violation.description.endswith(MAP_KEY_SUFFIX)
+                text = violation.description.removesuffix(MAP_KEY_SUFFIX).removesuffix(f" [{violation.reason}]")
+                found.append(Violation(violation.field, violation.reason, text, for_key))
         elif detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)
