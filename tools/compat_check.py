@@ -29,7 +29,16 @@ def _check(condition: bool, what: str) -> None:
 
 
 def versions() -> str:
-    names = ("protobuf", "protovalidate", "grpcio", "grpcio-status", "cloudevents", "PyYAML", "ameide-sre-contracts")
+    names = (
+        "protobuf",
+        "protovalidate",
+        "grpcio",
+        "grpcio-status",
+        "cloudevents",
+        "PyYAML",
+        "tzdata",
+        "ameide-sre-contracts",
+    )
     return ", ".join(f"{name} {importlib.metadata.version(name)}" for name in names)
 
 

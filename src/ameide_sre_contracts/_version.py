@@ -1,3 +1,3 @@
 """The distribution's version: the one place it is written (pyproject.toml reads it from here)."""
 
-__version__ = "1.1.0"
+__version__ = "1.2.0.dev0"

@@ -2,7 +2,12 @@
 
 Exit codes: 0 success (valid); 1 the message breaks the contract (one line per
 violation on stdout); 2 usage errors, unreadable input, or input that is not
-a message of the topic.
+a message of the topic (or not the system's payload, for ingest); 70 a fault
+of this program, reported in one line without a traceback; 130 interrupted.
+
+Every line it prints is safe for a terminal and a log: JSON keeps C1
+controls, DEL and bidi controls escaped (`\u009b`, `\u202e`), and errors
+and violations escape every control character.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import importlib
 import json
 import os
 import pkgutil
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -33,6 +39,8 @@ from ameide_sre_contracts.errors import (
     UnknownPayloadError,
     UnknownTopicError,
     ValidationError,
+    printable,
+    shown,
 )
 from ameide_sre_contracts.topics import CONTRACT_VERSION, PAYLOADS, TOPICS, Topic, topic_of
 from ameide_sre_contracts.validation import collect
@@ -40,12 +48,27 @@ from ameide_sre_contracts.validation import collect
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 EPILOG = """exit codes:
   0  success (for validate: the message is valid)
   1  the message breaks the contract; one line per violation: field.path: message [rule_id]
   2  usage error, unreadable input, or input that is not a message of the topic
+     (for ingest: not the system's payload)
+  70 a fault of this program (one line on stderr; please report it)
 """
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_line(text: str) -> str:
+    """JSON text with what JSON leaves raw and a terminal obeys (C1, DEL, bidi) escaped as `\\uXXXX`.
+
+    Such characters stand only inside JSON strings, where the escape means
+    the same character, so the output parses to the same document.
+    """
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _fail(message: str) -> NoReturn:
@@ -214,14 +237,14 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 def cmd_example(args: argparse.Namespace) -> int:
     payload = testing.example(_payload_type(args.payload))
     message = testing.example_envelope(payload) if args.envelope else payload
-    print(to_json(message) if args.compact else _pretty(message))
+    print(_json_line(to_json(message)) if args.compact else _pretty(message))
     return EXIT_OK
 
 
 def _pretty(message: Message) -> str:
     from google.protobuf import json_format
 
-    return json_format.MessageToJson(message, indent=2)
+    return _json_line(json_format.MessageToJson(message, indent=2))
 
 
 def _case(message: Message) -> str | None:
@@ -315,7 +338,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _write(b"".join(_delimited(intent) for intent in intents), None)
     else:
         for intent in intents:
-            print(to_json(intent))
+            print(_json_line(to_json(intent)))
     print(f"{len(intents)} intent(s)", file=sys.stderr)
     return EXIT_OK
 
@@ -431,8 +454,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return EXIT_OK
     except (ContractError, OSError) as error:  # usage, unreadable or unwritable files, input that is not a message
-        print(f"sre-contracts {args.command}: {error}", file=sys.stderr)
+        print(f"sre-contracts {args.command}: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a fault of ours still ends in one escaped line, not a traceback
+        text = printable(shown(str(error), 200))
+        print(f"sre-contracts {args.command}: internal error: {type(error).__name__}: {text}", file=sys.stderr)
+        return EXIT_SOFTWARE
     return result
 
 

@@ -7,6 +7,7 @@ so ordinary `except ValueError` or `except KeyError` clauses keep working.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -33,7 +34,22 @@ class Violation:
         where = self.field_path or "(message)"
         if self.for_key:
             where += " (key)"
-        return f"{where}: {self.message} [{self.rule_id}]"
+        return printable(f"{where}: {self.message} [{self.rule_id}]")
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal or a log line: C0 and C1 controls (line breaks included), bidi controls
+    and lone surrogates escaped as `\\xNN` / `\\uNNNN`; nothing else changes.
+    """
+    return text if text.isprintable() else _UNPRINTABLE.sub(_escape, text)
 
 
 MAX_SHOWN = 120
@@ -55,14 +71,21 @@ def _bounded(text: str, limit: int) -> str:
 class ContractError(Exception):
     """The root of every error this package raises.
 
-    Its text is bounded (`MAX_TEXT` characters): what went wrong may quote an
-    input of megabytes, and errors end up in logs and gRPC status details.
+    Its text is bounded (`MAX_TEXT` characters) and printable (controls,
+    line breaks and bidi overrides escaped): what went wrong may quote an
+    input of megabytes, and errors end up in terminals, logs and gRPC
+    status details.
     """
 
     MAX_TEXT: ClassVar[int] = 4096
+    ONE_LINE: ClassVar[bool] = True
+    """Whether the text is escaped with `printable` (a `ValidationError` is one printable line per violation)."""
 
     def __init__(self, *args: object) -> None:
-        super().__init__(*(_bounded(arg, self.MAX_TEXT) if isinstance(arg, str) else arg for arg in args))
+        super().__init__(*(self._text(arg) if isinstance(arg, str) else arg for arg in args))
+
+    def _text(self, text: str) -> str:
+        return _bounded(printable(text) if self.ONE_LINE else text, self.MAX_TEXT)
 
 
 class DecodeError(ContractError, ValueError):
@@ -92,6 +115,7 @@ class ValidationError(ContractError, ValueError):
     """
 
     MAX_TEXT: ClassVar[int] = 100 * 700  # up to 100 violations, each a bounded line
+    ONE_LINE: ClassVar[bool] = False  # each violation's line is printable already
 
     def __init__(self, message_type: str, violations: Sequence[Violation], omitted: int = 0) -> None:
         self.message_type = message_type

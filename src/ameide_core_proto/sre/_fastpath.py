@@ -344,6 +344,10 @@ def _check_core_v1_Alert(m, size):
         v0 = m.resource
         if not _check_core_v1_ResourceRef(v0, size):
             return False
+    if size > 256:
+        v0 = m.sent_fingerprint
+        if not (((size <= 256 or len(v0) <= 256))):
+            return False
     if (not ((not m.HasField('ends_at')) or ((m.ends_at.seconds, m.ends_at.nanos) >= (m.starts_at.seconds, m.starts_at.nanos)))):
         return False
     if (not ((not (m.source in _K14)) or (_R15(m.fingerprint) is not None))):

@@ -25,7 +25,7 @@ def _alert_json(alert: alert_pb2.Alert) -> dict[str, Any]:
         "startsAt": rfc3339(alert.starts_at),
         "endsAt": rfc3339(has_time(alert, "ends_at")),
         "generatorURL": alert.generator_url,
-        "fingerprint": alert.fingerprint,
+        "fingerprint": alert.sent_fingerprint or alert.fingerprint,
     }
     if alert.HasField("grafana"):
         grafana = alert.grafana
@@ -41,35 +41,47 @@ def _alert_json(alert: alert_pb2.Alert) -> dict[str, Any]:
     return entry
 
 
+_PER_ALERT_FIELDS = ("status", "version", "truncated_alerts", "alert_count")
+
+
+def _per_alert(notification: alert_pb2.AlertNotification) -> tuple[object, ...]:
+    return tuple(getattr(notification, name) for name in _PER_ALERT_FIELDS)
+
+
 def webhook_from_intents(intents: Iterable[SreDomainIntent]) -> dict[str, Any]:
     """The webhook notification the intents came from (the inverse of `intents_from_webhook`).
 
     Every field of the original comes back; timestamps are spelled in UTC,
     an unset end as Alertmanager's zero time, and fields an older sender
     left out come back with the value it implied (the computed fingerprint,
-    the notification's status).
+    the notification's status). The context is the first alert's
+    (`alert_index` 0); the other intents must agree with it on what every
+    alert carries and on their `correlation_id`.
 
     Raises:
         InvalidArgumentError: no intents, an intent that is not an ingested
-            alert, or intents from different notifications.
+            alert, no first alert, or intents from different notifications.
     """
-    alerts = []
-    context: alert_pb2.AlertNotification | None = None
+    alerts: list[alert_pb2.Alert] = []
+    shared: tuple[object, ...] | None = None
+    correlation: str | None = None
     for intent in intents:
         if intent.WhichOneof("intent") != "ingest_alert":
             raise InvalidArgumentError("webhook_from_intents takes IngestAlertRequested intents only")
         alert = intent.ingest_alert.alert
-        shared = alert_pb2.AlertNotification()
-        shared.CopyFrom(alert.notification)
-        shared.ClearField("alert_index")
-        if context is None:
-            context = shared
-        elif shared != context:
+        if shared is None:
+            shared, correlation = _per_alert(alert.notification), intent.meta.correlation_id
+        elif _per_alert(alert.notification) != shared or intent.meta.correlation_id != correlation:
             raise InvalidArgumentError("the intents come from different notifications")
         alerts.append(alert)
-    if context is None:
+    if not alerts:
         raise InvalidArgumentError("webhook_from_intents needs at least one intent")
     alerts.sort(key=lambda alert: alert.notification.alert_index)
+    if len({alert.notification.alert_index for alert in alerts}) != len(alerts):
+        raise InvalidArgumentError("the intents come from different notifications (an alert_index twice)")
+    context = alerts[0].notification
+    if context.alert_index != 0:
+        raise InvalidArgumentError("the notification's context travels with its first alert (alert_index 0)")
     statuses = {alert.status for alert in alerts}
     group_status = context.status or (
         sre_pb2.ALERT_STATUS_FIRING if sre_pb2.ALERT_STATUS_FIRING in statuses else sre_pb2.ALERT_STATUS_RESOLVED

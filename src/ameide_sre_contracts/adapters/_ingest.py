@@ -7,6 +7,7 @@ from typing import Final
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, pagerduty
 from ameide_sre_contracts.adapters._json import load_documents, load_json
+from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES
 from ameide_sre_contracts.errors import InvalidArgumentError
 
 KINDS: Final = ("alertmanager", "argocd", "kubernetes", "openslo", "pagerduty")
@@ -22,13 +23,18 @@ def ingest(
     cluster: str | None = None,
     environment: str | None = None,
     include_normal: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[SreDomainIntent]:
     """The intents one system's payload maps to, as `sre-contracts ingest` prints them.
 
     `alertmanager` takes a webhook notification (Alertmanager or Grafana) or
     an API v2 array of alerts or groups; `pagerduty` a webhook v3 body;
     `argocd`, `kubernetes` and `openslo` one or more YAML or JSON documents
-    (a list, or a `kind: List`, counts as its items). `cluster` and
+    (a list, or a `kind: List`, counts as its items). Input is at most
+    `max_bytes` (4 MiB) in UTF-8; text that starts as JSON does is read as
+    strict JSON whatever the kind, and YAML (only for the kinds whose
+    senders write it) by a YAML 1.2 core-schema loader that refuses
+    aliases, tags and keys that are not strings. `cluster` and
     `environment` place Argo CD Applications, Kubernetes events and an SLO's
     scope; `include_normal` maps Kubernetes `Normal` events too.
 
@@ -36,24 +42,27 @@ def ingest(
         AdapterInputError: the payload is not the system's (the path says where).
         InvalidArgumentError: an unknown `kind`, or an empty tenant or producer.
     """
+    if kind not in KINDS:
+        raise InvalidArgumentError(f"unknown kind {kind!r}; one of " + ", ".join(KINDS))
     intents: list[SreDomainIntent] = []
     if kind == "alertmanager":
-        document = load_json(data, what="the input")
+        document = load_json(data, what="the input", max_bytes=max_bytes)
         if isinstance(document, list):  # API v2: an array of alerts or of alert groups
             intents.extend(alertmanager.intents_from_api_alerts(document, tenant_id=tenant_id, producer=producer))
         else:
             intents.extend(alertmanager.intents_from_webhook(document, tenant_id=tenant_id, producer=producer))
     elif kind == "pagerduty":
-        intents.extend(pagerduty.intents_from_webhook(data, tenant_id=tenant_id, producer=producer))
+        document = load_json(data, what="the input", max_bytes=max_bytes)
+        intents.extend(pagerduty.intents_from_webhook(document, tenant_id=tenant_id, producer=producer))
     elif kind == "argocd":
-        for app in load_documents(data):
+        for app in load_documents(data, max_bytes=max_bytes):
             intents.extend(
                 argocd.intents_from_application(
                     app, tenant_id=tenant_id, producer=producer, cluster=cluster, environment=environment
                 )
             )
     elif kind == "kubernetes":
-        for event in load_documents(data):
+        for event in load_documents(data, max_bytes=max_bytes):
             intents.extend(
                 kubernetes.intents_from_event(
                     event,
@@ -64,13 +73,11 @@ def ingest(
                     include_normal=include_normal,
                 )
             )
-    elif kind == "openslo":
-        for document in openslo.documents(data):
+    else:  # openslo
+        for document in openslo.documents(data, max_bytes=max_bytes):
             intents.extend(
                 openslo.intents_from_slo(
                     document, tenant_id=tenant_id, producer=producer, cluster=cluster, environment=environment
                 )
             )
-    else:
-        raise InvalidArgumentError(f"unknown kind {kind!r}; one of " + ", ".join(KINDS))
     return intents

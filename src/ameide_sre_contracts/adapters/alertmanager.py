@@ -5,15 +5,30 @@ Grafana's version 1) or of Alertmanager's API v2 (`GET /api/v2/alerts`, or
 `/api/v2/alerts/groups`). The mapping is lossless: `webhook_from_intents`
 rebuilds the notification, and every field of the input comes back.
 
-Identity, so that a redelivered webhook dedupes and a resolve does not:
+Identity, so that a redelivered webhook dedupes, a resolve does not, and a
+sender cannot take another alert's identity:
 
-- `fingerprint` is the sender's; when an older sender leaves it out it is
-  computed as Alertmanager computes it (`fingerprint`).
+- `fingerprint` is computed from the labels as Alertmanager computes it
+  (`fingerprint`), never taken from the sender; a sent fingerprint that
+  differs (a hand-written sender's, or Grafana's own hash) is kept as sent
+  in `sent_fingerprint` and comes back out of `webhook_from_intents`.
 - `alert_id` is `<fingerprint>-<startsAt in Unix seconds>`: each firing of
-  a rule is its own alert.
+  a rule is its own alert. The fingerprint is 16 hex digits, so no two
+  (fingerprint, start) pairs share an id, and no other adapter's ids (which
+  start with their source's name and a colon) can meet these.
 - `message_id` is `derived_id("alert", tenant, fingerprint, startsAt, status)`
   (UUIDv5, see `message_id`): the same alert in the same status always
   gets the same id, a resolve gets a new one.
+
+Size: the notification's context (receiver, group, common labels and
+annotations, link, Grafana's details) travels once, in the first alert's
+intent; every intent's `correlation_id` is the first intent's
+`message_id`. So the intents of a notification are at most
+`OUTPUT_FACTOR` times its size plus `INTENT_OVERHEAD` bytes per alert. A
+notification of more than `max_alerts` alerts (`MAX_ALERTS` unless the
+caller says) is refused whole, so that the sender retries it rather than
+losing some: set `max_alerts` in Alertmanager's `webhook_config` to at most
+that many, and Alertmanager counts what it leaves out in `truncatedAlerts`.
 
 Severity: the `severity` label, kept as sent in `raw_severity`, mapped
 through the contract's `Severity` aliases (`sre.SEVERITY_ALIASES`:
@@ -39,11 +54,15 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import IngestAlertRequested, SreD
 from ameide_sre_contracts._rfc3339 import has_time, rfc3339
 from ameide_sre_contracts.adapters._alertmanager_out import status_word, webhook_from_intents
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
-from ameide_sre_contracts.adapters._json import Node, load_json
+from ameide_sre_contracts.adapters._json import Node, integer_range, load_json
 from ameide_sre_contracts.envelopes import new_intent
+from ameide_sre_contracts.errors import AdapterInputError
 from ameide_sre_contracts.vocabulary import severity_from_label
 
 __all__ = [
+    "INTENT_OVERHEAD",
+    "MAX_ALERTS",
+    "OUTPUT_FACTOR",
     "SEVERITY_LABEL",
     "UNNAMED_ALERT",
     "alert_id",
@@ -60,10 +79,23 @@ SEVERITY_LABEL: Final = "severity"
 UNNAMED_ALERT: Final = "(unnamed)"
 """The `Alert.name` of an alert without an `alertname` label (its labels are kept as sent)."""
 
+MAX_ALERTS: Final = 1000
+"""The most alerts of one notification `intents_from_webhook` maps unless told otherwise; more are refused."""
+
+OUTPUT_FACTOR: Final = 4
+"""The intents of a notification are at most this many times its size in bytes, plus `INTENT_OVERHEAD` per alert."""
+
+INTENT_OVERHEAD: Final = 1024
+"""The bytes an intent may add to its alert's own: envelope metadata, ids, and the alert's defaults spelled out."""
+
 _STATUS_WORDS: Final[dict[str, sre_pb2.AlertStatus.ValueType]] = {
     "firing": sre_pb2.ALERT_STATUS_FIRING,
     "resolved": sre_pb2.ALERT_STATUS_RESOLVED,
 }
+_PER_ALERT_FIELDS: Final = ("status", "version", "truncated_alerts", "alert_count")
+"""What every alert's notification carries; the rest of the context only the first alert's does."""
+_TRUNCATED_RANGE: Final = integer_range(alert_pb2.AlertNotification, "truncated_alerts")
+_ORG_ID_RANGE: Final = integer_range(alert_pb2.GrafanaNotificationDetails, "org_id")
 _GRAFANA_ALERT_KEYS: Final = ("silenceURL", "dashboardURL", "panelURL", "imageURL", "values", "valueString")
 _GRAFANA_NOTIFICATION_KEYS: Final = ("orgId", "title", "state", "message")
 _FNV_OFFSET: Final = 14695981039346656037
@@ -103,7 +135,8 @@ def _alert_core(
 ) -> alert_pb2.Alert:
     labels = item["labels"].string_map()
     starts_at = item["startsAt"].required_timestamp()
-    alert_fingerprint = item["fingerprint"].text() or fingerprint(labels)
+    alert_fingerprint = fingerprint(labels)
+    sent = item["fingerprint"].text()
     raw_severity = labels.get(SEVERITY_LABEL, "")
     alert = alert_pb2.Alert(
         alert_id=alert_id(alert_fingerprint, starts_at),
@@ -116,6 +149,7 @@ def _alert_core(
         annotations=item["annotations"].string_map(),
         generator_url=item["generatorURL"].text(),
         source=source,
+        sent_fingerprint="" if sent == alert_fingerprint else sent,
     )
     alert.starts_at.CopyFrom(starts_at)
     ends_at = item["endsAt"].timestamp()
@@ -142,7 +176,12 @@ def _grafana_details(item: Node) -> alert_pb2.GrafanaAlertDetails | None:
 
 
 def _intent(
-    alert: alert_pb2.Alert, tenant_id: str, producer: str, occurred_at: Timestamp, path: str
+    alert: alert_pb2.Alert,
+    tenant_id: str,
+    producer: str,
+    occurred_at: Timestamp,
+    path: str,
+    correlation_id: str | None = None,
 ) -> SreDomainIntent:
     intent = new_intent(
         IngestAlertRequested(alert=alert),
@@ -151,6 +190,7 @@ def _intent(
         aggregate_id=alert.alert_id,
         message_id=message_id(tenant_id, alert.fingerprint, alert.starts_at, alert.status),
         occurred_at=occurred_at,
+        correlation_id=correlation_id,
     )
     return checked(intent, path, "an alert")
 
@@ -178,17 +218,21 @@ def intents_from_webhook(
     tenant_id: str,
     producer: str,
     source: alert_pb2.AlertSource.ValueType | None = None,
+    max_alerts: int = MAX_ALERTS,
 ) -> list[SreDomainIntent]:
     """One `IngestAlertRequested` intent per alert of an Alertmanager or Grafana webhook notification.
 
     `source` defaults to Grafana when the notification carries Grafana's
     fields, else Prometheus; pass `ALERT_SOURCE_LOKI` for Loki's ruler.
     Each intent's `occurred_at` is the alert's end when resolved, else its
-    start, so a redelivered notification yields identical intents.
+    start, so a redelivered notification yields identical intents. The
+    notification's context travels in the first intent only (see the
+    module's description).
 
     Raises:
-        AdapterInputError: the body is not a webhook notification, or an
-            alert does not fit the contract; the error names the JSON path.
+        AdapterInputError: the body is not a webhook notification, it holds
+            more than `max_alerts` alerts, or an alert does not fit the
+            contract; the error names the JSON path.
     """
     require_text(tenant_id, "tenant_id")
     require_text(producer, "producer")
@@ -197,6 +241,12 @@ def intents_from_webhook(
     alerts_node = root["alerts"]
     if not isinstance(alerts_node.value, list):
         raise alerts_node.fail("the notification's array of alerts")
+    if len(alerts_node.value) > max_alerts:
+        raise AdapterInputError(
+            alerts_node.path,
+            f"at most {max_alerts} alerts (set max_alerts in the sender's webhook_config)",
+            f"{len(alerts_node.value)} alerts",
+        )
     alerts = list(alerts_node.items())
     grafana = _is_grafana(root, alerts)
     chosen_source = source if source is not None else (alert_pb2.ALERT_SOURCE_GRAFANA if grafana else None)
@@ -209,24 +259,27 @@ def intents_from_webhook(
         common_labels=root["commonLabels"].string_map(),
         common_annotations=root["commonAnnotations"].string_map(),
         external_url=root["externalURL"].text(),
-        truncated_alerts=root["truncatedAlerts"].integer(),
+        truncated_alerts=root["truncatedAlerts"].integer(_TRUNCATED_RANGE),
         version=root["version"].text(),
         alert_count=len(alerts),
     )
     group_status = _status(root["status"], sre_pb2.ALERT_STATUS_UNSPECIFIED) or None
     if group_status is not None:
         notification.status = group_status
+    per_alert = alert_pb2.AlertNotification()
+    for name in _PER_ALERT_FIELDS:
+        setattr(per_alert, name, getattr(notification, name))
     if grafana and any(root[key].exists for key in _GRAFANA_NOTIFICATION_KEYS):
         notification.grafana.CopyFrom(
             alert_pb2.GrafanaNotificationDetails(
-                org_id=root["orgId"].integer(),
+                org_id=root["orgId"].integer(_ORG_ID_RANGE),
                 title=root["title"].text(),
                 state=root["state"].text(),
                 message=root["message"].text(),
             )
         )
 
-    intents = []
+    intents: list[SreDomainIntent] = []
     for index, item in enumerate(alerts):
         item.required_mapping()
         status = _status(item["status"], group_status)
@@ -234,10 +287,13 @@ def intents_from_webhook(
         details = _grafana_details(item)
         if details is not None:
             alert.grafana.CopyFrom(details)
-        alert.notification.CopyFrom(notification)
+        alert.notification.CopyFrom(notification if index == 0 else per_alert)
         alert.notification.alert_index = index
         occurred = has_time(alert, "ends_at") if status == sre_pb2.ALERT_STATUS_RESOLVED else None
-        intents.append(_intent(alert, tenant_id, producer, occurred or alert.starts_at, item.path))
+        first = intents[0].meta.message_id if intents else None
+        intents.append(_intent(alert, tenant_id, producer, occurred or alert.starts_at, item.path, first))
+    if intents:
+        intents[0].meta.correlation_id = intents[0].meta.message_id
     return intents
 
 
@@ -289,7 +345,7 @@ def intents_from_api_alerts(
     for entry in root.items():
         members = list(entry["alerts"].items()) if "alerts" in entry.required_mapping() else [entry]
         for item in members:
-            key = item["fingerprint"].text() or fingerprint(item["labels"].string_map())
+            key = fingerprint(item["labels"].string_map())
             if key not in seen:
                 seen.add(key)
                 flat.append(item)

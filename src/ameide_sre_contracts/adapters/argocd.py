@@ -12,8 +12,11 @@ UNKNOWN.
 The assessment's time is `status.reconciledAt`, else the operation's end,
 else `checked_at`, else now. Its id (and the intent's `message_id`) is
 `derived_id("argocd-application", tenant, cluster, namespace, name, uid,
-<digest of status>)`: the same observed state always gets the same id, any
-change a new one.
+<assessment time>, <digest of the check>)`, the digest a SHA-256 of the
+`HealthCheck` built (deterministic serialization, without its id and
+time): the same observed state always gets the same id, any change to
+what the check carries a new one, and the cost is that of the check, not
+of the input.
 
 Not carried, on purpose: `spec` (the desired state lives in Git, which
 `revision` points at), `status.history` (earlier deployments, each recorded
@@ -24,7 +27,6 @@ health), and `status.sync.comparedTo` (a copy of `spec`'s sources).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -40,7 +42,7 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
 from ameide_sre_contracts._rfc3339 import rfc3339
 from ameide_sre_contracts.adapters._argocd_terms import HEALTH, NOT_CARRIED, PHASES, SYNC
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, resource_ref_at
-from ameide_sre_contracts.adapters._json import Node, load_json
+from ameide_sre_contracts.adapters._json import Node, integer_range, load_json
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.errors import InvalidArgumentError
 
@@ -54,6 +56,8 @@ __all__ = [
     "health_check",
     "intents_from_application",
 ]
+
+_RETRY_RANGE: Final = integer_range(health_pb2.SyncOperation, "retry_count")
 
 MAX_RESOURCES: Final = 200
 """Resources kept per health check; `resource_count` tells how many there were beyond."""
@@ -73,7 +77,7 @@ def _operation(node: Node) -> health_pb2.SyncOperation | None:
     operation = health_pb2.SyncOperation(
         phase=node["phase"].word(PHASES, "an operation phase", health_pb2.SYNC_OPERATION_PHASE_UNSPECIFIED),
         message=node["message"].text(),
-        retry_count=node["retryCount"].integer(),
+        retry_count=node["retryCount"].integer(_RETRY_RANGE),
         revisions=revisions,
     )
     for field, key in (("started_at", "startedAt"), ("finished_at", "finishedAt")):
@@ -104,22 +108,23 @@ def _resource(node: Node, cluster: str | None, environment: str | None) -> healt
     )
 
 
-def _digest(status: Any) -> str:
-    canonical = json.dumps(status, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+def _digest(check: health_pb2.HealthCheck) -> str:
+    """SHA-256 of what the check says, without its id and time."""
+    anonymous = health_pb2.HealthCheck()
+    anonymous.CopyFrom(check)
+    anonymous.ClearField("healthcheck_id")
+    anonymous.ClearField("checked_at")
+    return hashlib.sha256(anonymous.SerializeToString(deterministic=True)).hexdigest()[:32]
 
 
-def _when(status: Node, checked_at: datetime | None) -> Timestamp:
-    for key in ("reconciledAt",):
-        stamp = status[key].timestamp()
+def _when(status: Node, checked_at: datetime | None) -> tuple[Timestamp, bool]:
+    """The assessment's time, and whether the Application said it."""
+    for stamp in (status["reconciledAt"].timestamp(), status["operationState"]["finishedAt"].timestamp()):
         if stamp is not None:
-            return stamp
-    stamp = status["operationState"]["finishedAt"].timestamp()
-    if stamp is not None:
-        return stamp
+            return stamp, True
     moment = Timestamp()
     moment.FromDatetime(checked_at or datetime.now(UTC))
-    return moment
+    return moment, False
 
 
 def _application(app: bytes | str | Mapping[str, Any]) -> Node:
@@ -157,15 +162,6 @@ def health_check(
     resource = resource_ref_at(Node(reference, node.path), cluster, environment)
     revisions = [item.required_string() for item in sync["revisions"].items()]
     check = health_pb2.HealthCheck(
-        healthcheck_id=derived_id(
-            "argocd-application",
-            tenant_id,
-            cluster or "",
-            resource.namespace,
-            resource.id,
-            resource.uid,
-            _digest(status.value if status.present else None),
-        ),
         resource=resource,
         status=health["status"].word(HEALTH, "a health status", sre_pb2.HEALTH_STATUS_UNKNOWN),
         sync_status=sync["status"].word(SYNC, "a sync status", health_pb2.SYNC_STATUS_UNSPECIFIED),
@@ -175,7 +171,7 @@ def health_check(
         revisions=revisions,
         health_message=health["message"].text(),
     )
-    check.checked_at.CopyFrom(_when(status, checked_at))
+    when, said = _when(status, checked_at)
     operation = _operation(status["operationState"])
     if operation is not None:
         check.operation.CopyFrom(operation)
@@ -186,6 +182,17 @@ def health_check(
     check.resources.extend(_resource(item, cluster, environment) for item in resources[:MAX_RESOURCES])
     if len(resources) > MAX_RESOURCES:
         check.resource_count = len(resources)
+    check.healthcheck_id = derived_id(
+        "argocd-application",
+        tenant_id,
+        cluster or "",
+        resource.namespace,
+        resource.id,
+        resource.uid,
+        rfc3339(when) if said else "",
+        _digest(check),
+    )
+    check.checked_at.CopyFrom(when)
     return check
 
 
@@ -281,7 +288,13 @@ def fleet_state_from_applications(
     else:
         when.FromDatetime(datetime.now(UTC))
     fleet_id = derived_id(
-        "argocd-fleet", tenant_id, cluster, environment, rfc3339(when), json.dumps(counts, sort_keys=True), str(total)
+        "argocd-fleet",
+        tenant_id,
+        cluster,
+        environment,
+        rfc3339(when),
+        *(f"{field}={count}" for field, count in sorted(counts.items())),
+        f"total={total}",
     )
     fleet = health_pb2.FleetState(
         fleetstate_id=fleet_id,

@@ -11,8 +11,10 @@ event is an alert; a `Normal` one is not, unless `include_normal` is set
 - `fingerprint` is the event's `metadata.uid`; an event without one (as
   written by hand, before the API server assigns it) gets
   `derived_id("kubernetes-event", cluster, namespace, name)`.
-- `alert_id` is `<fingerprint>-<first seen, Unix seconds>`, as for
-  Alertmanager alerts.
+- `alert_id` is `kubernetes:<fingerprint>:<first seen, Unix seconds>`:
+  the source's name keeps it apart from every Alertmanager alert's (a uid
+  may be 16 hex digits too), and the seconds, an integer after the last
+  colon, cannot run into the uid (`db-` at 5 and `db` at -5 differ).
 - `message_id` is `derived_id("kubernetes-event", tenant, fingerprint,
   count, last seen)`: a repeat of the event (its count or series grows) is
   a new message, a redelivery of the same observation is not.
@@ -41,7 +43,7 @@ from ameide_core_proto.sre.core.v1 import alert_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import IngestAlertRequested, SreDomainIntent
 from ameide_sre_contracts._rfc3339 import rfc3339
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, resource_ref_at
-from ameide_sre_contracts.adapters._json import Node, load_json
+from ameide_sre_contracts.adapters._json import COUNT, Node, load_json
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.vocabulary import severity_from_label
 
@@ -82,6 +84,11 @@ def resource_ref(
     return resource_ref_at(Node(obj), cluster, environment)
 
 
+def alert_id(event_fingerprint: str, first_seen: Timestamp) -> str:
+    """The `Alert.alert_id` of an event: `kubernetes:<fingerprint>:<first seen in Unix seconds>`."""
+    return f"kubernetes:{event_fingerprint}:{first_seen.seconds}"
+
+
 def _first_present(*nodes: Node) -> Node:
     for node in nodes:
         if node.present:
@@ -99,7 +106,7 @@ def _observed(event: Node) -> tuple[Timestamp, Timestamp | None, int]:
         event["metadata"]["creationTimestamp"],
     )
     last = _first_present(series["lastObservedTime"], event["lastTimestamp"], event["deprecatedLastTimestamp"])
-    count = _first_present(series["count"], event["count"], event["deprecatedCount"]).integer(default=1)
+    count = _first_present(series["count"], event["count"], event["deprecatedCount"]).integer(COUNT, default=1)
     starts_at = first.timestamp()
     if starts_at is None:
         raise first.fail("when the event was first seen (eventTime, firstTimestamp or metadata.creationTimestamp)")
@@ -163,7 +170,7 @@ def intents_from_event(
         ref = resource_ref_at(related, cluster, environment)
         annotations["related"] = f"{ref.kind} {ref.namespace}/{ref.id}".replace(" /", " ")
     alert = alert_pb2.Alert(
-        alert_id=f"{fingerprint}-{starts_at.seconds}",
+        alert_id=alert_id(fingerprint, starts_at),
         fingerprint=fingerprint,
         name=reason or "Event",
         severity=severity_from_label(event_type),

@@ -18,8 +18,9 @@ What OpenSLO does not say and the contract needs: the SLO's `scope` is the
 else the first value of an `owner` or `team` label, else the service;
 `created_at` is the `created_at` argument, else now; `target_percent`
 repeats the first objective's target. The `message_id` is
-`derived_id("openslo", tenant, name, <digest of the document>)`, so the
-same document yields the same id.
+`derived_id("openslo", tenant, name, <digest of the SLO>)`, the digest a
+SHA-256 of the `SLO` built (deterministic serialization, without
+`created_at`), so the same document yields the same id.
 
 Not carried: an inline indicator's own `labels` and `annotations` (the
 contract's `SliDefinition` has no place for them; the SLO's own are kept).
@@ -28,7 +29,6 @@ contract's `SliDefinition` has no place for them; the SLO's own are kept).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -38,7 +38,7 @@ from google.protobuf.duration_pb2 import Duration
 from ameide_core_proto.sre.core.v1 import slo_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import CreateSLORequested, SreDomainIntent
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
-from ameide_sre_contracts.adapters._json import Node, load_documents, load_json
+from ameide_sre_contracts.adapters._json import Node, json_text, load_documents, load_json
 from ameide_sre_contracts.adapters._openslo_out import slo_from_intent
 from ameide_sre_contracts.adapters._openslo_terms import (
     API_VERSION,
@@ -50,6 +50,7 @@ from ameide_sre_contracts.adapters._openslo_terms import (
     SECONDS,
     WINDOW_UNITS,
 )
+from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.errors import AdapterInputError
 
@@ -77,12 +78,6 @@ def _slice_window(node: Node) -> Duration | None:
     return Duration(seconds=int(match.group(1)) * SECONDS[match.group(2)])
 
 
-def _start_text(node: Node) -> str:
-    if isinstance(node.value, datetime):  # a YAML loader that reads timestamps
-        return node.value.strftime("%Y-%m-%d %H:%M:%S")
-    return node.text()
-
-
 def _time_window(node: Node) -> slo_pb2.TimeWindow:
     windows = list(node.items())
     if len(windows) != 1:
@@ -98,7 +93,7 @@ def _time_window(node: Node) -> slo_pb2.TimeWindow:
     else:
         calendar = window["calendar"]
         result.calendar.CopyFrom(
-            slo_pb2.CalendarAnchor(start=_start_text(calendar["startTime"]), time_zone=calendar["timeZone"].text())
+            slo_pb2.CalendarAnchor(start=calendar["startTime"].local_time(), time_zone=calendar["timeZone"].time_zone())
         )
     return result
 
@@ -110,7 +105,7 @@ def _metric_source(node: Node) -> slo_pb2.MetricSource:
     return slo_pb2.MetricSource(
         source_ref=source["metricSourceRef"].text(),
         type=source["type"].text(),
-        spec_json=json.dumps(spec.value, separators=(",", ":"), ensure_ascii=False) if spec.exists else "",
+        spec_json=json_text(spec.value) if spec.exists else "",
     )
 
 
@@ -196,7 +191,7 @@ def _alert_policy(node: Node) -> slo_pb2.SloAlertPolicy:
     value = node.value
     if isinstance(value, Mapping) and set(value) == {"alertPolicyRef"} and isinstance(value["alertPolicyRef"], str):
         return slo_pb2.SloAlertPolicy(ref=value["alertPolicyRef"])
-    return slo_pb2.SloAlertPolicy(inline_json=json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+    return slo_pb2.SloAlertPolicy(inline_json=json_text(value))
 
 
 def _owner(labels: Mapping[str, slo_pb2.LabelValues], service: str, owner: str | None) -> str:
@@ -276,7 +271,10 @@ def intents_from_slo(
     require_text(producer, "producer")
     loaded = load_json(doc, what="the OpenSLO document")
     definition = slo(loaded, owner=owner, cluster=cluster, environment=environment, created_at=created_at)
-    digest = hashlib.sha256(json.dumps(loaded, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:32]
+    anonymous = slo_pb2.SLO()
+    anonymous.CopyFrom(definition)
+    anonymous.ClearField("created_at")
+    digest = hashlib.sha256(anonymous.SerializeToString(deterministic=True)).hexdigest()[:32]
     intent = new_intent(
         CreateSLORequested(slo=definition),
         tenant_id=tenant_id,
@@ -288,9 +286,9 @@ def intents_from_slo(
     return [checked(intent, "$", "an SLO")]
 
 
-def documents(data: bytes | str) -> list[Any]:
-    """The OpenSLO documents of a YAML or JSON stream (several documents, or a list)."""
-    found = load_documents(data)
+def documents(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Any]:
+    """The OpenSLO documents of a YAML or JSON stream (several documents, or a list), read as `ingest` reads them."""
+    found = load_documents(data, what="the OpenSLO documents", max_bytes=max_bytes)
     for index, document in enumerate(found):
         if not isinstance(document, Mapping):
             raise AdapterInputError(f"$[{index}]", "an OpenSLO document (an object)")

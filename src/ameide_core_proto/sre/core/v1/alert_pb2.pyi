@@ -131,6 +131,7 @@ class Alert(_message.Message):
     GRAFANA_FIELD_NUMBER: _builtins.int
     ALERTMANAGER_FIELD_NUMBER: _builtins.int
     RESOURCE_FIELD_NUMBER: _builtins.int
+    SENT_FINGERPRINT_FIELD_NUMBER: _builtins.int
     alert_id: _builtins.str
     """Required. The alert's identifier, derived from its fingerprint and start:
     `<fingerprint>-<starts_at in Unix seconds>`, so that each firing of a
@@ -168,6 +169,12 @@ class Alert(_message.Message):
     raw_severity: _builtins.str
     """Optional. The severity as the source spelled it, before mapping (for
     Alertmanager and Grafana the `severity` label); at most 256 characters.
+    """
+    sent_fingerprint: _builtins.str
+    """Optional. The fingerprint the sender sent, kept as sent when it is not
+    `fingerprint`: identity is computed from the labels (as Alertmanager
+    computes it), never taken from the sender, so a hand-written sender's
+    value or Grafana's own hash travels here; at most 256 characters.
     """
     @_builtins.property
     def labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
@@ -236,10 +243,11 @@ class Alert(_message.Message):
         grafana: Global___GrafanaAlertDetails | None = ...,
         alertmanager: Global___AlertmanagerAlertState | None = ...,
         resource: _sre_pb2.ResourceRef | None = ...,
+        sent_fingerprint: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["alertmanager", b"alertmanager", "ends_at", b"ends_at", "grafana", b"grafana", "notification", b"notification", "resource", b"resource", "starts_at", b"starts_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_id", b"alert_id", "alertmanager", b"alertmanager", "annotations", b"annotations", "ends_at", b"ends_at", "fingerprint", b"fingerprint", "generator_url", b"generator_url", "grafana", b"grafana", "incident_id", b"incident_id", "labels", b"labels", "name", b"name", "notification", b"notification", "raw_severity", b"raw_severity", "resource", b"resource", "severity", b"severity", "source", b"source", "starts_at", b"starts_at", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_id", b"alert_id", "alertmanager", b"alertmanager", "annotations", b"annotations", "ends_at", b"ends_at", "fingerprint", b"fingerprint", "generator_url", b"generator_url", "grafana", b"grafana", "incident_id", b"incident_id", "labels", b"labels", "name", b"name", "notification", b"notification", "raw_severity", b"raw_severity", "resource", b"resource", "sent_fingerprint", b"sent_fingerprint", "severity", b"severity", "source", b"source", "starts_at", b"starts_at", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -248,8 +256,13 @@ Global___Alert: _TypeAlias = Alert  # noqa: Y015
 @_typing.final
 class AlertNotification(_message.Message):
     """The webhook notification an alert arrived in: Alertmanager's webhook
-    (version 4) and Grafana's (version 1) share this shape. Every alert of a
-    notification carries the same context.
+    (version 4) and Grafana's (version 1) share this shape. The context
+    (receiver, group, common labels and annotations, link, Grafana's details)
+    travels once, with the notification's first alert (`alert_index` 0); every
+    other alert carries `status`, `version`, `truncated_alerts`, `alert_index`
+    and `alert_count`, and its envelope's `correlation_id` names the first
+    alert's message. So a notification's intents are never more than a small
+    multiple of the notification's own size.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
