@@ -826,9 +826,12 @@ def _json_with(change: Any) -> str:
     return json.dumps(document)
 
 
+_LONGEST_HEADER = "k" * 60_000  # within the 64 KiB of headers, far past what an error quotes
+
+
 def _http_with(name: str) -> tuple[dict[str, str], bytes]:
     headers, body = cloudevents.to_http(_fact("incident_created"))
-    return {**headers, name: _MEGABYTE_TEXT}, body
+    return {**headers, name: _LONGEST_HEADER}, body
 
 
 _QUOTING_ENTRIES: dict[str, Any] = {
@@ -848,7 +851,7 @@ _QUOTING_ENTRIES: dict[str, Any] = {
         _record().topic,
         _record().key,
         _record().value,
-        [(n, _MEGABYTE_TEXT.encode() if n == "ce_type" else v) for n, v in _record().headers],
+        [(n, _LONGEST_HEADER.encode() if n == "ce_type" else v) for n, v in _record().headers],
     ),
     "Kafka key": lambda: kafka.from_kafka(_record().topic, _MEGABYTE_TEXT, _record().value, _record().headers),
     "HTTP content type": lambda: cloudevents.from_http(*_http_with("content-type")),

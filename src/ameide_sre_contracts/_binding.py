@@ -34,6 +34,12 @@ TYPE_URL_PREFIX: Final = "https://type.googleapis.com/"
 KAFKA_PREFIX: Final = "ce_"
 HTTP_PREFIX: Final = "ce-"
 CONTENT_TYPE_HEADER: Final = "content-type"
+MAX_HEADERS: Final = 256
+"""The most headers a record or request may carry, CloudEvents' and others'; Kafka records carry a handful."""
+MAX_HEADER_BYTES: Final = 64 * 1024
+"""The most bytes of header names and values in all; HTTP servers take 8 to 64 KiB, ours need under 3 KiB."""
+MAX_STRUCTURED_ATTRIBUTES: Final = 64
+"""The most attributes (context and extensions) of a structured event besides its data."""
 Mode = Literal["binary", "structured"]
 
 
@@ -176,11 +182,19 @@ def read_binary_headers(
     exact = _exact_names(prefix)
     content_type: str | None = None
     found: dict[str, str] = {}
+    count = size = 0
     try:
         for entry in _pairs(headers):
             if not isinstance(entry, tuple) or len(entry) != 2:
                 raise DecodeError(f"a header must be a (name, value) pair, not {type(entry).__name__}")
             name, value = entry
+            count += 1
+            if type(name) is str and type(value) is bytes:  # what Kafka clients hand over: no calls
+                size += len(name) + len(value)
+            else:
+                size += _length(name) + _length(value)
+            if count > MAX_HEADERS or size > MAX_HEADER_BYTES:
+                raise DecodeError(f"headers exceed {MAX_HEADERS} entries or {MAX_HEADER_BYTES} bytes in all")
             attribute = exact.get(name) if type(name) is str else None  # names as written: one lookup
             if attribute is None:
                 lowered = _relevant_name(name, prefix)  # bytes names, other cases, other extensions
@@ -202,6 +216,11 @@ def read_binary_headers(
     except UnicodeDecodeError as error:
         raise DecodeError(f"a CloudEvents header is not UTF-8 ({error})") from None
     return content_type or "", found
+
+
+def _length(value: object) -> int:
+    """A header name's or value's size as handed over (text in characters, at least a quarter of its UTF-8 bytes)."""
+    return len(value) if isinstance(value, bytes | bytearray | memoryview | str) else 0
 
 
 def _header_value(value: object, header: str, decode_value: Callable[[str | bytes], str] | None) -> str:
@@ -238,7 +257,10 @@ def parse_structured(value: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
 
     The event may take twice `max_bytes`: base64 and the attributes inflate
     the envelope it carries. A key given twice is refused, as is `data`
-    beside `data_base64`.
+    beside `data_base64`; so are more than `MAX_STRUCTURED_ATTRIBUTES`
+    attributes, more than `MAX_HEADER_BYTES` of them, and values that are
+    not a CloudEvents attribute type (a string, a boolean, an integer of
+    32 bits; null means absent). `specversion` must be the string "1.0".
     """
     if len(value) > max_bytes * 2:
         raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
@@ -252,11 +274,39 @@ def parse_structured(value: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
         raise DecodeError("structured CloudEvent must be a JSON object with data_base64")
     if "data" in document:
         raise DecodeError("structured CloudEvent carries both data and data_base64")
+    encoded = document.pop("data_base64")
+    if len(document) > MAX_STRUCTURED_ATTRIBUTES:
+        raise DecodeError(f"structured CloudEvent has more than {MAX_STRUCTURED_ATTRIBUTES} attributes")
+    found: dict[str, str] = {}
+    size = 0
+    for name, value in document.items():
+        text = _attribute_text(name, value)
+        if text is None:
+            continue
+        size += len(name) + len(text)
+        if size > MAX_HEADER_BYTES:
+            raise DecodeError(f"structured CloudEvent's attributes exceed {MAX_HEADER_BYTES} bytes")
+        found[name] = text
+    if not isinstance(document.get("specversion"), str):
+        raise DecodeError(f"CloudEvents specversion must be the string {SPEC_VERSION!r}")
     try:
-        data = base64.b64decode(document.pop("data_base64"), validate=True)
+        data = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as error:
         raise DecodeError(f"data_base64 is not base64 ({error})") from error
-    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in document.items()}, data
+    return found, data
+
+
+def _attribute_text(name: str, value: object) -> str | None:
+    """A structured attribute's value as the binary modes would carry it; None for null (absent)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and -(2**31) <= value < 2**31:
+        return str(value)
+    raise DecodeError(f"structured CloudEvent attribute {shown(name, 64)} is not a string, boolean or integer")
 
 
 def merge_structured(headers: Mapping[str, str], body: Mapping[str, str]) -> dict[str, str]:

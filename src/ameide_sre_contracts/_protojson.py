@@ -1,5 +1,11 @@
 """ProtoJSON read without ambiguity: each field under one name, times in strict RFC 3339, text that is Unicode.
 
+Numbers take only ProtoJSON's numerals: an integer field a JSON number or a
+string of ASCII digits (`"10"`, never `"1_0"`, `" 10"` or Arabic-Indic digits, which
+Python's `int` reads), a float field a number, `"NaN"`, `"Infinity"`,
+`"-Infinity"` or an ASCII decimal string, an enum its name or an integer
+(never `true` or `1.5`; `1.0` is the integer 1, as for integer fields).
+
 `json_format` alone takes `{"tenantId": "a", "tenant_id": "b"}` (the message
 gets `b`, while a JSON reader upstream saw `a`), offsets such as `+25:00`,
 and lone surrogates it later fails on with a `UnicodeEncodeError`. This
@@ -14,6 +20,7 @@ import json
 import re
 from typing import Any, Final
 
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from ameide_sre_contracts._descriptors import field_rules, is_map
@@ -96,18 +103,54 @@ def _check(value: Any, descriptor: Any, where: str, depth: int, path: Path, over
         _check_field(field, item, f"{where}.{key}", depth + 1, here, over)
 
 
+_INTEGER_TEXT: Final = re.compile(r"-?[0-9]+")
+_FLOAT_TEXT: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|NaN|-?Infinity")
+_INTEGER_KINDS: Final = frozenset(
+    {
+        FieldDescriptor.CPPTYPE_INT32,
+        FieldDescriptor.CPPTYPE_INT64,
+        FieldDescriptor.CPPTYPE_UINT32,
+        FieldDescriptor.CPPTYPE_UINT64,
+    }
+)
+_FLOAT_KINDS: Final = frozenset({FieldDescriptor.CPPTYPE_FLOAT, FieldDescriptor.CPPTYPE_DOUBLE})
+
+
+def _numeral(field: Any, item: Any, where: str) -> None:
+    """Refuse a number ProtoJSON does not spell that way, before `json_format` reads it as Python would."""
+    if isinstance(item, str):
+        kind = field.cpp_type
+        if kind in _INTEGER_KINDS and not (item.isascii() and _INTEGER_TEXT.fullmatch(item)):
+            raise DecodeError(f"{where}: {item[:32]!r} is not an integer (ASCII digits, as a number or a string)")
+        if kind in _FLOAT_KINDS and not (item.isascii() and _FLOAT_TEXT.fullmatch(item)):
+            raise DecodeError(f"{where}: {item[:32]!r} is not a number (a decimal, NaN, Infinity or -Infinity)")
+    elif field.cpp_type == FieldDescriptor.CPPTYPE_ENUM and (
+        isinstance(item, bool) or (isinstance(item, float) and not item.is_integer())
+    ):
+        raise DecodeError(f"{where}: {item!r} is not an enum value (its name or an integer)")
+
+
 def _check_field(field: Any, item: Any, where: str, depth: int, path: Path, over: list[Violation]) -> None:
     target = field.message_type
     if target is not None and target.GetOptions().map_entry:
-        value_type = target.fields_by_name["value"].message_type
+        key_field = target.fields_by_name["key"]
+        value_field = target.fields_by_name["value"]
+        value_type = value_field.message_type
         if isinstance(item, dict):
             for key, entry in item.items():
                 _unicode(key, where)
+                _numeral(key_field, key, f"{where} key")
+                if value_type is None:
+                    _numeral(value_field, entry, f"{where}[{key!r}]")
                 _check_value(value_type, entry, f"{where}[{key!r}]", depth, path, over)
     elif field.is_repeated and isinstance(item, list):
         for index, entry in enumerate(item):
+            if target is None:
+                _numeral(field, entry, f"{where}[{index}]")
             _check_value(target, entry, f"{where}[{index}]", depth, (*path, index), over)
     else:
+        if target is None:
+            _numeral(field, item, where)
         _check_value(target, item, where, depth, path, over)
 
 

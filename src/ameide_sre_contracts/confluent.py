@@ -6,6 +6,11 @@ encoded message. The path is a count followed by the indexes, each a zigzag
 varint; the common path `[0]` (the file's first message) is the single byte
 0. Vectors: `[1]` is `02 02`, `[0, 1]` is `04 00 02`, `[0]` is `00`.
 
+`unframe` accepts exactly what `frame` writes: a schema id below 2^31,
+at most 64 indexes, each below 2^31 (Confluent's serializers read them as
+32-bit integers), every varint in its shortest form, and `[0]` only as the
+single byte 0; anything else would be a second spelling of the same record.
+
 Example:
     value = frame(encode(fact), schema_id, message_indexes(SreDomainFact))
     schema_id, indexes, data = unframe(value)
@@ -22,6 +27,7 @@ from ameide_sre_contracts.errors import DecodeError, InvalidArgumentError
 
 MAGIC_BYTE: Final = 0
 _MAX_INDEXES: Final = 64  # nesting deeper than this is no real schema
+_MAX_INDEX: Final = 2**31 - 1  # a 32-bit integer, as every Confluent serializer reads it
 
 
 class Framed(NamedTuple):
@@ -46,26 +52,33 @@ def _zigzag_varint(value: int) -> bytes:
 
 
 def _read_zigzag_varint(data: bytes, position: int) -> tuple[int, int]:
+    """A zigzag varint of a 32-bit value in its shortest form (what `_zigzag_varint` writes)."""
     result = shift = 0
+    start = position
     while True:
         if position >= len(data):
             raise DecodeError("framed record ends inside a message index")
-        if shift > 63:
-            raise DecodeError("framed record has an overlong message index varint")
+        if position - start >= 5:
+            raise DecodeError("framed record has a message index varint longer than 5 bytes")
         byte = data[position]
         position += 1
         result |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
-            return (result >> 1) ^ -(result & 1), position
+            if byte == 0 and position - start > 1:
+                raise DecodeError("framed record has a message index varint that is not in its shortest form")
+            value = (result >> 1) ^ -(result & 1)
+            if value < 0 or value > _MAX_INDEX:
+                raise DecodeError(f"framed record has a message index or count {value} outside 0 to {_MAX_INDEX}")
+            return value, position
 
 
 def encode_message_indexes(indexes: Sequence[int]) -> bytes:
     """The message-index path in wire form; `[0]` (or empty) is the single byte 0."""
     if list(indexes) in ([], [0]):
         return b"\x00"
-    if any(index < 0 for index in indexes):
-        raise InvalidArgumentError(f"message indexes are not negative: {list(indexes)}")
+    if len(indexes) > _MAX_INDEXES or any(not 0 <= index <= _MAX_INDEX for index in indexes):
+        raise InvalidArgumentError(f"message indexes are at most {_MAX_INDEXES}, each from 0 to {_MAX_INDEX}")
     return _zigzag_varint(len(indexes)) + b"".join(_zigzag_varint(index) for index in indexes)
 
 
@@ -87,15 +100,17 @@ def unframe(data: bytes) -> Framed:
     if data[0] != MAGIC_BYTE:
         raise DecodeError(f"framed record starts with magic byte {data[0]}, not {MAGIC_BYTE}")
     schema_id = int.from_bytes(data[1:5], "big")
+    if schema_id >= 2**31:
+        raise DecodeError(f"framed record has schema id {schema_id}, past a signed 32-bit integer")
     count, position = _read_zigzag_varint(data, 5)
-    if count < 0 or count > _MAX_INDEXES:
-        raise DecodeError(f"framed record declares {count} message indexes")
+    if count > _MAX_INDEXES:
+        raise DecodeError(f"framed record declares {count} message indexes, more than {_MAX_INDEXES}")
     indexes = []
     for _ in range(count):
         index, position = _read_zigzag_varint(data, position)
-        if index < 0:
-            raise DecodeError(f"framed record has a negative message index {index}")
         indexes.append(index)
+    if indexes == [0]:
+        raise DecodeError("framed record spells the path [0] as 02 00; it is the single byte 00")
     return Framed(schema_id, indexes or [0], data[position:])
 
 

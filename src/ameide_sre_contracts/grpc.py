@@ -33,8 +33,9 @@ from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+from ameide_sre_contracts._precheck import MAX_VIOLATIONS
 from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES, scan
-from ameide_sre_contracts.errors import ValidationError, Violation
+from ameide_sre_contracts.errors import ValidationError, Violation, printable
 from ameide_sre_contracts.validation import collect
 
 __all__ = [
@@ -120,18 +121,26 @@ def _read_refusal(error: grpc.RpcError) -> ValidationError | None:
             bad_request = error_details_pb2.BadRequest()
             detail.Unpack(bad_request)
             for violation in bad_request.field_violations:
+                if len(found) >= MAX_VIOLATIONS:  # as the library itself reports: the rest are counted
+                    omitted += 1
+                    continue
                 for_key = violation.description.endswith(MAP_KEY_SUFFIX)
                 text = violation.description.removesuffix(MAP_KEY_SUFFIX).removesuffix(f" [{violation.reason}]")
-                found.append(Violation(violation.field, violation.reason, text, for_key))
+                # any server's text: bounded like the library's own (field paths, rule ids, messages)
+                found.append(Violation(violation.field[:_FIELD], violation.reason[:_RULE], text[:_TEXT], for_key))
         elif detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)
-            if info.reason == OMITTED_REASON and info.metadata.get("omitted", "").isdigit():
-                omitted = int(info.metadata["omitted"])
+            count = info.metadata.get("omitted", "")
+            if info.reason == OMITTED_REASON and count.isascii() and count.isdigit() and len(count) <= 18:
+                omitted += int(count)
     if not found:
         return None
     type_name = status.message.split(" ", 2)[1] if status.message.startswith("invalid ") else "request"
-    return ValidationError(type_name, found, omitted)
+    return ValidationError(printable(type_name[:_RULE]), found, omitted)
+
+
+_FIELD, _RULE, _TEXT = 1024, 128, 1024
 
 
 def _refusal(request: Message) -> grpc.Status | None:

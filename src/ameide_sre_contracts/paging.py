@@ -5,8 +5,11 @@ with the tenant and a digest of the request's filters, signed with HMAC-SHA256
 under the service's secret. `read` refuses, with `PageTokenError`, a token
 that was altered, made under another secret, replayed by another tenant or
 with other filters (AIP-158: every field but `page_size` and `page_token`
-must match the call that returned it), or older than `max_age`. Services
-answer that `INVALID_ARGUMENT`.
+must match the call that returned it), or older than `max_age`, and any spelling of a token but the one `issue`
+wrote (padding, other characters base64 would skip). Services answer that
+`INVALID_ARGUMENT`. `issue` never writes a token longer than the request's
+`page_token` accepts (1024 characters), so every token is one the next
+request can carry.
 
 Example:
     tokens = PageTokens(secret)                    # the same secret on every replica
@@ -34,6 +37,7 @@ from typing import Final
 
 from google.protobuf.message import Message
 
+from ameide_sre_contracts._descriptors import field_rules
 from ameide_sre_contracts.errors import InvalidArgumentError, PageTokenError
 
 VERSION: Final = 1
@@ -52,6 +56,22 @@ def filters_digest(request: Message) -> str:
             filters.ClearField(name)
     encoded = filters.SerializeToString(deterministic=True)
     return hashlib.sha256(request.DESCRIPTOR.full_name.encode() + b"\x00" + encoded).hexdigest()
+
+
+def _encoded(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def max_token_length(request: Message) -> int:
+    """The longest `page_token` the request's contract accepts (its `string.max_len`), 1024 when it sets none."""
+    field = request.DESCRIPTOR.fields_by_name.get("page_token")
+    rules = field_rules(field) if field is not None else None
+    if rules is not None and rules.WhichOneof("type") == "string" and rules.string.HasField("max_len"):
+        return int(rules.string.max_len)
+    return _DEFAULT_MAX_TOKEN
+
+
+_DEFAULT_MAX_TOKEN = 1024
 
 
 def _tenant(request: Message) -> str:
@@ -86,7 +106,13 @@ class PageTokens:
         return hmac.new(secret, payload, hashlib.sha256).digest()
 
     def issue(self, request: Message, cursor: str) -> str:
-        """The `next_page_token` that resumes `request` at `cursor` (the service's own position)."""
+        """The `next_page_token` that resumes `request` at `cursor` (the service's own position).
+
+        Raises:
+            InvalidArgumentError: the token would be longer than the request's
+                `page_token` accepts (`max_token_length`): keep cursors short
+                (an offset, a key), a few hundred characters at most.
+        """
         document = {
             "v": VERSION,
             "t": _tenant(request),
@@ -95,8 +121,13 @@ class PageTokens:
             "i": int(self._now()),
         }
         payload = json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        token = payload + self._sign(payload, self._secrets[0])
-        return base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
+        token = _encoded(payload + self._sign(payload, self._secrets[0]))
+        limit = max_token_length(request)
+        if len(token) > limit:
+            raise InvalidArgumentError(
+                f"a page token for this cursor would be {len(token)} characters, more than page_token takes ({limit})"
+            )
+        return token
 
     def read(self, request: Message) -> str:
         """The cursor `request.page_token` resumes at; "" when the request has no token (the first page).
@@ -107,10 +138,14 @@ class PageTokens:
         token: str = getattr(request, "page_token", "")
         if not token:
             return ""
+        if len(token) > max_token_length(request) or not token.isascii():
+            raise PageTokenError("page_token is not a token this service issued")
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (binascii.Error, ValueError):
             raise PageTokenError("page_token is not a token this service issued") from None
+        if _encoded(raw) != token:  # the one spelling issue writes: no padding, no skipped characters
+            raise PageTokenError("page_token is not a token this service issued")
         payload, signature = raw[:-_SIGNATURE_BYTES], raw[-_SIGNATURE_BYTES:]
         if len(raw) <= _SIGNATURE_BYTES or not any(
             hmac.compare_digest(signature, self._sign(payload, secret)) for secret in self._secrets
