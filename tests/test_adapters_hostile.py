@@ -111,7 +111,7 @@ def test_text_is_counted_in_utf8_bytes_not_characters() -> None:
         ('{"a": 1e400}', "finite"),
         ('{"a": "\\ud800"}', "lone surrogate"),
         ('{"\\udfff": 1}', "lone surrogate"),
-        ('{"a": ' + "1" * 5000 + "}", "JSON"),
+        ('{"a": ' + "1" * 5000 + "}", "JSON integers of at most 32 digits"),
     ],
 )
 def test_strict_json_refuses_what_two_readers_could_read_two_ways(text: str, why: str) -> None:
@@ -134,6 +134,50 @@ def test_json_is_read_as_json_whatever_the_kind() -> None:
         ingest("kubernetes", b'{"kind": "Event", "kind": "Event"}', tenant_id=TENANT, producer=PRODUCER)
     with pytest.raises(AdapterInputError, match="NaN"):
         ingest("openslo", b'{"apiVersion": NaN}', tenant_id=TENANT, producer=PRODUCER)
+
+
+def test_yaml_values_resolve_by_the_core_schema_of_yaml_1_2() -> None:
+    text = b"a: no\nb: ~\nc: 0x1F\nd: 0o17\ne: 012\nf: -.5\ng: 1e3\nh: 2024-01-01\ni: '1'\nj: TRUE\nk:\n"
+    assert load_documents(text) == [
+        {"a": "no", "b": None, "c": 31, "d": 15, "e": 12, "f": -0.5, "g": 1000.0, "h": "2024-01-01"}
+        | {"i": "1", "j": True, "k": None}
+    ]
+    assert load_documents(b"---\na: 1\n---\nb: !!str 2\n") == [{"a": 1}, {"b": "2"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (b"a: &x 1\nb: *x\n", r"\$\.b: expected YAML without aliases, found an alias at line 2, column 4"),
+        (b"a: !!set {x}\n", r"\$\.a: .*the tag 'tag:yaml.org,2002:set' at line 1"),
+        (b"a: !!binary aGk=\n", "binary"),
+        (b"a: !!timestamp 0000-01-01\n", "timestamp"),
+        (b"a: !!int x\n", "a YAML 1.2 int"),
+        (b"!local x\n", "'!local'"),
+        (b"? [1]\n: 2\n", "mapping keys that are strings"),
+        (b"1: x\n", "mapping keys that are strings"),
+        (b"a: 1\nb: 2\na: 3\n", "each key once, found 'a' again at line 3"),
+        (b"a: " + b"1" * 33 + b"\n", "an integer of at most 32 characters"),
+        (b'a: "\\ud800"\n', "invalid Unicode character escape code at line 1"),
+        (b"a: [1\n", "YAML documents"),
+    ],
+)
+def test_yaml_outside_the_core_schema_is_refused_saying_where(text: bytes, why: str) -> None:
+    with pytest.raises(AdapterInputError, match=why):
+        load_documents(text)
+
+
+def test_text_dense_with_values_is_refused_before_it_is_built() -> None:
+    flow = b"a: [" + b"1, " * 999 + b"1]\n"  # 1,003 values in 3 kB: a mapping, a key, a sequence, 1,000 items
+    assert len(load_documents(flow, max_bytes=4 * 1003)[0]["a"]) == 1000
+    with pytest.raises(AdapterInputError, match=r"at most 1002 values \(keys and items\)"):
+        load_documents(flow, max_bytes=4 * 1002)
+    dense = "[" + "[[[]]]," * 4000 + "[]]"  # 28 kB opening 12,002 arrays
+    assert load_json(dense, what="x", max_bytes=16 * 12_002)
+    with pytest.raises(AdapterInputError, match="at most one object or array per 16 bytes"):
+        load_json(dense, what="x", max_bytes=16 * 12_001)
+    brackets_in_strings = json.dumps({"a": ["[{" * 10] * 2000})  # 48 kB: 40,000 brackets, all in strings
+    assert load_json(brackets_in_strings, what="x", max_bytes=65_536)
 
 
 def test_shared_values_of_an_already_parsed_document_count_each_time() -> None:
@@ -253,6 +297,8 @@ def test_a_target_is_a_finite_number() -> None:
         with pytest.raises(AdapterInputError):
             openslo.intents_from_slo(_slo(target=value), tenant_id=TENANT, producer=PRODUCER)
     with pytest.raises(AdapterInputError, match=r"a number a double holds"):
+        openslo.intents_from_slo(_slo(target=10**310), tenant_id=TENANT, producer=PRODUCER)
+    with pytest.raises(AdapterInputError, match=r"JSON integers of at most 32 digits"):  # refused before it is built
         openslo.intents_from_slo(
             json.dumps(_slo(target=0.99)).replace("0.99", "1" + "0" * 310).encode(), tenant_id=TENANT, producer=PRODUCER
         )

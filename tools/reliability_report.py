@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import platform
 import random
@@ -31,12 +32,26 @@ import time
 from pathlib import Path
 
 import ameide_sre_contracts as sre
+from adapter_worst_case import measure as measure_adapter_work
+from adapter_worst_case import table as adapter_work_table
 from ameide_sre_contracts import kafka, testing
+from ameide_sre_contracts.adapters._json import BYTES_PER_CONTAINER, BYTES_PER_YAML_VALUE
+from ameide_sre_contracts.adapters._yaml import MAX_INTEGER_DIGITS
 from ameide_sre_contracts.sizes import max_encoded_size
 from testkit import newer_contract
 from testkit.attacks import BINARY_ATTACKS, ENTRIES, EXAMPLES, alias_keys, check_entry, header_variants
 from testkit.evolution import CHANGES, apply_and_check
 from testkit.fuzzing import BINARY_MUTATORS, JSON_MUTATORS, JSON_SEEDS, SEEDS, check_input, check_json
+from testkit.hostile_adapters import ENTRIES as ADAPTER_ENTRIES
+from testkit.hostile_adapters import (
+    HOSTILE_VALUES,
+    INTENT_OVERHEAD,
+    OUTPUT_FACTOR,
+    check_adapter_input,
+    mutants,
+    real_documents,
+    yaml_attacks,
+)
 from testkit.mutants import Outcome
 from testkit.mutants import differential as run_differential
 from testkit.workspace import ROOT
@@ -118,6 +133,87 @@ def aimed(seconds: float, seed: int = 20261127) -> dict[str, object]:
             crashes.append(f"{error!r}"[:300])
             counts["crash"]["crash"] += 1
     return {"counts": counts, "crashes": crashes, "seconds": seconds}
+
+
+def adapters_hostile() -> dict[str, object]:
+    """Every value of every real payload replaced by every hostile value, and every YAML attack, at every
+    adapter entry point and `ingest`: outcomes per entry point, and what broke the promise (nothing may)."""
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    broken: list[str] = []
+    started = time.monotonic()
+    slowest = 0.0
+    for entry in ADAPTER_ENTRIES:
+        for folder in entry.folders:
+            for name, document in real_documents(folder):
+                yaml_cases = yaml_attacks(document) if entry.name.startswith("ingest ") else iter(())
+                for what, data in [*mutants(document), *yaml_cases]:
+                    began = time.perf_counter()
+                    try:
+                        counts[entry.name][check_adapter_input(entry, data)] += 1
+                    except Exception as error:  # anything outside the promise: an escape or an output too large
+                        counts[entry.name]["broken"] += 1
+                        broken.append(f"{entry.name} {name} {what}: {error!r}"[:300])
+                    slowest = max(slowest, time.perf_counter() - began)
+    yaml_per_payload = len(list(yaml_attacks({"kind": "Event"})))
+    return {
+        "counts": counts,
+        "broken": broken,
+        "seconds": time.monotonic() - started,
+        "slowest_ms": slowest * 1000,
+        "yaml_per_payload": yaml_per_payload,
+    }
+
+
+def render_adapters(hostile: dict[str, object], work: dict[str, object]) -> list[str]:
+    """The adapters' sections of docs/reliability.md."""
+    counts: dict[str, collections.Counter[str]] = hostile["counts"]  # type: ignore[assignment]
+    broken: list[str] = hostile["broken"]  # type: ignore[assignment]
+    total = sum(sum(row.values()) for row in counts.values())
+    lines = [
+        "## Adapters: hostile payloads",
+        "",
+        f"Every value of every real payload in tests/fixtures/real/ replaced in turn by each of "
+        f"{len(HOSTILE_VALUES)} hostile values (wrong types, integers past every field type's range, `1e400`, "
+        "`NaN`, lone surrogates, terminal escapes, bidi overrides, 70,000-character strings, impossible dates, "
+        "nested containers; tools/testkit/hostile_adapters.py), and, through `ingest`, "
+        f"{hostile['yaml_per_payload']} YAML attacks per "
+        "payload (alias bombs, recursive and merge aliases, tags outside the core schema, non-string and "
+        "repeated keys, 5,000-digit integers, nesting past the limit, a million documents): "
+        f"{total:,} inputs in {hostile['seconds']:.0f} s, slowest {hostile['slowest_ms']:.0f} ms. Each ended as "
+        f"intents within {OUTPUT_FACTOR}x the input plus {INTENT_OVERHEAD:,} bytes per intent, or as a "
+        "`ContractError` whose text is one printable "
+        f"bounded line. **Broken: {len(broken)}.**",
+        "",
+        "| entry point | inputs | intents | AdapterInputError | broken |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in sorted(counts):
+        row = counts[name]
+        lines.append(
+            f"| {name} | {sum(row.values()):,} | {row['intents']:,} | {row['AdapterInputError']:,} | {row['broken']} |"
+        )
+    lines += ["", *(f"- broken: `{item}`" for item in broken[:20])]
+    lines += [
+        "",
+        "## Adapters: work budget",
+        "",
+        "The worst input found at each adapter entry point and CLI command, against the largest valid input of "
+        "the same entry point (tools/adapter_worst_case.py, whose description lists the inputs tried; each in a "
+        "fresh process, time best of three, memory the peak above what the process held before the call; CLI "
+        "commands as whole processes, start-up included, memory their peak resident size). Target: at most 10x.",
+        "",
+        *adapter_work_table(work),
+        "",
+        "What keeps the rows low: input is capped by its UTF-8 size whether given as bytes or text; text dense "
+        "with values is refused before anything is built (JSON opening more than one object or array per "
+        f"{BYTES_PER_CONTAINER} bytes of the bound, YAML of more values than one per {BYTES_PER_YAML_VALUE}); "
+        "YAML is built from the parser's events with no node graph and no alias; integers are read only up to "
+        f"{MAX_INTEGER_DIGITS} digits; the notification context travels once per webhook, not once per alert. "
+        "Hostile inputs refused early show ratios below 1. A CLI row's memory is the whole process's peak, "
+        "start-up included, so it moves little with the input.",
+        "",
+    ]
+    return lines
 
 
 def evolution() -> list[tuple[str, bool, bool]]:
@@ -266,6 +362,7 @@ def render(
     atheris: str | None,
     compared: tuple[dict[str, Outcome], dict[str, int], float],
     known: tuple[int, int, int],
+    adapter_sections: list[str] | None = None,
 ) -> str:
     counts: dict[str, collections.Counter[str]] = fuzzed["counts"]  # type: ignore[assignment]
     total = sum(sum(c.values()) for c in counts.values())
@@ -372,6 +469,7 @@ def render(
         f"({sre.DEFAULT_MAX_BYTES // (1024 * 1024)} MiB) before parsing; "
         "the protobuf runtime refuses nesting deeper than 100; `from_json` parses at most 64 levels.",
         "",
+        *(adapter_sections or []),
         "## Size bounds",
         "",
         "Every string, bytes, repeated and map field carries a size rule (tests/test_sizes.py walks them). "
@@ -425,13 +523,37 @@ def render(
     return "\n".join(lines)
 
 
+def adapters_only(out: Path, work_file: Path | None) -> int:
+    """Measure the adapters' sections alone and replace them in an existing report (they stand apart).
+
+    `work_file`: the JSON `tools/adapter_worst_case.py --out` wrote, used instead of measuring again."""
+    hostile = adapters_hostile()
+    work = json.loads(work_file.read_text(encoding="utf-8")) if work_file else measure_adapter_work()
+    sections = "\n".join(render_adapters(hostile, work)) + "\n"
+    text = out.read_text(encoding="utf-8")
+    start = text.find("## Adapters: hostile payloads")
+    end = text.find("## Size bounds")
+    text = (text[:start] if start >= 0 else text[:end]) + sections + text[end:]
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0 if not hostile["broken"] else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--atheris-seconds", type=int, default=0)
     parser.add_argument("--mutants", type=int, default=20_000, help="fast-path mutants per envelope type")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.md")
+    parser.add_argument(
+        "--adapters-only",
+        action="store_true",
+        help="measure only the adapters' sections and put them in place of the ones in --out",
+    )
+    parser.add_argument("--adapter-work", type=Path, help="with --adapters-only: measurements already taken")
     args = parser.parse_args()
+    if args.adapters_only:
+        return adapters_only(args.out, args.adapter_work)
     fuzzed = fuzz(args.seconds)
     targeted = aimed(args.seconds)
     work = measure_work()
@@ -441,11 +563,14 @@ def main() -> int:
     atheris = atheris_run(args.atheris_seconds) if args.atheris_seconds else None
     compared = differential(args.mutants)
     known = _known_valid()
+    hostile = adapters_hostile()
+    sections = render_adapters(hostile, measure_adapter_work())
     args.out.write_text(
-        render(fuzzed, targeted, work, changes, forward, threads, atheris, compared, known), encoding="utf-8"
+        render(fuzzed, targeted, work, changes, forward, threads, atheris, compared, known, sections),
+        encoding="utf-8",
     )
     print(f"wrote {args.out}")
-    crashes: list[str] = fuzzed["crashes"] + targeted["crashes"]  # type: ignore[operator]
+    crashes: list[str] = fuzzed["crashes"] + targeted["crashes"] + hostile["broken"]  # type: ignore[operator]
     caught = all(b == r for _, b, r in changes)
     sound = sum(compared[1].values()) == 0 and known[2] == 0
     return 0 if not crashes and caught and sound and forward.get("bytes lost") == 0 and threads["errors"] == 0 else 1

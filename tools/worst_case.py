@@ -24,13 +24,9 @@ import contextlib
 import functools
 import json
 import random
-import resource
 import subprocess
 import sys
-import tempfile
 import time
-import timeit
-import tracemalloc
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,6 +35,7 @@ import ameide_sre_contracts as sre
 from ameide_sre_contracts import testing
 from ameide_sre_contracts.topics import topic_of
 from testkit.attacks import BINARY_ATTACKS, ENTRIES, EXAMPLES
+from testkit.budget import in_fresh_process, time_and_memory
 from testkit.largest import inflate
 from testkit.workspace import ROOT
 
@@ -129,14 +126,8 @@ def measure_one(entry: str, topic: str, path: Path) -> dict[str, float]:
         except sre.ContractError:  # the caller could not even hold it (a parse without validation refused it)
             return {"seconds": 0.0, "extra_kib": 0.0, "input_bytes": float(len(data))}
         call = partial(_quietly, chosen.call, topic, prepared)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()
-    call()
-    python_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    native = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024  # KiB on Linux
-    best = min(timeit.repeat(call, number=1, repeat=3))
-    return {"seconds": best, "extra_kib": max(native, python_peak) / 1024, "input_bytes": float(len(data))}
+    _, best, extra_kib = time_and_memory(call)
+    return {"seconds": best, "extra_kib": extra_kib, "input_bytes": float(len(data))}
 
 
 def _quietly(function: Any, *args: Any) -> None:
@@ -145,19 +136,7 @@ def _quietly(function: Any, *args: Any) -> None:
 
 
 def _child(entry: str, topic: str, data: bytes) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile(suffix=".input") as handle:
-        handle.write(data)
-        handle.flush()
-        done = subprocess.run(
-            [sys.executable, __file__, "--measure", entry, topic, handle.name],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=900,
-            check=True,
-        )
-    result: dict[str, float] = json.loads(done.stdout)
-    return result
+    return in_fresh_process(__file__, [entry, topic], data)
 
 
 def _cli(topic: str, data: bytes) -> dict[str, float]:

@@ -31,7 +31,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from ameide_sre_contracts._descriptors import field_rules
 from ameide_sre_contracts._rfc3339 import GO_ZERO_TIME_SECONDS, parse_timestamp
-from ameide_sre_contracts.adapters._yaml import MAX_DEPTH, load_yaml
+from ameide_sre_contracts.adapters._yaml import MAX_DEPTH, MAX_INTEGER_DIGITS, load_yaml
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES
 from ameide_sre_contracts.errors import AdapterInputError, shown
 
@@ -67,7 +67,41 @@ def _sized_text(data: bytes | bytearray | memoryview | str, what: str, max_bytes
     return raw
 
 
-def _parse_json(text: bytes | str, what: str) -> Any:
+BYTES_PER_CONTAINER: Final = 16
+"""Input bytes per JSON object or array at the least; real payloads spend 40 to 200.
+
+An object or array costs 60 to 250 bytes of Python objects, so text dense
+with them (`[[[[...`, `{},{},{}`) would cost ten times its size and more
+to build; such text is refused before it is built."""
+BYTES_PER_YAML_VALUE: Final = 4
+"""Input bytes per YAML value (keys, scalars, collections) at the least; manifests spend 8 to 16.
+
+Each value costs a parser event in Python, about 3 microseconds: the
+bound keeps the densest 4 MiB (`[1, 1, 1, ...`) within a few times the
+time real manifests of that size take."""
+
+_STRINGS: Final = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCAN_FROM: Final = 16 * 1024  # smaller texts cost little whatever they hold
+
+
+def _too_dense(text: str, max_bytes: int) -> bool:
+    """Whether JSON text opens more objects and arrays than `max_bytes // BYTES_PER_CONTAINER` (strings left out)."""
+    if len(text) < _SCAN_FROM:
+        return False
+    most = max_bytes // BYTES_PER_CONTAINER
+    if text.count("{") + text.count("[") <= most:
+        return False
+    bare = _STRINGS.sub("", text)
+    return bare.count("{") + bare.count("[") > most
+
+
+def _integer_text(text: str) -> int:
+    if len(text) > MAX_INTEGER_DIGITS:
+        raise AdapterInputError("$", f"JSON integers of at most {MAX_INTEGER_DIGITS} digits", f"one of {len(text)}")
+    return int(text)
+
+
+def _parse_json(text: bytes | str, what: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -75,8 +109,12 @@ def _parse_json(text: bytes | str, what: str) -> Any:
             raise AdapterInputError(
                 "$", f"{what} as UTF-8 JSON", f"a byte that is not UTF-8 at {error.start}"
             ) from None
+    if _too_dense(text, max_bytes):
+        raise AdapterInputError(
+            "$", f"{what} with at most one object or array per {BYTES_PER_CONTAINER} bytes", "more, before parsing"
+        )
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_int=_integer_text)
     except AdapterInputError:
         raise
     except (ValueError, RecursionError) as error:  # json's errors; ValueError too for integers of 4,300+ digits
@@ -91,7 +129,7 @@ def load_json(body: Any, *, what: str, max_bytes: int = DEFAULT_MAX_BYTES) -> An
             document that fails `check_document`.
     """
     if isinstance(body, bytes | bytearray | memoryview | str):
-        document = _parse_json(_sized_text(body, what, max_bytes), what)
+        document = _parse_json(_sized_text(body, what, max_bytes), what, max_bytes)
     else:
         document = body
     check_document(document, max_bytes)
@@ -123,7 +161,10 @@ def load_documents(data: Any, *, what: str = "the input", max_bytes: int = DEFAU
     """
     if isinstance(data, bytes | bytearray | memoryview | str):
         text = _sized_text(data, what, max_bytes)
-        documents = [_parse_json(text, what)] if looks_like_json(text) else load_yaml(text)
+        if looks_like_json(text):
+            documents = [_parse_json(text, what, max_bytes)]
+        else:
+            documents = load_yaml(text, max_values=max_bytes // BYTES_PER_YAML_VALUE)
     else:
         documents = [data]
     flat: list[Any] = []

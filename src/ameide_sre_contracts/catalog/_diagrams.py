@@ -84,13 +84,20 @@ def identity() -> list[str]:
         "|---|---|---|",
         "| Alertmanager, Grafana | `message_id` | `alert`, tenant, fingerprint, `startsAt` (RFC 3339, UTC), "
         "status word (`firing`, `resolved`, `silenced`, `inhibited`) |",
-        "| Alertmanager, Grafana | `alert_id` | `<fingerprint>-<startsAt in Unix seconds>` (not a UUID); a missing "
-        "fingerprint is Alertmanager's: FNV-1a 64 over the sorted label names and values, each ended by 0xFF |",
+        "| Alertmanager, Grafana | `fingerprint` | always computed from the labels as Alertmanager computes it: "
+        "FNV-1a 64 over the sorted label names and values, each ended by 0xFF, as 16 hex digits; a sent one "
+        "that differs is kept in `sent_fingerprint` and decides nothing |",
+        "| Alertmanager, Grafana | `alert_id` | `<fingerprint>-<startsAt in Unix seconds>` (not a UUID) |",
+        "| Kubernetes event | `alert_id` | `kubernetes:<uid>:<first seen in Unix seconds>` (not a UUID) |",
         "| Kubernetes event | `message_id` | `kubernetes-event`, tenant, fingerprint (the event's uid), count, "
         "last seen |",
         "| Argo CD Application | `healthcheck_id`, `message_id` | `argocd-application`, tenant, cluster, namespace, "
-        "name, uid, digest of `status` |",
-        "| OpenSLO document | `message_id` | `openslo`, tenant, name, digest of the document |",
+        "name, uid, the assessment time when the Application states it (else empty), SHA-256 (first 32 hex "
+        "digits) of the `HealthCheck` built, deterministically serialized, without its id and time |",
+        "| Argo CD fleet | `fleetstate_id`, `message_id` | `argocd-fleet`, tenant, cluster, environment, time, "
+        "`<count field>=<n>` for each count in name order, `total=<n>` |",
+        "| OpenSLO document | `message_id` | `openslo`, tenant, name, SHA-256 (first 32 hex digits) of the `SLO` "
+        "built, deterministically serialized, without `created_at` |",
         "| PagerDuty webhook | `message_id` | `pagerduty`, tenant, the event's id |",
         "| PagerDuty incident | `subject.aggregate_id` | its `incident_key` when a UUID, else "
         "`pagerduty-incident`, tenant, PagerDuty's incident id |",
