@@ -39,6 +39,17 @@ def test_the_gate_refuses_what_breaks_only_the_newest_release(tmp_path: Path) ->
     assert "raw_severity" in output
 
 
+@pytest.mark.parametrize("kind", ["move a message to another file", "rename a message"])
+def test_the_gate_protects_generated_imports_against_the_baselines_held_to_file(tmp_path: Path, kind: str) -> None:
+    """Wire- and JSON-compatible, so 1.0 (held to WIRE_JSON) passes it; 1.1, held to FILE, refuses it."""
+    change = next(candidate for candidate in CHANGES if candidate.kind == kind)
+    refused, output = apply_and_check(change, tmp_path)
+    assert refused, output
+    assert "buf breaking (WIRE_JSON) against compat/sre-v1.0.binpb" in output
+    assert "buf breaking (FILE) against compat/sre-v1.1.binpb" in output
+    assert "PostmortemActionItem" in output, output
+
+
 def test_a_released_contract_version_is_never_rewritten(tmp_path: Path) -> None:
     """The contract at a released version equals that release's image; changing it means raising the version."""
     minor = ".".join(sre.CONTRACT_VERSION.split(".")[:2])
@@ -75,8 +86,8 @@ def test_gate_verdict(tmp_path: Path, change: Change) -> None:
 
 
 def test_every_required_kind_is_covered() -> None:
-    """The eight breaking kinds and four additive kinds the contract promises are all exercised."""
-    assert sum(change.breaking for change in CHANGES) == 8
+    """The ten breaking kinds and four additive kinds the contract promises are all exercised."""
+    assert sum(change.breaking for change in CHANGES) == 10
     assert sum(not change.breaking for change in CHANGES) == 4
 
 

@@ -492,8 +492,9 @@ def render(
         "",
         f"**{sum(b and r for _, b, r in changes)} of {sum(b for _, b, _ in changes)} breaking changes caught**; "
         f"{sum((not b) and (not r) for _, b, r in changes)} of {sum(not b for _, b, _ in changes)} additive "
-        "changes accepted (`make breaking`: `buf breaking`, WIRE_JSON, against every released baseline, "
-        "compat/sre-v1.*.binpb).",
+        "changes accepted (`make breaking`: `buf breaking` against every released baseline, "
+        "compat/sre-v1.*.binpb: FILE, which also keeps generated Python imports working, from 1.1 on; "
+        "WIRE_JSON against 1.0).",
         "",
         "| change | breaking | gate refused |",
         "|---|---|---|",

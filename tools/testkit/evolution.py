@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from testkit.workspace import copy_workspace, run
+from testkit.workspace import ROOT, copy_workspace, run
 
 CORE = "proto/ameide_core_proto/sre/core/v1/"
 PROCESS = "proto/ameide_core_proto/sre/process/v1/process_facts.proto"
@@ -24,6 +24,8 @@ class Change:
     breaking: bool
     after: tuple[str, str] | None = None
     """Optionally, a second anchor and the text inserted right after it (a field moved elsewhere)."""
+    also: tuple[tuple[str, str, str], ...] = ()
+    """Further edits, each (path, anchor, replacement), applied in order after this one (a message moved)."""
 
     def apply(self, text: str) -> str:
         """The file's text with the change applied; each anchor must occur exactly once."""
@@ -36,6 +38,21 @@ class Change:
             text = text.replace(anchor, anchor + inserted)
         return text
 
+
+POSTMORTEM = CORE + "postmortem.proto"
+SERVICE = CORE + "service.proto"
+
+
+def _message_text(path: str, name: str) -> str:
+    """A top-level message's text in the committed contract, its leading comment and a blank line included."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index(f"\nmessage {name} {{\n")
+    start = text.rindex("\n\n", 0, start) + 2  # back over the leading comment
+    end = text.index("\n}\n", start) + 3
+    return text[start:end] + "\n"
+
+
+ACTION_ITEM = _message_text(POSTMORTEM, "PostmortemActionItem")
 
 CHANGES = [
     Change("renumber a field", CORE + "sre.proto", "string producer = 4 [", "string producer = 14 [", True),
@@ -86,6 +103,30 @@ CHANGES = [
         "package ameide_core_proto.sre.process.v2;",
         True,
     ),
+    Change(  # same full name, same wire and JSON: only the generated import `postmortem_pb2` breaks
+        "move a message to another file",
+        POSTMORTEM,
+        ACTION_ITEM,
+        "",
+        True,
+        also=(
+            (
+                POSTMORTEM,
+                'import "ameide_core_proto/sre/core/v1/incident.proto";\n',
+                'import "ameide_core_proto/sre/core/v1/incident.proto";\n'
+                'import "ameide_core_proto/sre/core/v1/service.proto";\n',
+            ),
+            (SERVICE, "// An entry of the service catalog", ACTION_ITEM + "// An entry of the service catalog"),
+        ),
+    ),
+    Change(  # the wire and JSON carry no message name: only code that names it breaks
+        "rename a message",
+        POSTMORTEM,
+        "message PostmortemActionItem {",
+        "message PostmortemTask {",
+        True,
+        also=((POSTMORTEM, "repeated PostmortemActionItem action_items", "repeated PostmortemTask action_items"),),
+    ),
     Change(
         "add a field",
         CORE + "sre.proto",
@@ -127,6 +168,12 @@ def apply_and_check(change: Change, workspace_dir: Path) -> tuple[bool, str]:
     workspace = copy_workspace(workspace_dir, "requirements", "pyproject.toml")
     proto = workspace / change.path
     proto.write_text(change.apply(proto.read_text(encoding="utf-8")), encoding="utf-8")
+    for path, anchor, replacement in change.also:
+        edited = workspace / path
+        text = edited.read_text(encoding="utf-8")
+        if text.count(anchor) != 1:
+            raise AssertionError(f"{change.kind}: anchor {anchor!r} is not in {path} exactly once")
+        edited.write_text(text.replace(anchor, replacement), encoding="utf-8")
     compiled = run(["buf", "build", "proto", "-o", "/dev/null"], cwd=workspace)
     if compiled.returncode != 0:
         raise AssertionError(f"{change.kind}: the mutated protos do not compile:\n{compiled.stderr}")
