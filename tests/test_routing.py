@@ -144,3 +144,80 @@ def test_the_dedupe_key_is_scoped_by_tenant() -> None:
     assert sre.dedupe_key(fact) == f"{fact.meta.tenant_id}/Incident/{fact.subject.aggregate_id}"
     process = testing.examples(process_facts_pb2.SreProcessFact)[0]
     assert sre.dedupe_key(process).startswith(f"{process.meta.tenant_id}/IncidentTriageProcess/")
+
+
+# --- SeenMessages: intents deduplicated by tenant and message id
+
+
+def _intent(message_id: str, tenant: str = "acme") -> intents_pb2.SreDomainIntent:
+    intent = testing.examples(intents_pb2.SreDomainIntent)[0]
+    intent.meta.message_id = message_id
+    intent.meta.tenant_id = tenant
+    return intent
+
+
+def test_a_redelivered_intent_is_seen_and_a_fresh_one_is_not() -> None:
+    seen = sre.SeenMessages()
+    first = _intent("m-1")
+    assert sre.check_version(None, first) is sre.VersionCheck.NEW  # expects no version: check_version cannot tell
+    assert seen.first_time(first)
+    assert not seen.first_time(_intent("m-1"))  # the same id again, as a redelivery decodes
+    assert seen.first_time(_intent("m-2"))
+    assert _intent("m-1") in seen
+    assert _intent("m-3") not in seen
+    assert "m-1" not in seen
+    assert len(seen) == 2
+
+
+def test_the_same_message_id_in_another_tenant_is_another_message() -> None:
+    seen = sre.SeenMessages()
+    assert seen.first_time(_intent("m-1", tenant="acme"))
+    assert seen.first_time(_intent("m-1", tenant="globex"))
+    assert not seen.first_time(_intent("m-1", tenant="globex"))
+
+
+def test_the_least_recently_seen_id_is_forgotten_first_at_capacity() -> None:
+    seen = sre.SeenMessages(capacity=3)
+    for name in ("a", "b", "c"):
+        assert seen.first_time(_intent(name))
+    assert not seen.first_time(_intent("a"))  # seen again: now the most recent
+    assert seen.first_time(_intent("d"))  # over capacity: "b" goes, not "a"
+    assert len(seen) == 3
+    assert _intent("a") in seen
+    assert _intent("b") not in seen
+    assert seen.first_time(_intent("b"))  # past the window, a redelivery counts as new
+
+
+def test_forget_lets_a_failed_intent_be_handled_on_redelivery_and_remember_loads_the_outbox() -> None:
+    seen = sre.SeenMessages()
+    intent = _intent("m-1")
+    assert seen.first_time(intent)
+    seen.forget(intent)  # handling failed: its redelivery must be handled
+    assert seen.first_time(intent)
+    seen.remember("acme", "m-9")  # handled before a restart
+    assert not seen.first_time(_intent("m-9"))
+    assert seen.first_time(_intent("m-9", tenant="globex"))
+
+
+def test_facts_and_process_facts_are_deduplicated_the_same_way() -> None:
+    seen = sre.SeenMessages()
+    for envelope in (
+        testing.examples(facts_pb2.SreDomainFact)[0],
+        testing.examples(process_facts_pb2.SreProcessFact)[0],
+    ):
+        assert seen.first_time(envelope)
+        assert not seen.first_time(envelope)
+
+
+@pytest.mark.parametrize("capacity", [0, -1, True, 1.5, "10"])
+def test_a_capacity_is_a_positive_integer(capacity: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="capacity"):
+        sre.SeenMessages(capacity=capacity)  # type: ignore[arg-type]
+
+
+def test_only_envelopes_with_a_message_id_are_taken() -> None:
+    seen = sre.SeenMessages()
+    with pytest.raises(InvalidArgumentError, match="message_id"):
+        seen.first_time(_intent(""))
+    with pytest.raises(InvalidArgumentError, match="takes an envelope"):
+        seen.first_time(facts_pb2.IncidentCreated())  # type: ignore[arg-type]

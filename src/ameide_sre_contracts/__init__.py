@@ -25,7 +25,7 @@ from ameide_sre_contracts.errors import (
     ValidationError,
     Violation,
 )
-from ameide_sre_contracts.routing import Router, VersionCheck, check_version, dedupe_key
+from ameide_sre_contracts.routing import Router, SeenMessages, VersionCheck, check_version, dedupe_key
 from ameide_sre_contracts.topics import (
     CONTRACT_VERSION,
     DOMAIN_FACTS_TOPIC,
@@ -71,6 +71,7 @@ __all__ = [
     "PayloadTypeError",
     "ProcessFactPayload",
     "Router",
+    "SeenMessages",
     "Topic",
     "UnhandledPayloadError",
     "UnknownPayloadError",

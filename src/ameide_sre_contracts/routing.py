@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar, overload
 
@@ -174,7 +176,9 @@ def check_version(last_seen: int | None, incoming: int | Envelope) -> VersionChe
       the state by `dedupe_key`);
     - an intent by the version it expects: equal to `last_seen` is NEW (it
       applies on top), lower STALE (it raced another change), higher GAP;
-      0 expects nothing (creating, or no check) and is always NEW.
+      0 expects nothing (creating, or no check) and is always NEW: a
+      redelivered intent that expects no version is told apart by its
+      message id (`SeenMessages`), not here.
 
     Raises:
         InvalidArgumentError: a negative `last_seen`, a fact version below 1, or a process fact without a sequence.
@@ -211,3 +215,81 @@ def dedupe_key(envelope: Envelope) -> str:
         run = f"/{subject.run_id}" if subject.run_id else ""
         return f"{tenant}/{subject.workflow_type}/{subject.workflow_id}{run}"
     return f"{tenant}/{envelope.subject.aggregate_type}/{envelope.subject.aggregate_id}"
+
+
+class SeenMessages:
+    """Which envelopes were already handled, by tenant and `meta.message_id`: how intents are deduplicated.
+
+    An intent that expects no version (`subject.aggregate_version` 0, as
+    every adapter's intents do) is NEW to `check_version` however often it
+    is delivered. Its message id tells: adapters derive it from what the
+    source sent, so a redelivered webhook, event or manifest gives the same
+    ids, and `new_intent` gives every other intent a fresh one.
+
+    Bounded: the last `capacity` ids are kept, the least recently seen
+    forgotten first, so a redelivery after `capacity` other messages counts
+    as new. Size it to the redelivery window (the records a consumer may
+    read again after a restart, a sender's retry window). A domain service
+    that must never apply an intent twice across restarts records the id in
+    the transaction that writes the intent's facts (the outbox) and loads
+    the recent ones at start (`remember`). Safe to share between threads.
+
+    Example:
+        seen = SeenMessages(capacity=100_000)
+        if seen.first_time(intent):
+            ...  # handle it
+    """
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
+            raise InvalidArgumentError(f"capacity is a positive integer, not {capacity!r}")
+        self.capacity = capacity
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(envelope: Envelope) -> tuple[str, str]:
+        if not isinstance(envelope, SreDomainIntent | SreDomainFact | SreProcessFact):
+            raise InvalidArgumentError(f"SeenMessages takes an envelope, not {type(envelope).__name__}")
+        if not envelope.meta.message_id:
+            raise InvalidArgumentError("this envelope has no meta.message_id to deduplicate it by")
+        return envelope.meta.tenant_id, envelope.meta.message_id
+
+    def first_time(self, envelope: Envelope) -> bool:
+        """True the first time an envelope's (tenant, message id) is seen, recording it; False for a redelivery.
+
+        Raises:
+            InvalidArgumentError: not an envelope, or one without a message id.
+        """
+        key = self._key(envelope)
+        with self._lock:
+            if key in self._seen:
+                self._seen.move_to_end(key)
+                return False
+            self._seen[key] = None
+            if len(self._seen) > self.capacity:
+                self._seen.popitem(last=False)
+            return True
+
+    def remember(self, tenant_id: str, message_id: str) -> None:
+        """Record an id handled before (loaded from the outbox at start), as if its envelope were seen."""
+        with self._lock:
+            self._seen[(tenant_id, message_id)] = None
+            self._seen.move_to_end((tenant_id, message_id))
+            if len(self._seen) > self.capacity:
+                self._seen.popitem(last=False)
+
+    def forget(self, envelope: Envelope) -> None:
+        """Undo `first_time` for an envelope whose handling failed, so that its redelivery is handled."""
+        key = self._key(envelope)
+        with self._lock:
+            self._seen.pop(key, None)
+
+    def __contains__(self, envelope: object) -> bool:
+        if not isinstance(envelope, SreDomainIntent | SreDomainFact | SreProcessFact):
+            return False
+        with self._lock:
+            return (envelope.meta.tenant_id, envelope.meta.message_id) in self._seen
+
+    def __len__(self) -> int:
+        return len(self._seen)
