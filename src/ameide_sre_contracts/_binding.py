@@ -351,7 +351,7 @@ def envelope_from(
 
     Raises:
         DecodeError: malformed data, a missing required attribute, or an attribute that disagrees.
-        UnknownTopicError, UnknownPayloadError, ValidationError: as `decode`.
+        UnknownTopicError, UnknownPayloadError, UnknownEnumValueError, ValidationError: as `decode`.
     """
     if found.get("specversion") != SPEC_VERSION:
         raise DecodeError(f"CloudEvents specversion must be {SPEC_VERSION!r}, not {shown(found.get('specversion'))}")

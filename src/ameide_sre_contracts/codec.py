@@ -17,6 +17,7 @@ from ameide_sre_contracts.envelopes import Envelope
 from ameide_sre_contracts.errors import (
     DecodeError,
     InvalidArgumentError,
+    UnknownEnumValueError,
     UnknownPayloadError,
     UnknownTopicError,
     ValidationError,
@@ -30,7 +31,7 @@ from ameide_sre_contracts.topics import (
     payload_case,
     topic_of,
 )
-from ameide_sre_contracts.validation import collect, proven_valid
+from ameide_sre_contracts.validation import collect, newer_enum_values, proven_valid
 from ameide_sre_contracts.validation import validate as _validate
 
 M = TypeVar("M", bound=Message)
@@ -147,6 +148,8 @@ def decode(
         DecodeError: `data` is larger than `max_bytes`, truncated or malformed.
         UnknownPayloadError: the envelope's payload is a case newer than this version (and, when
             validating, its metadata and subject are valid: anything else is a `ValidationError`).
+        UnknownEnumValueError: an envelope valid but for enum numbers a newer contract defines (and the
+            rules that read them); also a `ValidationError` (only with `validate=True`).
         ValidationError: the message breaks a rule (only with `validate=True`).
     """
     cls, topic = _resolve(target)
@@ -176,7 +179,12 @@ def decode(
         newer.data = bytes(data)
         raise
     if validate:
-        _validate(message)
+        found, count = collect(message)
+        if found:
+            newer_values = newer_enum_values(found, count) if topic is not None else None
+            if newer_values is not None:
+                raise UnknownEnumValueError(message, newer_values, bytes(data))
+            raise ValidationError(cls.DESCRIPTOR.name, found, count - len(found))
     return message
 
 

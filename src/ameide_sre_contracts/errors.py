@@ -134,7 +134,21 @@ class UnknownTopicError(ContractError, KeyError):
         return str(self.args[0]) if self.args else super().__str__()
 
 
-class UnknownPayloadError(ContractError):
+class NewerContractError(ContractError):
+    """An envelope that a newer minor version of the contract explains: park it, do not reject it.
+
+    Inside v1 a producer may add oneof cases and enum values
+    (README, "Stability promise"); an older consumer cannot read those, but
+    they are not broken. `envelope` is the parsed message, unknown parts
+    kept field for field, and `data` the bytes it was decoded from, when it
+    was. `kafka.dead_letter` sends these to `<topic>.parked`.
+    """
+
+    envelope: Message
+    data: bytes | None
+
+
+class UnknownPayloadError(NewerContractError):
     """An envelope whose oneof case is unknown to this version: a newer producer sent it.
 
     Distinct from `ValidationError` so a consumer can park or skip it on
@@ -151,6 +165,23 @@ class UnknownPayloadError(ContractError):
         name = envelope.DESCRIPTOR.full_name
         detail = f"field number {field_number}" if field_number is not None else "no payload at all"
         super().__init__(f"{name} carries a payload this version does not know ({detail})")
+
+
+class UnknownEnumValueError(NewerContractError, ValidationError):
+    """An envelope valid but for enum numbers this version does not define: a newer producer added them.
+
+    Raised only when every violation is such a number (`enum.defined_only`)
+    or a rule that reads the field holding it (a transition rule reading the
+    new status, say), which a newer contract would judge differently; those
+    are not listed. Also a `ValidationError`, as before 1.2, so code that
+    refuses invalid messages refuses these too; `violations` are the
+    `enum.defined_only` ones, each naming the field and the number.
+    """
+
+    def __init__(self, envelope: Message, violations: Sequence[Violation], data: bytes | None = None) -> None:
+        self.envelope = envelope
+        self.data = data
+        ValidationError.__init__(self, envelope.DESCRIPTOR.name, violations)
 
 
 class UnhandledPayloadError(ContractError, LookupError):

@@ -42,7 +42,7 @@ from ameide_sre_contracts._binding import (
 )
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope
-from ameide_sre_contracts.errors import DecodeError, UnknownPayloadError, ValidationError
+from ameide_sre_contracts.errors import DecodeError, NewerContractError, ValidationError
 from ameide_sre_contracts.topics import DomainFactsTopic, DomainIntentsTopic, ProcessFactsTopic, topic_of
 from ameide_sre_contracts.validation import validate as _validate
 
@@ -148,7 +148,7 @@ def from_kafka(
         DecodeError: an empty or malformed record; a CloudEvents header given
             twice (in any case), without a value or not UTF-8; headers or key
             that disagree with the envelope.
-        UnknownTopicError, UnknownPayloadError, ValidationError: as `decode`.
+        UnknownTopicError, UnknownPayloadError, UnknownEnumValueError, ValidationError: as `decode`.
     """
     if value is None:
         raise DecodeError(f"record on {topic} has no value (a tombstone carries no envelope)")
@@ -174,7 +174,7 @@ def from_kafka(
 DEAD_LETTER_SUFFIX: Final = ".dlq"
 """Appended to the source topic for records that broke the contract or could not be read."""
 PARKED_SUFFIX: Final = ".parked"
-"""Appended to the source topic for envelopes from a newer contract (`UnknownPayloadError`), to replay later."""
+"""Appended to the source topic for envelopes from a newer contract (`NewerContractError`), to replay later."""
 DEAD_LETTER_HEADER_PREFIX: Final = "sre-dlq-"
 """The prefix of the headers that say why a record was set aside (never `ce_`: a replay reads the original)."""
 _MESSAGE_LIMIT = 4096
@@ -228,7 +228,7 @@ def dead_letter(
                                        partition=msg.partition(), offset=msg.offset())
             producer.produce(record.topic, key=record.key, value=record.value, headers=list(record.headers))
     """
-    parked = isinstance(error, UnknownPayloadError)
+    parked = isinstance(error, NewerContractError)
     kept: list[tuple[str, bytes | None]] = []
     try:
         for name, header_value in _header_pairs(headers):

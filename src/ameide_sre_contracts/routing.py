@@ -44,7 +44,10 @@ class Router(Generic[E]):
     are ignored (`dispatch` returns None). `unhandled="raise"` raises
     `UnhandledPayloadError` instead; a callable receives the envelope and
     its result is returned. A case newer than this version still raises
-    `UnknownPayloadError` (park it).
+    `UnknownPayloadError` (park it). The router does not validate: an
+    envelope `decode` refused with `UnknownEnumValueError` (a newer enum
+    number) never reaches it unless the consumer decoded without
+    validation, in which case the handler sees the number as it came.
 
     Example:
         router = Router(DOMAIN_FACTS_TOPIC)

@@ -13,6 +13,7 @@ valid, so a service that only ever sees valid messages never loads it.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
@@ -172,3 +173,62 @@ def validate(message: Message) -> None:
     found, count = collect(message)
     if found:
         raise ValidationError(message.DESCRIPTOR.name, found, count - len(found))
+
+
+UNDEFINED_ENUM_RULE: Final = "enum.defined_only"
+"""Rule id: an enum field holds a number its enum defines; a newer contract may define more."""
+
+
+def _rules_reading_fields() -> dict[str, frozenset[str]]:
+    """Each CEL rule id of the contract: the field paths (from its message) its expression reads."""
+    from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
+    from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
+    from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
+    from ameide_sre_contracts._descriptors import message_cel, reachable
+
+    messages, _ = reachable(envelope.DESCRIPTOR for envelope in (SreDomainIntent, SreDomainFact, SreProcessFact))
+    reads: dict[str, frozenset[str]] = {}
+    for descriptor in messages:
+        for rule in message_cel(descriptor):
+            paths = re.findall(r"\bthis((?:\.[a-z_][a-z0-9_]*)+)", rule.expression)
+            reads[rule.id] = frozenset(path[1:] for path in paths)
+    return reads
+
+
+_READS: list[dict[str, frozenset[str]]] = []
+_SUBSCRIPT: Final = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+
+
+def _reads_value_at(violation: Violation, value_path: str, reads: dict[str, frozenset[str]]) -> bool:
+    """Whether `violation` is a rule of the value at `value_path` itself, or a CEL rule whose expression reads it."""
+    if violation.field_path == value_path:
+        return True
+    base = violation.field_path
+    if base and not value_path.startswith(base + "."):
+        return False
+    relative = _SUBSCRIPT.sub("", value_path[len(base) + 1 :] if base else value_path)
+    return any(relative == read or relative.startswith(read + ".") for read in reads.get(violation.rule_id, ()))
+
+
+def newer_enum_values(found: list[Violation], count: int) -> list[Violation] | None:
+    """The undefined enum numbers among `found`, when they explain every violation; else None.
+
+    A violation is explained by an undefined number when it is that
+    number's own (`enum.defined_only`), another rule of the same field, or a
+    CEL rule whose expression reads the field (`this.status` in a transition
+    rule, `this.postmortem.status` one level up): a newer contract, knowing
+    the number, would judge those differently. `count` beyond `found` (more
+    than were listed) means not every violation could be looked at: None.
+    """
+    newer = [violation for violation in found if violation.rule_id == UNDEFINED_ENUM_RULE]
+    if not newer or count != len(found):
+        return None
+    if not _READS:
+        _READS.append(_rules_reading_fields())
+    reads = _READS[0]
+    for violation in found:
+        if violation.rule_id == UNDEFINED_ENUM_RULE:
+            continue
+        if not any(_reads_value_at(violation, value.field_path, reads) for value in newer):
+            return None
+    return newer

@@ -1,7 +1,8 @@
 """A newer minor version of the contract, built in memory, as a producer of the next minor version would have it.
 
-It adds a field to `SreMessageMeta`, a field to every payload, and a new oneof
-case (field 90, a message this version does not know) to every envelope.
+It adds a field to `SreMessageMeta`, a field to every payload, a new oneof
+case (field 90, a message this version does not know) to every envelope, and
+a value to every enum (`<PREFIX>_NEWER`, one past its highest number).
 """
 
 from __future__ import annotations
@@ -63,6 +64,18 @@ def _add_string(message: descriptor_pb2.DescriptorProto, name: str, number: int)
     )
 
 
+NEWER_VALUE_SUFFIX = "_NEWER"
+
+
+def _add_enum_value(enum: descriptor_pb2.EnumDescriptorProto) -> None:
+    prefix = enum.value[0].name.rsplit("_", 1)[0]  # FOO_UNSPECIFIED -> FOO
+    enum.value.add(name=prefix + NEWER_VALUE_SUFFIX, number=max(value.number for value in enum.value) + 1)
+
+
+def _enums(message: descriptor_pb2.DescriptorProto) -> list[descriptor_pb2.EnumDescriptorProto]:
+    return [*message.enum_type, *(enum for nested in message.nested_type for enum in _enums(nested))]
+
+
 def build() -> dict[str, type[Message]]:
     """The newer contract's message classes by full name."""
     pool = descriptor_pool.DescriptorPool()
@@ -74,6 +87,9 @@ def build() -> dict[str, type[Message]]:
     names = []
     for module in _MODULES:
         proto = _file(module)
+        if module is not _buf_validate_pb2:
+            for enum in [*proto.enum_type, *(enum for message in proto.message_type for enum in _enums(message))]:
+                _add_enum_value(enum)
         for message in proto.message_type:
             full_name = f"{proto.package}.{message.name}"
             if full_name == "ameide_core_proto.sre.core.v1.SreMessageMeta":
