@@ -319,6 +319,7 @@ CEL_BREAKERS: dict[str, Callable[[Any], bool | None]] = {
     "slo_budget_exhausted.budget_spent": lambda m: setattr(m.budget, "consumed_ratio", 0.5),
     "search_runbooks.has_criteria": lambda m: _set_all((m, "symptoms", ""), (m, "labels", {})),
     "incident_status_changed.allowed_transition": lambda m: setattr(m, "status", sre_pb2.INCIDENT_STATUS_OPEN),
+    "incident_acknowledged.acknowledgeable": lambda m: setattr(m, "previous_status", sre_pb2.INCIDENT_STATUS_CLOSED),
     "postmortem.published_has_published_at": lambda m: m.ClearField("published_at") if m.status == 3 else False,
     "postmortem.published_after_created": lambda m: (
         m.published_at.CopyFrom(_earlier(m.created_at)) if m.HasField("published_at") else False

@@ -44,14 +44,17 @@ from ameide_sre_contracts.topics import (
 )
 from ameide_sre_contracts.validation import validate, violations
 from ameide_sre_contracts.vocabulary import (
+    ACKNOWLEDGEABLE_STATUSES,
     INCIDENT_TRANSITIONS,
     SEVERITY_ALIASES,
     can_transition,
     incident_transitions,
     severity_from_label,
+    status_after_acknowledgement,
 )
 
 __all__ = [
+    "ACKNOWLEDGEABLE_STATUSES",
     "CONTRACT_VERSION",
     "DEFAULT_MAX_BYTES",
     "DOMAIN_FACTS_TOPIC",
@@ -98,6 +101,7 @@ __all__ = [
     "payload_info",
     "payload_of",
     "severity_from_label",
+    "status_after_acknowledgement",
     "to_json",
     "topic_of",
     "validate",

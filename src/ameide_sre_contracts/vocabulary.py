@@ -68,6 +68,32 @@ def can_transition(current: IncidentStatus, new: IncidentStatus) -> bool:
     return new in INCIDENT_TRANSITIONS.get(current, frozenset())
 
 
+ACKNOWLEDGEABLE_STATUSES: Final[frozenset[IncidentStatus]] = frozenset(
+    sre_pb2.IncidentStatus.Value(value.name)
+    for value in sre_pb2.IncidentStatus.DESCRIPTOR.values
+    if value.number != 0 and _value_options(value).acknowledgeable
+)
+"""The statuses an incident may be acknowledged (taken over) in: `acknowledgeable` on `IncidentStatus`."""
+
+
+def status_after_acknowledgement(current: IncidentStatus) -> IncidentStatus | None:
+    """The status an `IncidentAcknowledged` leaves an incident in, or None when it cannot be acknowledged.
+
+    Acknowledged when the lifecycle allows the move there (from open);
+    otherwise unchanged, a takeover of an incident in progress; None for a
+    resolved or closed incident (one not `acknowledgeable`).
+
+    Example:
+        status_after_acknowledgement(INCIDENT_STATUS_OPEN)           # INCIDENT_STATUS_ACKNOWLEDGED
+        status_after_acknowledgement(INCIDENT_STATUS_INVESTIGATING)  # INCIDENT_STATUS_INVESTIGATING
+        status_after_acknowledgement(INCIDENT_STATUS_CLOSED)         # None
+    """
+    if current not in ACKNOWLEDGEABLE_STATUSES:
+        return None
+    acknowledged = sre_pb2.INCIDENT_STATUS_ACKNOWLEDGED
+    return acknowledged if can_transition(current, acknowledged) else current
+
+
 def severity_from_label(label: str | None) -> Severity:
     """The `Severity` a severity label maps to: case and surrounding space ignored, unknown or missing unspecified.
 

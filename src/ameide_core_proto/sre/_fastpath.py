@@ -100,10 +100,11 @@ _K38 = ('name.', 'description.', 'tier.', 'owner.', 'resources.', 'slo_ids.', 'r
 _K39 = frozenset(('', 'Postmortem',))
 _K40 = frozenset(('title', 'status', 'summary', 'impact', 'root_cause', 'resolution', 'lessons_learned', 'action_items', 'authors', ))
 _K41 = ('title.', 'status.', 'summary.', 'impact.', 'root_cause.', 'resolution.', 'lessons_learned.', 'action_items.', 'authors.', )
-_K42 = frozenset(((1, 2, ), (1, 3, ), (1, 4, ), (1, 5, ), (2, 3, ), (2, 4, ), (2, 5, ), (3, 4, ), (3, 5, ), (4, 3, ), (4, 5, ), (5, 3, ), (5, 6, ),))
-_K43 = frozenset((3, 4,))
-_K44 = frozenset(('IncidentTriageProcess', 'ChangeVerificationProcess', 'SLOBurnAlertProcess', 'AlertCorrelationProcess',))
-_R45 = _re.compile('([0-9a-f]{40}|[0-9a-f]{64})\\Z').match
+_K42 = frozenset((1, 2, 3, 4,))
+_K43 = frozenset(((1, 2, ), (1, 3, ), (1, 4, ), (1, 5, ), (2, 3, ), (2, 4, ), (2, 5, ), (3, 4, ), (3, 5, ), (4, 3, ), (4, 5, ), (5, 3, ), (5, 6, ),))
+_K44 = frozenset((3, 4,))
+_K45 = frozenset(('IncidentTriageProcess', 'ChangeVerificationProcess', 'SLOBurnAlertProcess', 'AlertCorrelationProcess',))
+_R46 = _re.compile('([0-9a-f]{40}|[0-9a-f]{64})\\Z').match
 
 
 
@@ -2143,39 +2144,7 @@ def _check_core_v1_SreDomainFact_fact_incident_closed(m, size):
 
 def _check_core_v1_SreDomainFact_fact_incident_acknowledged(m, size):
     v0 = m.incident_acknowledged
-    v1 = v0.incident_id
-    if not (_UUID(v1)):
-        return False
-    v1 = v0.acknowledged_by
-    v2 = v1.kind
-    if not ((v2 in _K9) and (v2 not in _K10)):
-        return False
-    v2 = v1.id
-    if not (1 <= len(v2) <= 256):
-        return False
-    if size > 256:
-        v2 = v1.display_name
-        if not (((size <= 256 or len(v2) <= 256))):
-            return False
-    v1 = v0.acknowledged_at
-    v1s = v1.seconds; v1n = v1.nanos
-    if not (0 <= v1n <= 999999999 and -62135596800 <= v1s and v1s <= 253402300799):
-        return False
-    if not (v1s or v1n) and not v0.HasField('acknowledged_at'):
-        return False
-    if size > 1024:
-        v1 = v0.note
-        if not (((size <= 1024 or len(v1) <= 1024))):
-            return False
-    if v0.HasField('time_to_acknowledge'):
-        v1 = v0.time_to_acknowledge
-        v1s = v1.seconds; v1n = v1.nanos
-        if not ((-315576000000 <= v1s <= 315576000000 and -999999999 <= v1n <= 999999999 and (v1s == 0 or v1n == 0 or (v1s > 0) == (v1n > 0))) and (0, 0) <= (v1s, v1n) and (v1s, v1n) <= (315576000, 0)):
-            return False
-    else:
-        return False
-    v1 = v0.previous_status
-    if not ((v1 in _K20) and (v1 not in _K10)):
+    if not _check_core_v1_IncidentAcknowledged(v0, size):
         return False
     r_subject = m.subject
     if (not (r_subject.aggregate_version >= 1)):
@@ -2815,6 +2784,8 @@ def _check_core_v1_IncidentAcknowledged(m, size):
     v0 = m.previous_status
     if not ((v0 in _K20) and (v0 not in _K10)):
         return False
+    if (not (m.previous_status in _K42)):
+        return False
     return True
 
 
@@ -2851,7 +2822,7 @@ def _check_core_v1_IncidentStatusChanged(m, size):
             v1 = v0.display_name
             if not (((size <= 256 or len(v1) <= 256))):
                 return False
-    if (not ((m.previous_status, m.status, ) in _K42)):
+    if (not ((m.previous_status, m.status, ) in _K43)):
         return False
     return True
 
@@ -3232,7 +3203,7 @@ def _check_core_v1_SreDomainIntent_intent_acknowledge_incident(m, size):
 def _check_core_v1_SreDomainIntent_intent_transition_incident_status(m, size):
     v0 = m.transition_incident_status
     v1 = v0.status
-    if not ((v1 in _K20) and (v1 in _K43)):
+    if not ((v1 in _K20) and (v1 in _K44)):
         return False
     if size > 4096:
         v1 = v0.reason
@@ -3750,7 +3721,7 @@ def _check_core_v1_AcknowledgeIncidentRequested(m, size):
 def _check_core_v1_TransitionIncidentStatusRequested(m, size):
     # ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested
     v0 = m.status
-    if not ((v0 in _K20) and (v0 in _K43)):
+    if not ((v0 in _K20) and (v0 in _K44)):
         return False
     if size > 4096:
         v0 = m.reason
@@ -4667,7 +4638,7 @@ def _check_core_v1_ListPostmortemsResponse(m, size):
 def _check_process_v1_SreProcessSubject(m, size):
     # ameide_core_proto.sre.process.v1.SreProcessSubject
     v0 = m.workflow_type
-    if not ((v0 in _K44)):
+    if not ((v0 in _K45)):
         return False
     v0 = m.workflow_id
     if not (1 <= len(v0) <= 255):
@@ -4809,7 +4780,7 @@ def _check_process_v1_SreProcessFact_fact_remediation_applied(m, size):
     if not (1 <= len(v1) <= 2048):
         return False
     v1 = v0.commit_sha
-    if not (_R45(v1)):
+    if not (_R46(v1)):
         return False
     if v0.HasField('approved_by'):
         v1 = v0.approved_by
@@ -4836,7 +4807,7 @@ def _check_process_v1_SreProcessFact_fact_verification_started(m, size):
     v0 = m.verification_started
     v1 = v0.commit_sha
     if v1 != '':
-        if not (_R45(v1)):
+        if not (_R46(v1)):
             return False
     c1 = v0.resources
     if not (1 <= len(c1)):
@@ -5311,7 +5282,7 @@ def _check_process_v1_RemediationApplied(m, size):
     if not (1 <= len(v0) <= 2048):
         return False
     v0 = m.commit_sha
-    if not (_R45(v0)):
+    if not (_R46(v0)):
         return False
     if m.HasField('approved_by'):
         v0 = m.approved_by
@@ -5338,7 +5309,7 @@ def _check_process_v1_VerificationStarted(m, size):
     # ameide_core_proto.sre.process.v1.VerificationStarted
     v0 = m.commit_sha
     if v0 != '':
-        if not (_R45(v0)):
+        if not (_R46(v0)):
             return False
     c0 = m.resources
     if not (1 <= len(c0)):

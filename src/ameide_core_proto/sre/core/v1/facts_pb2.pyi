@@ -441,9 +441,12 @@ Global___IncidentClosed: _TypeAlias = IncidentClosed  # noqa: Y015
 
 @_typing.final
 class IncidentAcknowledged(_message.Message):
-    """A responder took ownership of an incident. The first acknowledgement sets
-    `Incident.acknowledged_at`; its `time_to_acknowledge` is the incident's
-    time to acknowledge.
+    """A responder took ownership of an incident. An open incident becomes
+    acknowledged; one already acknowledged, investigating or mitigating keeps
+    its status (a takeover); a resolved or closed one cannot be acknowledged
+    (the `acknowledgeable` statuses of `IncidentStatus`). The first
+    acknowledgement sets `Incident.acknowledged_at`; its
+    `time_to_acknowledge` is the incident's time to acknowledge.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -459,8 +462,8 @@ class IncidentAcknowledged(_message.Message):
     note: _builtins.str
     """Optional. The acknowledger's note; at most 1024 characters."""
     previous_status: _sre_pb2.IncidentStatus.ValueType
-    """Required. The status before (open, or a later status when a responder
-    takes over an incident already in progress).
+    """Required. The status before: open, or acknowledged, investigating or
+    mitigating when a responder takes over an incident in progress.
     """
     @_builtins.property
     def acknowledged_by(self) -> _sre_pb2.SreActor:

@@ -314,6 +314,13 @@ class SreEnumValueOptions(_message.Message):
 
     ALIASES_FIELD_NUMBER: _builtins.int
     NEXT_FIELD_NUMBER: _builtins.int
+    ACKNOWLEDGEABLE_FIELD_NUMBER: _builtins.int
+    acknowledgeable: _builtins.bool
+    """Whether an incident in this status may be acknowledged: taken over by a
+    responder. Acknowledging moves it to `INCIDENT_STATUS_ACKNOWLEDGED`
+    when `next` lists that status, and otherwise keeps its status (a
+    takeover of an incident in progress). Declared on `IncidentStatus`.
+    """
     @_builtins.property
     def aliases(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """External spellings that map to this value, lowercase, for example the
@@ -332,10 +339,11 @@ class SreEnumValueOptions(_message.Message):
         *,
         aliases: _abc.Iterable[_builtins.str] | None = ...,
         next: _abc.Iterable[_builtins.str] | None = ...,
+        acknowledgeable: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["aliases", b"aliases", "next", b"next"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledgeable", b"acknowledgeable", "aliases", b"aliases", "next", b"next"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
