@@ -10,6 +10,7 @@ import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import alert_pb2, facts_pb2, intents_pb2, sre_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts import testing
+from ameide_sre_contracts.errors import Violation
 from ameide_sre_contracts.testing import _alert, _health, _incident
 from ameide_sre_contracts.validation import (
     AGGREGATE_ID_RULE,
@@ -85,8 +86,8 @@ ENVELOPE_RULES = {AGGREGATE_TYPE_RULE, AGGREGATE_ID_RULE, MIN_VERSION_RULE, CREA
 
 
 def _envelope_rule_ids(envelope: Message) -> list[str]:
-    """The envelope rules plain protovalidate reports (the contract's CEL); the library reports the same."""
-    found = [v.proto for v in protovalidate.collect_violations(envelope)]
+    """The envelope rules plain protovalidate reports (the contract's CEL); the library reports the same, sorted."""
+    found = sorted((v.proto for v in protovalidate.collect_violations(envelope)), key=lambda v: v.rule_id)
     ours = sre.violations(envelope)
     assert [(v.rule_id, v.message) for v in ours] == [(v.rule_id, v.message) for v in found]
     assert all(v.field_path == "" for v in ours if v.rule_id in ENVELOPE_RULES)  # rules on the envelope itself
@@ -116,7 +117,7 @@ def test_the_version_rules_are_the_options(envelope: Message) -> None:
         expected = [MIN_VERSION_RULE] if fact and version < 1 else []
         if info.creates_aggregate and version != creating_version:
             expected.append(CREATES_AGGREGATE_RULE)
-        assert _envelope_rule_ids(changed) == expected, version
+        assert _envelope_rule_ids(changed) == sorted(expected), version  # both on the envelope: by rule id
 
 
 @pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
@@ -173,3 +174,64 @@ def test_process_facts_have_no_aggregate_rules() -> None:
     for envelope in testing.examples(process_facts_pb2.SreProcessFact):
         assert sre.violations(envelope) == []
     assert sre_pb2.SreSubject.DESCRIPTOR.full_name.endswith("SreSubject")
+
+
+# --- one order for violations, before they are cut at 100
+
+
+def _state(item: str) -> alert_pb2.AlertmanagerAlertState:
+    state = alert_pb2.AlertmanagerAlertState(state="active")
+    for field in ("silenced_by", "inhibited_by", "muted_by", "receivers"):  # 60 items each, within max_items 64
+        getattr(state, field).extend([item] * 60)
+    return state
+
+
+def _expected_first_100(rule: str) -> list[tuple[str, str]]:
+    # By field name, then by index as a number ([9] before [10]): inhibited_by's 60, then muted_by's first 40.
+    return [(f"inhibited_by[{n}]", rule) for n in range(60)] + [(f"muted_by[{n}]", rule) for n in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("item", "rule"),
+    [("", "string.min_len"), ("s" * 300, "string.max_len")],  # protovalidate's, and the precheck's (72 kB of texts)
+    ids=["protovalidate", "precheck"],
+)
+def test_violations_are_sorted_by_path_then_rule_before_they_are_cut(item: str, rule: str) -> None:
+    state = _state(item)
+    assert (state.ByteSize() >= 16 * 1024) == (rule == "string.max_len")
+    with pytest.raises(sre.ValidationError) as refused:
+        sre.validate(state)
+    assert [(v.field_path, v.rule_id) for v in refused.value.violations] == _expected_first_100(rule)
+    assert refused.value.omitted == 140
+    assert list(refused.value.violations) == sorted(refused.value.violations, key=sre.violation_order)
+
+
+def test_the_order_puts_a_messages_own_rules_first_then_each_field_before_what_is_under_it() -> None:
+    unordered = [
+        Violation("b[10]", "x", "m"),
+        Violation("b[2].c", "a", "m"),
+        Violation("b[2]", "x", "m"),
+        Violation('a.labels["k"]', "s", "m", for_key=True),
+        Violation('a.labels["k"]', "s", "m"),
+        Violation("a", "r", "m"),
+        Violation("", "z", "m"),
+        Violation("", "cel", "m"),
+    ]
+    assert [(v.field_path, v.rule_id, v.for_key) for v in sorted(unordered, key=sre.violation_order)] == [
+        ("", "cel", False),
+        ("", "z", False),
+        ("a", "r", False),
+        ('a.labels["k"]', "s", False),
+        ('a.labels["k"]', "s", True),
+        ("b[2]", "x", False),
+        ("b[2].c", "a", False),
+        ("b[10]", "x", False),
+    ]
+
+
+def test_the_precheck_keeps_the_first_in_order_in_bounded_memory_however_many_it_counts() -> None:
+    from ameide_sre_contracts._precheck import precheck
+
+    kept, count = precheck(_state("s" * 300), keep=5)  # trimmed every 74 violations found, 240 in all
+    assert count == 240
+    assert [v.field_path for v in kept] == [f"inhibited_by[{n}]" for n in range(5)]

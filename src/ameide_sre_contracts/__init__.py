@@ -26,6 +26,7 @@ from ameide_sre_contracts.errors import (
     UnknownTopicError,
     ValidationError,
     Violation,
+    violation_order,
 )
 from ameide_sre_contracts.routing import Router, SeenMessages, VersionCheck, check_version, dedupe_key
 from ameide_sre_contracts.topics import (
@@ -105,5 +106,6 @@ __all__ = [
     "to_json",
     "topic_of",
     "validate",
+    "violation_order",
     "violations",
 ]

@@ -30,7 +30,7 @@ from typing import Any, Final
 from google.protobuf.message import Message
 
 from ameide_sre_contracts._descriptors import field_rules, is_map
-from ameide_sre_contracts.errors import Violation
+from ameide_sre_contracts.errors import Violation, violation_order
 
 MAX_VIOLATIONS: Final = 100
 """The most violations a `ValidationError`, a gRPC refusal or the CLI reports; the rest are counted."""
@@ -213,12 +213,12 @@ def key_text(key: Any) -> str:
 
 
 class _Found:
-    """Violations kept (the first `keep`) and counted (all of them)."""
+    """Violations counted (all of them) and kept (the first `keep` in `violation_order`, in bounded memory)."""
 
-    __slots__ = ("count", "keep", "kept", "texts_only")
+    __slots__ = ("_held", "count", "keep", "texts_only")
 
     def __init__(self, keep: int) -> None:
-        self.kept: list[Violation] = []
+        self._held: list[Violation] = []
         self.count = 0
         self.keep = keep
         self.texts_only = True  # whether every violation found is a text's
@@ -226,8 +226,16 @@ class _Found:
     def add(self, violation: Violation) -> None:
         self.count += 1
         self.texts_only = self.texts_only and violation.rule_id in _TEXT_RULES
-        if len(self.kept) < self.keep:
-            self.kept.append(violation)
+        self._held.append(violation)
+        if len(self._held) >= 2 * self.keep + 64:  # trimmed now and then: memory stays about `keep`
+            self._held.sort(key=violation_order)
+            del self._held[self.keep :]
+
+    @property
+    def kept(self) -> list[Violation]:
+        self._held.sort(key=violation_order)
+        del self._held[self.keep :]
+        return self._held
 
 
 _TEXT_RULES: Final = frozenset({"string.max_len", "string.max_bytes"})

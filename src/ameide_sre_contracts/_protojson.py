@@ -26,7 +26,7 @@ from google.protobuf.message import Message
 from ameide_sre_contracts._descriptors import field_rules, is_map
 from ameide_sre_contracts._precheck import MAX_VIOLATIONS, Path, mask_bound, render
 from ameide_sre_contracts._rfc3339 import parse_timestamp
-from ameide_sre_contracts.errors import DecodeError, ValidationError, Violation
+from ameide_sre_contracts.errors import DecodeError, ValidationError, Violation, violation_order
 
 MAX_JSON_DEPTH: Final[int] = 64
 """The deepest JSON nesting `from_json` parses; the contract's messages nest far less."""
@@ -218,6 +218,7 @@ def parse(text: str | bytes, message: Message, *, ignore_unknown_fields: bool, v
     over: list[Violation] = []
     _check(document, message.DESCRIPTOR, name, 0, (), over)
     if over and validate:
+        over.sort(key=violation_order)
         raise ValidationError(name, over[:MAX_VIOLATIONS], max(0, len(over) - MAX_VIOLATIONS))
     try:
         json_format.ParseDict(

@@ -22,6 +22,9 @@ class Violation:
 
     `field_path` reads like code (`meta.tenant_id`, `alert.labels["team"]`,
     `incident.timeline[2].text`); it is empty for a rule on the message itself.
+
+    Violations are listed, and cut at 100, in `violation_order`: by field
+    path, then rule id.
     """
 
     field_path: str
@@ -35,6 +38,28 @@ class Violation:
         if self.for_key:
             where += " (key)"
         return printable(f"{where}: {self.message} [{self.rule_id}]")
+
+
+_PATH_STEP = re.compile(r'\.?([^.\[]+)|\[("(?:[^"\\]|\\.)*"|[^\]]*)\]')
+
+
+def violation_order(violation: Violation) -> tuple[tuple[tuple[int, str, int], ...], str, bool, str]:
+    """The key violations are sorted by everywhere, before they are cut at 100: the same input, the same list.
+
+    Field path first, step by step: a message's own rules (empty path)
+    first, a field before anything under it, field names as text, list
+    indexes and integer map keys as numbers, other map keys as their
+    spelling. Then the rule id, a key's rule after its value's, and the text.
+    """
+    steps: list[tuple[int, str, int]] = []
+    for name, subscript in _PATH_STEP.findall(violation.field_path):
+        if name:
+            steps.append((0, name, 0))
+        elif subscript.lstrip("-").isdigit():
+            steps.append((1, "", int(subscript)))
+        else:
+            steps.append((2, subscript, 0))
+    return tuple(steps), violation.rule_id, violation.for_key, violation.message
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

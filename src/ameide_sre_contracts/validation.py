@@ -23,7 +23,7 @@ from google.protobuf.message import Message
 from ameide_core_proto.sre._fastpath import CHECKS
 from ameide_sre_contracts._precheck import MAX_VIOLATIONS, key_text, precheck_texts_apart
 from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES
-from ameide_sre_contracts.errors import ContractError, ValidationError, Violation
+from ameide_sre_contracts.errors import ContractError, ValidationError, Violation, violation_order
 
 if TYPE_CHECKING:
     import protovalidate
@@ -133,11 +133,9 @@ def _protovalidate(message: Message) -> tuple[list[Violation], int]:
     except ValueError as error:  # it re-reads the encoding; upb keeps unknown groups other parsers refuse
         text = f"the message's encoding could not be read back for validation ({error})"
         return [Violation("", UNEVALUATED_RULE, text)], 1
-    kept = [
-        Violation(_render_path(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key)
-        for v in found[:MAX_VIOLATIONS]
-    ]
-    return kept, len(found)
+    every = [Violation(_render_path(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key) for v in found]
+    every.sort(key=violation_order)  # protovalidate's own order differs between languages
+    return every[:MAX_VIOLATIONS], len(found)
 
 
 def collect(message: Message) -> tuple[list[Violation], int]:
@@ -160,7 +158,7 @@ def collect(message: Message) -> tuple[list[Violation], int]:
 
 
 def violations(message: Message) -> list[Violation]:
-    """The rules `message` breaks, in protovalidate's order; empty when valid.
+    """The rules `message` breaks, in `violation_order` (field path, then rule id); empty when valid.
 
     At most the first 100 (`MAX_VIOLATIONS`) of a message that breaks more;
     `validate` says how many were left out.
