@@ -128,3 +128,22 @@ def test_the_walk_catches_an_escaping_builtin() -> None:
     source = "def f(x):\n    try:\n        g()\n    except KeyError as e:\n        raise e\n    raise ValueError(x)\n"
     tree = ast.parse(source)
     assert _raised_names(tree) == [(6, "ValueError")]
+
+
+def test_every_error_the_package_defines_is_exported_from_the_top() -> None:
+    """A caller catches any error by importing it from `ameide_sre_contracts`; adapters also export theirs."""
+    errors_module = importlib.import_module("ameide_sre_contracts.errors")
+    defined = {
+        name
+        for name, value in vars(errors_module).items()
+        if isinstance(value, type)
+        and issubclass(value, sre.ContractError)
+        and value.__module__ == errors_module.__name__
+    }
+    assert "AdapterInputError" in defined
+    assert defined <= set(sre.__all__), sorted(defined - set(sre.__all__))
+    for name in defined:
+        assert getattr(sre, name) is getattr(errors_module, name)
+    adapters = importlib.import_module("ameide_sre_contracts.adapters")
+    assert "AdapterInputError" in adapters.__all__
+    assert adapters.AdapterInputError is sre.AdapterInputError
