@@ -73,7 +73,7 @@ def test_official_parser_accepts_the_document(capsys: pytest.CaptureFixture[str]
             print(f"\nAsyncAPI warning: {warning}")
     assert code == 0, report
     assert report["errors"] == []
-    assert report["summary"] == {"channels": 3, "messages": 65, "operations": 6}
+    assert report["summary"] == {"channels": 3, "messages": 66, "operations": 6}
 
 
 def test_parser_check_has_teeth(tmp_path: Path) -> None:
@@ -125,10 +125,14 @@ def test_the_lifecycle_diagram_draws_every_declared_transition_and_nothing_else(
 
 
 def test_the_flow_diagram_has_a_node_per_aggregate_and_topic() -> None:
+    """One node per aggregate and topic; outcomes (refused intents) their own node, reached from the intents."""
     text = "\n".join(_diagrams.flow())
     for info in sre.PAYLOADS.values():
-        node = f"{info.topic.name.replace('.', '_')}_{info.aggregate_type or 'Workflows'}"
+        group = "Outcomes" if info.reports_outcome else info.aggregate_type or "Workflows"
+        node = f"{info.topic.name.replace('.', '_')}_{group}"
         assert f"{node}[" in text
+    assert "sre_domain_intents_v1 -- refused by the SRE domain --> sre_domain_facts_v1_Outcomes" in text
+    assert "sre_domain_facts_v1_Workflows" not in text
 
 
 def test_the_catalog_tables_every_severity_alias_and_the_id_recipes() -> None:

@@ -325,6 +325,11 @@ CEL_BREAKERS: dict[str, Callable[[Any], bool | None]] = {
         m.published_at.CopyFrom(_earlier(m.created_at)) if m.HasField("published_at") else False
     ),
     "postmortem_published.status_published": lambda m: setattr(m.postmortem, "status", 2),
+    "intent_rejected.violations_when_invalid": lambda m: m.ClearField("violations"),
+    "intent_rejected.case_known": lambda m: m.ClearField("intent_case"),
+    "intent_rejected.causation_required": lambda m: (
+        m.meta.ClearField("causation_id") if m.WhichOneof("fact") == "intent_rejected" else False
+    ),
     "service.updated_after_created": lambda m: m.updated_at.CopyFrom(_earlier(m.created_at)),
     "sync_operation.finished_after_started": lambda m: m.finished_at.CopyFrom(_earlier(m.started_at)),
     "event_counts.two_of_three": lambda m: _set_all((m, "bad", None), (m, "total", None)),

@@ -98,6 +98,11 @@ V11_CASES = {
         remediation_rejected:21:RemediationRejected triage_escalated:22:TriageEscalated
         triage_cancelled:23:TriageCancelled""",
 }
+V12_CASES = {
+    "SreDomainIntent": "",
+    "SreDomainFact": "intent_rejected:80:IntentRejected",
+    "SreProcessFact": "",
+}
 SEED_PROCESS_SUBJECT = "workflow_type workflow_id incident_id"
 EVENT_TYPE = re.compile(r"^io\.ameide\.sre\.(domain\.intent|domain\.fact|process\.fact)\.([a-z0-9_]+)\.v1$")
 EVENT_CLASS = {
@@ -138,8 +143,9 @@ def test_process_subject_keeps_its_fields() -> None:
 
 @pytest.mark.parametrize("envelope_type", ENVELOPES, ids=lambda e: e.__name__)
 def test_envelope_fields_and_cases_are_the_seeds(envelope_type: type[Message]) -> None:
-    """Envelope fields and oneof cases carry the seed's and v1.1's names, numbers and types, and nothing else."""
-    listed = SEED_CASES[envelope_type.__name__] + V11_CASES[envelope_type.__name__]
+    """Envelope fields and oneof cases carry the seed's, v1.1's and v1.2's names, numbers and types, nothing else."""
+    name = envelope_type.__name__
+    listed = f"{SEED_CASES[name]} {V11_CASES[name]} {V12_CASES[name]}"
     expected = {
         int(number): (name, type_name) for name, number, type_name in (entry.split(":") for entry in listed.split())
     }
@@ -162,17 +168,22 @@ def test_every_payload_declares_a_well_formed_unique_event_type() -> None:
         assert match.group(2) == info.case
         assert info.event_type not in seen
         seen.add(info.event_type)
-    assert len(seen) == 65
+    assert len(seen) == 66
 
 
 def test_domain_payloads_name_an_aggregate_the_subject_accepts() -> None:
-    """Every domain payload names an aggregate; together they are exactly what `SreSubject` accepts."""
+    """Every domain payload but an outcome names an aggregate; together exactly what `SreSubject` accepts."""
     rules = field_rules(sre_pb2.SreSubject.DESCRIPTOR.fields_by_name["aggregate_type"])
     accepted = set(rules.string.__getattribute__("in"))
-    domain = {p: i for p, i in sre.PAYLOADS.items() if i.topic.name != sre.PROCESS_FACTS_TOPIC}
+    outcomes = [p for p, i in sre.PAYLOADS.items() if i.reports_outcome]
+    assert outcomes == [facts_pb2.IntentRejected]
+    assert all(sre.PAYLOADS[p].topic.name == sre.DOMAIN_FACTS_TOPIC for p in outcomes)
+    domain = {
+        p: i for p, i in sre.PAYLOADS.items() if i.topic.name != sre.PROCESS_FACTS_TOPIC and not i.reports_outcome
+    }
     assert all(info.aggregate_type in accepted for info in domain.values())
     assert {info.aggregate_type for info in domain.values()} == accepted
-    assert all(not i.aggregate_type for p, i in sre.PAYLOADS.items() if p not in domain)
+    assert all(not i.aggregate_type and not i.creates_aggregate for p, i in sre.PAYLOADS.items() if p not in domain)
 
 
 def test_contract_version_is_semver_with_the_package_major() -> None:

@@ -95,12 +95,13 @@ def query_channel() -> Iterator[grpc.Channel]:
 
 
 def _renumbered(facts: list[facts_pb2.SreDomainFact]) -> list[facts_pb2.SreDomainFact]:
-    """The examples as one aggregate's history each: versions 1, 2, 3 ... in stream order."""
+    """The examples as one aggregate's history each: versions 1, 2, 3 ... in stream order; a rejection at the last."""
     seen: dict[str, int] = {}
     history = []
     for example in facts:
         key = sre.dedupe_key(example)
-        seen[key] = seen.get(key, 0) + 1
+        outcome = sre.payload_info(sre.payload_of(example)).reports_outcome  # at the version held, not advanced
+        seen[key] = seen.get(key, 0) + (0 if outcome else 1)
         example.subject.aggregate_version = seen[key]
         validate(example)  # still valid: a creating fact comes first for its aggregate
         history.append(example)
@@ -169,7 +170,8 @@ def test_readme_consumer_survives_a_real_stream(
 
     expected_versions: dict[str, int] = {}
     for fact in history:
-        expected_versions[sre.dedupe_key(fact)] = fact.subject.aggregate_version
+        if not sre.payload_info(sre.payload_of(fact)).reports_outcome:  # an outcome advances no version
+            expected_versions[sre.dedupe_key(fact)] = fact.subject.aggregate_version
     expected_versions[sre.dedupe_key(namesake)] = 1
     expected_versions[f"tenant-acme/Incident/{known.incident_id}"] = SEEDED_VERSION + 1
     expected_versions[f"tenant-acme/Incident/{behind.incident_id}"] = SEEDED_VERSION

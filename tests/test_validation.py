@@ -96,25 +96,32 @@ def _envelope_rule_ids(envelope: Message) -> list[str]:
 
 @pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
 def test_the_aggregate_type_rule_is_the_payloads_option(envelope: Message) -> None:
-    """For every case and every aggregate type: refused exactly when it is not the payload's (the option)."""
+    """For every case and every aggregate type: refused exactly when it is not the payload's (the option).
+
+    A payload that reports an intent's outcome is about any aggregate.
+    """
     info = sre.payload_info(sre.payload_of(envelope))
     for aggregate_type in ["", *AGGREGATE_TYPES]:
         changed = _fresh(envelope)
         changed.subject.aggregate_type = aggregate_type  # type: ignore[attr-defined]
-        expected = [] if aggregate_type in ("", info.aggregate_type) else [AGGREGATE_TYPE_RULE]
+        any_type = info.reports_outcome or aggregate_type in ("", info.aggregate_type)
+        expected = [] if any_type else [AGGREGATE_TYPE_RULE]
         assert _envelope_rule_ids(changed) == expected, aggregate_type
 
 
 @pytest.mark.parametrize("envelope", DOMAIN_EXAMPLES, ids=_ids)
 def test_the_version_rules_are_the_options(envelope: Message) -> None:
-    """Creating payloads fix the version (0 on an intent, 1 on a fact); facts are at least 1; intents any."""
+    """Creating payloads fix the version (0 on an intent, 1 on a fact); facts are at least 1; intents any.
+
+    A fact that reports an intent's outcome carries the version the domain holds, 0 when the aggregate does not exist.
+    """
     info = sre.payload_info(sre.payload_of(envelope))
     fact = isinstance(envelope, facts_pb2.SreDomainFact)
     creating_version = 1 if fact else 0
     for version in (0, 1, 2, 3):
         changed = _fresh(envelope)
         changed.subject.aggregate_version = version  # type: ignore[attr-defined]
-        expected = [MIN_VERSION_RULE] if fact and version < 1 else []
+        expected = [MIN_VERSION_RULE] if fact and version < 1 and not info.reports_outcome else []
         if info.creates_aggregate and version != creating_version:
             expected.append(CREATES_AGGREGATE_RULE)
         assert _envelope_rule_ids(changed) == sorted(expected), version  # both on the envelope: by rule id
@@ -137,11 +144,11 @@ def test_the_aggregate_id_rule_is_the_payloads_option(envelope: Message) -> None
 
 
 def test_sixteen_intents_and_every_fact_name_their_aggregate() -> None:
-    """The option is declared wherever a payload carries its aggregate's id: 16 intents, all 26 facts."""
+    """The option is declared wherever a payload carries its aggregate's id: 16 intents, all 26 state facts."""
     named = [info for info in sre.PAYLOADS.values() if info.aggregate_id_field]
     assert sum(info.topic.name == sre.DOMAIN_INTENTS_TOPIC for info in named) == 16
     assert sum(info.topic.name == sre.DOMAIN_FACTS_TOPIC for info in named) == 26
-    assert len(sre.TOPICS[sre.DOMAIN_FACTS_TOPIC].payload_types) == 26
+    assert len(sre.TOPICS[sre.DOMAIN_FACTS_TOPIC].payload_types) == 26 + 1  # and IntentRejected, about any aggregate
     assert sre.payload_info(facts_pb2.IncidentCreated).aggregate_id_field == ("incident", "incident_id")
 
 

@@ -12,7 +12,7 @@ Example:
 from ameide_core_proto.sre._payloads import DomainFactPayload, DomainIntentPayload, ProcessFactPayload
 from ameide_sre_contracts._version import __version__
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode, encode, from_json, to_json
-from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact, payload_of
+from ameide_sre_contracts.envelopes import Envelope, new_fact, new_intent, new_process_fact, payload_of, reject
 from ameide_sre_contracts.errors import (
     AdapterInputError,
     ContractDefinitionError,
@@ -109,6 +109,7 @@ __all__ = [
     "new_process_fact",
     "payload_info",
     "payload_of",
+    "reject",
     "severity_from_label",
     "status_after_acknowledgement",
     "to_json",

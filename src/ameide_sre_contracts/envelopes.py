@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TypeAlias, TypedDict, TypeVar, Unpack, overload
 
@@ -9,12 +10,26 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ameide_core_proto.sre._payloads import DomainFactPayload, DomainIntentPayload, ProcessFactPayload
-from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
+from ameide_core_proto.sre.core.v1.facts_pb2 import (
+    INTENT_REJECTION_REASON_INVALID,
+    IntentRejected,
+    IntentRejectionReason,
+    IntentViolation,
+    SreDomainFact,
+)
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_core_proto.sre.core.v1.sre_pb2 import SreActor, SreMessageMeta
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
-from ameide_sre_contracts.errors import InvalidArgumentError, PayloadTypeError, UnknownTopicError
-from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, required_case
+from ameide_sre_contracts._descriptors import field_rules
+from ameide_sre_contracts._precheck import MAX_VIOLATIONS
+from ameide_sre_contracts.errors import (
+    InvalidArgumentError,
+    PayloadTypeError,
+    UnknownTopicError,
+    Violation,
+    violation_order,
+)
+from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, newer_case, required_case
 
 Envelope: TypeAlias = SreDomainIntent | SreDomainFact | SreProcessFact
 """Any of the three envelopes."""
@@ -137,8 +152,11 @@ def new_fact(
     Metadata defaults as for `new_intent`.
 
     Raises:
-        PayloadTypeError: `payload` is not a domain fact payload.
+        PayloadTypeError: `payload` is not a domain fact payload, or reports an intent's outcome (use `reject`).
     """
+    info = PAYLOADS.get(type(payload))
+    if info is not None and info.reports_outcome:
+        raise PayloadTypeError(f"{type(payload).__name__} reports a refused intent: build it with reject(intent, ...)")
     envelope = _envelope(SreDomainFact, payload, tenant_id, producer, options)
     envelope.subject.aggregate_type = PAYLOADS[type(payload)].aggregate_type
     envelope.subject.aggregate_id = aggregate_id
@@ -198,3 +216,86 @@ def payload_of(envelope: Message) -> Message:
         raise UnknownTopicError(f"{type(envelope).__name__} is not an SRE envelope")
     payload: Message = getattr(envelope, required_case(envelope, topic))
     return payload
+
+
+def _bounded(text: str, owner: type[Message], field: str) -> str:
+    """`text` cut to the field's `string.max_len` rule, read from the contract."""
+    limit = field_rules(owner.DESCRIPTOR.fields_by_name[field]).string.max_len
+    return text[:limit] if limit else text
+
+
+def reject(
+    intent: SreDomainIntent,
+    reason: IntentRejectionReason.ValueType,
+    *,
+    detail: str,
+    producer: str,
+    current_version: int,
+    violations: Iterable[Violation] = (),
+    **options: Unpack[MetaOptions],
+) -> SreDomainFact:
+    """The `IntentRejected` fact that tells an intent's sender the domain refused it, and why.
+
+    Its subject is the intent's aggregate at `current_version`, the version
+    the domain holds (0 when the aggregate does not exist), which it does not
+    advance: `check_version` answers OUTCOME for it. `causation_id` is the
+    intent's message id and `correlation_id` its correlation; the trace
+    context continues the intent's unless given. `violations` (reason
+    INVALID, for example a `ValidationError`'s) are kept in
+    `violation_order`, at most 100, their texts and `detail` cut to the
+    contract's bounds. An intent of a case newer than this version (reason
+    UNSUPPORTED) is named by its field number alone.
+
+    Example:
+        sre.reject(intent, facts_pb2.INTENT_REJECTION_REASON_ILLEGAL_TRANSITION,
+                   detail="a closed incident cannot be resolved", producer="sre-domain", current_version=7)
+
+    Raises:
+        PayloadTypeError: `intent` is not an intent envelope.
+        InvalidArgumentError: `current_version` is negative, `detail` is empty, `causation` is given, violations
+            are given for a reason other than INVALID (or none for INVALID), or the intent carries no case at all.
+    """
+    if not isinstance(intent, SreDomainIntent):
+        raise PayloadTypeError(f"reject takes the refused SreDomainIntent, not {type(intent).__name__}")
+    if "causation" in options:
+        raise InvalidArgumentError("a rejection's causation is the refused intent; do not pass causation")
+    if current_version < 0:
+        raise InvalidArgumentError(f"current_version cannot be negative ({current_version})")
+    if not detail:
+        raise InvalidArgumentError("detail must say why the intent was refused")
+    listed = sorted(violations, key=violation_order)[:MAX_VIOLATIONS]
+    invalid = reason == INTENT_REJECTION_REASON_INVALID
+    if invalid != bool(listed):
+        raise InvalidArgumentError("violations are given when, and only when, the reason is INVALID")
+    topic = ENVELOPE_TOPICS[SreDomainIntent]
+    case = intent.WhichOneof("intent")
+    number = PAYLOADS[type(getattr(intent, case))].field_number if case else newer_case(intent, topic)
+    if number is None:
+        raise InvalidArgumentError("the intent carries no payload case to report on")
+    payload = IntentRejected(
+        intent_case=case or "",
+        intent_field_number=number,
+        reason=reason,
+        detail=_bounded(detail, IntentRejected, "detail"),
+        expected_version=intent.subject.aggregate_version,
+        violations=[
+            IntentViolation(
+                field_path=_bounded(v.field_path, IntentViolation, "field_path"),
+                rule_id=_bounded(v.rule_id, IntentViolation, "rule_id"),
+                message=_bounded(v.message, IntentViolation, "message"),
+                for_key=v.for_key,
+            )
+            for v in listed
+        ],
+    )
+    meta_options: MetaOptions = {
+        "traceparent": intent.meta.traceparent or None,
+        "tracestate": intent.meta.tracestate or None,
+        **options,
+        "causation": intent,
+    }
+    envelope = _envelope(SreDomainFact, payload, intent.meta.tenant_id, producer, meta_options)
+    envelope.subject.aggregate_type = intent.subject.aggregate_type
+    envelope.subject.aggregate_id = intent.subject.aggregate_id
+    envelope.subject.aggregate_version = current_version
+    return envelope

@@ -146,6 +146,11 @@ class VersionCheck(enum.Enum):
     """Older than what was applied: superseded (a fact) or conflicting (an intent); skip it."""
     GAP = "gap"
     """Something is missing in between: hold it, or catch up from the query services first."""
+    OUTCOME = "outcome"
+    """A fact that reports an intent's outcome (`IntentRejected`) and changes no state: handle it, keep `last_seen`."""
+
+
+_OUTCOME_CASES: frozenset[str] = frozenset(info.case for info in PAYLOADS.values() if info.reports_outcome)
 
 
 def _position(incoming: int | Envelope) -> tuple[int, bool]:
@@ -174,7 +179,9 @@ def check_version(last_seen: int | None, incoming: int | Envelope) -> VersionChe
     `incoming` is an envelope or a version number:
 
     - a domain fact by `subject.aggregate_version`: one more than `last_seen`
-      is NEW, equal DUPLICATE, lower STALE, higher GAP;
+      is NEW, equal DUPLICATE, lower STALE, higher GAP; a fact that reports
+      an intent's outcome (`IntentRejected`) is OUTCOME whatever its version,
+      which it does not advance (deduplicate it by `meta.message_id`);
     - a process fact by `subject.sequence`, the same way (per workflow: key
       the state by `dedupe_key`);
     - an intent by the version it expects: equal to `last_seen` is NEW (it
@@ -190,6 +197,8 @@ def check_version(last_seen: int | None, incoming: int | Envelope) -> VersionChe
     last = last_seen or 0
     if last < 0:
         raise InvalidArgumentError(f"last_seen cannot be negative ({last_seen})")
+    if isinstance(incoming, SreDomainFact) and incoming.WhichOneof("fact") in _OUTCOME_CASES:
+        return VersionCheck.OUTCOME
     if intent:
         if version == 0 or version == last:
             return VersionCheck.NEW

@@ -3,7 +3,8 @@
 Nothing here is kept by hand: topics come from each envelope's `(sre).topic`
 option, payload types and oneof cases from the envelopes' oneofs, CloudEvents
 types from each payload's `(sre).event_type`, and aggregates from its
-`(sre).aggregate_type`, `creates_aggregate` and `aggregate_id_field`.
+`(sre).aggregate_type`, `creates_aggregate`, `aggregate_id_field` and
+`reports_outcome`.
 A case added to the proto appears here without a code change.
 """
 
@@ -52,6 +53,8 @@ class PayloadInfo:
     creates_aggregate: bool
     aggregate_id_field: tuple[str, ...] = ()
     """The path of the payload field holding the aggregate's id (empty when the payload names none)."""
+    reports_outcome: bool = False
+    """It reports what became of an intent (`IntentRejected`): any aggregate, whose version it does not advance."""
 
 
 def sre_options(descriptor: Any) -> sre_pb2.SreMessageOptions:
@@ -122,6 +125,10 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
         topics[topic_name] = topic
         for field, payload in zip(oneof.fields, payload_types, strict=True):
             declared = sre_options(payload.DESCRIPTOR)
+            if declared.reports_outcome and (declared.aggregate_type or declared.creates_aggregate):
+                raise ContractDefinitionError(
+                    f"{payload.DESCRIPTOR.full_name} reports an outcome: it belongs to no one aggregate type"
+                )
             payloads[payload] = PayloadInfo(
                 topic=topic,
                 payload_type=payload,
@@ -131,6 +138,7 @@ def _build() -> tuple[dict[str, Topic], dict[type[Message], PayloadInfo]]:
                 aggregate_type=declared.aggregate_type,
                 creates_aggregate=declared.creates_aggregate,
                 aggregate_id_field=_field_path(payload.DESCRIPTOR, declared.aggregate_id_field),
+                reports_outcome=declared.reports_outcome,
             )
     return topics, payloads
 

@@ -102,9 +102,10 @@ _K40 = frozenset(('title', 'status', 'summary', 'impact', 'root_cause', 'resolut
 _K41 = ('title.', 'status.', 'summary.', 'impact.', 'root_cause.', 'resolution.', 'lessons_learned.', 'action_items.', 'authors.', )
 _K42 = frozenset((1, 2, 3, 4,))
 _K43 = frozenset(((1, 2, ), (1, 3, ), (1, 4, ), (1, 5, ), (2, 3, ), (2, 4, ), (2, 5, ), (3, 4, ), (3, 5, ), (4, 3, ), (4, 5, ), (5, 3, ), (5, 6, ),))
-_K44 = frozenset((3, 4,))
-_K45 = frozenset(('IncidentTriageProcess', 'ChangeVerificationProcess', 'SLOBurnAlertProcess', 'AlertCorrelationProcess',))
-_R46 = _re.compile('([0-9a-f]{40}|[0-9a-f]{64})\\Z').match
+_P44 = _Matches(_re.compile('([a-z][a-z0-9_]*)?\\Z').match)
+_K45 = frozenset((3, 4,))
+_K46 = frozenset(('IncidentTriageProcess', 'ChangeVerificationProcess', 'SLOBurnAlertProcess', 'AlertCorrelationProcess',))
+_R47 = _re.compile('([0-9a-f]{40}|[0-9a-f]{64})\\Z').match
 
 
 
@@ -2536,6 +2537,15 @@ def _check_core_v1_SreDomainFact_fact_postmortem_published(m, size):
     return True
 
 
+def _check_core_v1_SreDomainFact_fact_intent_rejected(m, size):
+    v0 = m.intent_rejected
+    if not _check_core_v1_IntentRejected(v0, size):
+        return False
+    if (not (m.meta.causation_id != '')):
+        return False
+    return True
+
+
 _CHECK_CORE_V1_SREDOMAINFACT_FACT_CASES = {
     'incident_created': _check_core_v1_SreDomainFact_fact_incident_created,
     'incident_severity_changed': _check_core_v1_SreDomainFact_fact_incident_severity_changed,
@@ -2563,6 +2573,7 @@ _CHECK_CORE_V1_SREDOMAINFACT_FACT_CASES = {
     'postmortem_created': _check_core_v1_SreDomainFact_fact_postmortem_created,
     'postmortem_updated': _check_core_v1_SreDomainFact_fact_postmortem_updated,
     'postmortem_published': _check_core_v1_SreDomainFact_fact_postmortem_published,
+    'intent_rejected': _check_core_v1_SreDomainFact_fact_intent_rejected,
 }
 
 
@@ -3073,6 +3084,60 @@ def _check_core_v1_PostmortemPublished(m, size):
     return True
 
 
+def _check_core_v1_IntentRejected(m, size):
+    # ameide_core_proto.sre.core.v1.IntentRejected
+    v0 = m.intent_case
+    if not (((size <= 64 or len(v0) <= 64)) and ((v0 in _P44 or _P44.learn(v0)))):
+        return False
+    v0 = m.intent_field_number
+    if not (1 <= v0 <= 536870911):
+        return False
+    v0 = m.reason
+    if not ((v0 in _K19) and (v0 not in _K10)):
+        return False
+    v0 = m.detail
+    if not (1 <= len(v0) <= 1024):
+        return False
+    c0 = m.violations
+    if not ((size <= 100 or len(c0) <= 100)):
+        return False
+    for v0 in c0:
+        if size > 512:
+            v1 = v0.field_path
+            if not (((size <= 512 or len(v1) <= 512))):
+                return False
+        v1 = v0.rule_id
+        if not (1 <= len(v1) <= 256):
+            return False
+        v1 = v0.message
+        if not (1 <= len(v1) <= 1024):
+            return False
+    v0 = m.expected_version
+    if not (0 <= v0):
+        return False
+    r_reason = m.reason
+    if (not ((r_reason == 1) == (len(m.violations) > 0))):
+        return False
+    if (not ((m.intent_case != '') or (r_reason == 8))):
+        return False
+    return True
+
+
+def _check_core_v1_IntentViolation(m, size):
+    # ameide_core_proto.sre.core.v1.IntentViolation
+    if size > 512:
+        v0 = m.field_path
+        if not (((size <= 512 or len(v0) <= 512))):
+            return False
+    v0 = m.rule_id
+    if not (1 <= len(v0) <= 256):
+        return False
+    v0 = m.message
+    if not (1 <= len(v0) <= 1024):
+        return False
+    return True
+
+
 def _check_core_v1_SreDomainIntent_intent_create_incident(m, size):
     v0 = m.create_incident
     if not _check_core_v1_CreateIncidentRequested(v0, size):
@@ -3203,7 +3268,7 @@ def _check_core_v1_SreDomainIntent_intent_acknowledge_incident(m, size):
 def _check_core_v1_SreDomainIntent_intent_transition_incident_status(m, size):
     v0 = m.transition_incident_status
     v1 = v0.status
-    if not ((v1 in _K20) and (v1 in _K44)):
+    if not ((v1 in _K20) and (v1 in _K45)):
         return False
     if size > 4096:
         v1 = v0.reason
@@ -3721,7 +3786,7 @@ def _check_core_v1_AcknowledgeIncidentRequested(m, size):
 def _check_core_v1_TransitionIncidentStatusRequested(m, size):
     # ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested
     v0 = m.status
-    if not ((v0 in _K20) and (v0 in _K44)):
+    if not ((v0 in _K20) and (v0 in _K45)):
         return False
     if size > 4096:
         v0 = m.reason
@@ -4638,7 +4703,7 @@ def _check_core_v1_ListPostmortemsResponse(m, size):
 def _check_process_v1_SreProcessSubject(m, size):
     # ameide_core_proto.sre.process.v1.SreProcessSubject
     v0 = m.workflow_type
-    if not ((v0 in _K45)):
+    if not ((v0 in _K46)):
         return False
     v0 = m.workflow_id
     if not (1 <= len(v0) <= 255):
@@ -4780,7 +4845,7 @@ def _check_process_v1_SreProcessFact_fact_remediation_applied(m, size):
     if not (1 <= len(v1) <= 2048):
         return False
     v1 = v0.commit_sha
-    if not (_R46(v1)):
+    if not (_R47(v1)):
         return False
     if v0.HasField('approved_by'):
         v1 = v0.approved_by
@@ -4807,7 +4872,7 @@ def _check_process_v1_SreProcessFact_fact_verification_started(m, size):
     v0 = m.verification_started
     v1 = v0.commit_sha
     if v1 != '':
-        if not (_R46(v1)):
+        if not (_R47(v1)):
             return False
     c1 = v0.resources
     if not (1 <= len(c1)):
@@ -5282,7 +5347,7 @@ def _check_process_v1_RemediationApplied(m, size):
     if not (1 <= len(v0) <= 2048):
         return False
     v0 = m.commit_sha
-    if not (_R46(v0)):
+    if not (_R47(v0)):
         return False
     if m.HasField('approved_by'):
         v0 = m.approved_by
@@ -5309,7 +5374,7 @@ def _check_process_v1_VerificationStarted(m, size):
     # ameide_core_proto.sre.process.v1.VerificationStarted
     v0 = m.commit_sha
     if v0 != '':
-        if not (_R46(v0)):
+        if not (_R47(v0)):
             return False
     c0 = m.resources
     if not (1 <= len(c0)):
@@ -5644,6 +5709,8 @@ CHECKS = {
     'ameide_core_proto.sre.core.v1.PostmortemCreated': _check_core_v1_PostmortemCreated,
     'ameide_core_proto.sre.core.v1.PostmortemUpdated': _check_core_v1_PostmortemUpdated,
     'ameide_core_proto.sre.core.v1.PostmortemPublished': _check_core_v1_PostmortemPublished,
+    'ameide_core_proto.sre.core.v1.IntentRejected': _check_core_v1_IntentRejected,
+    'ameide_core_proto.sre.core.v1.IntentViolation': _check_core_v1_IntentViolation,
     'ameide_core_proto.sre.core.v1.SreDomainIntent': _check_core_v1_SreDomainIntent,
     'ameide_core_proto.sre.core.v1.CreateIncidentRequested': _check_core_v1_CreateIncidentRequested,
     'ameide_core_proto.sre.core.v1.UpdateIncidentSeverityRequested': _check_core_v1_UpdateIncidentSeverityRequested,

@@ -37,6 +37,7 @@ DomainFactPayload: TypeAlias = Union[
     facts_pb2.PostmortemCreated,
     facts_pb2.PostmortemUpdated,
     facts_pb2.PostmortemPublished,
+    facts_pb2.IntentRejected,
 ]
 """Every payload `SreDomainFact` carries, one per oneof case."""
 

@@ -37,7 +37,8 @@ def flow() -> list[str]:
     """Intents to facts to process facts as a Mermaid flowchart, one node per aggregate and topic."""
     by_topic: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for payload, info in PAYLOADS.items():
-        by_topic[info.topic.name][info.aggregate_type or "Workflows"].append(payload.DESCRIPTOR.name)
+        group = "Outcomes" if info.reports_outcome else info.aggregate_type or "Workflows"
+        by_topic[info.topic.name][group].append(payload.DESCRIPTOR.name)
     names = list(TOPICS)
     intents_topic, facts_topic, process_topic = names
     lines = ["```mermaid", "flowchart LR"]
@@ -51,6 +52,9 @@ def flow() -> list[str]:
         source = f"{intents_topic.replace('.', '_')}_{aggregate}"
         target = f"{facts_topic.replace('.', '_')}_{aggregate}"
         lines.append(f"    {source} -- SRE domain --> {target}")
+    if "Outcomes" in by_topic[facts_topic]:
+        outcomes = f"{facts_topic.replace('.', '_')}_Outcomes"
+        lines.append(f"    {intents_topic.replace('.', '_')} -- refused by the SRE domain --> {outcomes}")
     process = process_topic.replace(".", "_")
     for aggregate in ("Incident", "Alert"):
         lines.append(f"    {facts_topic.replace('.', '_')}_{aggregate} -- triage workflow --> {process}")

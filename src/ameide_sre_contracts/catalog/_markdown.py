@@ -23,8 +23,12 @@ _ENVELOPE_RULES = [
         f"0 on an intent and 1 on a fact when the payload creates its aggregate (`{CREATES_AGGREGATE_RULE}`)",
     ),
     ("subject.aggregate_id", f"equals the id the payload names, where it names one (`{AGGREGATE_ID_RULE}`)"),
-    ("subject.aggregate_version", f"at least 1 on a fact (`{MIN_VERSION_RULE}`)"),
+    (
+        "subject.aggregate_version",
+        f"at least 1 on a fact, but on one that reports an intent's outcome (`{MIN_VERSION_RULE}`)",
+    ),
 ]
+_KNOWN_ENVELOPE_RULES = {AGGREGATE_TYPE_RULE, CREATES_AGGREGATE_RULE, AGGREGATE_ID_RULE, MIN_VERSION_RULE}
 
 
 def _anchor(name: str) -> str:
@@ -67,6 +71,8 @@ def _topic_section(topic: Topic) -> list[str]:
     if _has_aggregate(topic):
         applicable = _ENVELOPE_RULES if topic.min_aggregate_version else _ENVELOPE_RULES[:3]
         lines += ["", *(f"- Rule on `{path}`: {text}" for path, text in applicable)]
+        others = [(rule_id, text) for rule_id, text in message_rules(envelope) if rule_id not in _KNOWN_ENVELOPE_RULES]
+        lines += [f"- Rule `{rule_id}`: {text}" for rule_id, text in others]
     for payload in topic.payload_types:
         info = PAYLOADS[payload]
         descriptor: Any = payload.DESCRIPTOR
@@ -76,6 +82,11 @@ def _topic_section(topic: Topic) -> list[str]:
         if info.aggregate_type:
             creates = " (creates it)" if info.creates_aggregate else ""
             lines.append(f"- Aggregate: `{info.aggregate_type}`{creates}")
+        if info.reports_outcome:
+            lines.append(
+                "- Aggregate: the refused intent's, any type, at the version the domain holds; "
+                "it does not advance it (`check_version` answers OUTCOME)"
+            )
         if info.aggregate_id_field:
             lines.append(f"- Aggregate id: `{'.'.join(info.aggregate_id_field)}` equals `subject.aggregate_id`")
         lines += ["", *_field_table(descriptor), *_message_rules_lines(descriptor)]

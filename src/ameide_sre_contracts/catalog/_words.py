@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
@@ -146,6 +147,16 @@ def message_rules(descriptor: Any) -> list[tuple[str, str]]:
     return [(cel.id, cel.message) for cel in message_cel(descriptor)]
 
 
+_INTEGER_KINDS = frozenset({"int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64"})
+
+
+def _refuses_integer_zero(typed: Any) -> bool:
+    """Whether an integer's range rules leave 0 out (a lower bound above it, or an upper bound below it)."""
+    above = (typed.HasField("gte") and typed.gte > 0) or (typed.HasField("gt") and typed.gt >= 0)
+    below = (typed.HasField("lte") and typed.lte < 0) or (typed.HasField("lt") and typed.lt <= 0)
+    return above or below or (len(typed.not_in) > 0 and 0 in typed.not_in)
+
+
 def presence(field: Any) -> str:
     """`required` when the rules refuse the field's zero value, `one of <oneof>` in a oneof, else `optional`."""
     if field.containing_oneof is not None:
@@ -158,7 +169,9 @@ def presence(field: Any) -> str:
     refuses_zero = bool(rules.required) or (
         typed is not None
         and (
-            (kind == "string" and (typed.min_len > 0 or typed.len > 0 or typed.uuid or typed.HasField("pattern")))
+            (kind == "string" and (typed.min_len > 0 or typed.len > 0 or typed.uuid))
+            or (kind == "string" and typed.HasField("pattern") and re.search(typed.pattern, "") is None)
+            or (kind in _INTEGER_KINDS and _refuses_integer_zero(typed))
             or (kind == "string" and len(getattr(typed, "in")) > 0)
             or (kind == "enum" and 0 in typed.not_in)
             or (kind == "enum" and len(getattr(typed, "in")) > 0 and 0 not in getattr(typed, "in"))

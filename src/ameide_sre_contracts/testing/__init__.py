@@ -17,8 +17,8 @@ from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
-from ameide_sre_contracts.envelopes import Envelope, MetaOptions, new_fact, new_intent, new_process_fact
-from ameide_sre_contracts.errors import ContractDefinitionError, UnknownTopicError
+from ameide_sre_contracts.envelopes import Envelope, MetaOptions, new_fact, new_intent, new_process_fact, reject
+from ameide_sre_contracts.errors import ContractDefinitionError, UnknownTopicError, Violation
 from ameide_sre_contracts.testing._facts import FACTS
 from ameide_sre_contracts.testing._intents import INTENTS
 from ameide_sre_contracts.testing._process import PROCESS_FACTS
@@ -57,6 +57,9 @@ __all__ = [
 M = TypeVar("M", bound=Message)
 
 _FACTORIES: Mapping[type[Message], Callable[[], Message]] = {**INTENTS, **FACTS, **PROCESS_FACTS}
+INTENT_CASES: Mapping[str, type[Message]] = {
+    info.case: payload for payload, info in PAYLOADS.items() if info.topic.envelope_type is intents_pb2.SreDomainIntent
+}
 
 
 def _built(factories: Mapping[type[Message], Callable[[], Message]], message_type: type[M], what: str) -> M:
@@ -112,6 +115,27 @@ def example_envelope(payload: Message) -> Envelope:
             tenant_id=TENANT_ID,
             **common,
         )
+    if info.reports_outcome and isinstance(payload, facts_pb2.IntentRejected):
+        refused = example_envelope(example(INTENT_CASES[payload.intent_case]))
+        if not isinstance(refused, intents_pb2.SreDomainIntent):
+            raise ContractDefinitionError(f"{payload.intent_case} is not an intent case")
+        violations = [Violation(v.field_path, v.rule_id, v.message, v.for_key) for v in payload.violations]
+        rejection = reject(
+            refused,
+            payload.reason,
+            detail=payload.detail,
+            violations=violations,
+            producer="sre-domain",
+            current_version=4,
+            correlation_id=common["correlation_id"],
+            traceparent=common["traceparent"],
+            tracestate=common["tracestate"],
+            actor=common["actor"],
+            occurred_at=common["occurred_at"],
+            message_id=common["message_id"],
+        )
+        rejection.intent_rejected.CopyFrom(payload)
+        return rejection
     if envelope_type is facts_pb2.SreDomainFact:
         return new_fact(
             payload,

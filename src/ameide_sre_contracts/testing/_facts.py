@@ -8,6 +8,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 
 from ameide_core_proto.sre.core.v1 import facts_pb2 as f
+from ameide_core_proto.sre.core.v1 import intents_pb2 as i
 from ameide_core_proto.sre.core.v1 import sre_pb2
 from ameide_sre_contracts.testing._alert import alert
 from ameide_sre_contracts.testing._catalog import runbook, runbook_execution, service
@@ -104,5 +105,25 @@ FACTS: dict[type[Message], Callable[[], Message]] = {
         postmortem=postmortem(), update_mask=FieldMask(paths=["summary", "action_items"])
     ),
     f.PostmortemPublished: lambda: f.PostmortemPublished(postmortem=postmortem(), approved_by=person()),
+    f.IntentRejected: lambda: f.IntentRejected(
+        intent_case="ingest_alert",
+        intent_field_number=i.SreDomainIntent.DESCRIPTOR.fields_by_name["ingest_alert"].number,
+        reason=f.INTENT_REJECTION_REASON_INVALID,
+        detail="The alert carries no fingerprint and a label without a name.",
+        violations=[
+            f.IntentViolation(
+                field_path="alert.fingerprint",
+                rule_id="string.min_len",
+                message="value length must be at least 1 characters",
+            ),
+            f.IntentViolation(
+                field_path='alert.labels[""]',
+                rule_id="string.min_len",
+                message="value length must be at least 1 characters",
+                for_key=True,
+            ),
+        ],
+        expected_version=3,
+    ),
 }
 """Every domain fact payload type with a factory of its example."""

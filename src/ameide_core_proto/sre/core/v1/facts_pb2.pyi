@@ -18,6 +18,7 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -29,6 +30,72 @@ else:
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class _IntentRejectionReason:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _IntentRejectionReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_IntentRejectionReason.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    INTENT_REJECTION_REASON_UNSPECIFIED: _IntentRejectionReason.ValueType  # 0
+    """Not set; never valid."""
+    INTENT_REJECTION_REASON_INVALID: _IntentRejectionReason.ValueType  # 1
+    """The intent breaks the contract's rules; `violations` lists them."""
+    INTENT_REJECTION_REASON_ILLEGAL_TRANSITION: _IntentRejectionReason.ValueType  # 2
+    """The aggregate's lifecycle does not allow it from its current state, for
+    example resolving a closed incident.
+    """
+    INTENT_REJECTION_REASON_VERSION_CONFLICT: _IntentRejectionReason.ValueType  # 3
+    """The intent expected another version than the one the domain holds
+    (`expected_version` against `subject.aggregate_version`): another change
+    came first.
+    """
+    INTENT_REJECTION_REASON_NOT_FOUND: _IntentRejectionReason.ValueType  # 4
+    """The aggregate it names does not exist."""
+    INTENT_REJECTION_REASON_ALREADY_EXISTS: _IntentRejectionReason.ValueType  # 5
+    """It would create an aggregate that already exists."""
+    INTENT_REJECTION_REASON_DUPLICATE: _IntentRejectionReason.ValueType  # 6
+    """What it asks for already holds, done by another intent, for example
+    correlating an alert that is already correlated.
+    """
+    INTENT_REJECTION_REASON_NOT_AUTHORIZED: _IntentRejectionReason.ValueType  # 7
+    """Its actor may not do this."""
+    INTENT_REJECTION_REASON_UNSUPPORTED: _IntentRejectionReason.ValueType  # 8
+    """The domain does not know its case or one of its values: it was written
+    for a newer contract.
+    """
+
+class IntentRejectionReason(_IntentRejectionReason, metaclass=_IntentRejectionReasonEnumTypeWrapper):
+    """Why the domain refused an intent."""
+
+INTENT_REJECTION_REASON_UNSPECIFIED: IntentRejectionReason.ValueType  # 0
+"""Not set; never valid."""
+INTENT_REJECTION_REASON_INVALID: IntentRejectionReason.ValueType  # 1
+"""The intent breaks the contract's rules; `violations` lists them."""
+INTENT_REJECTION_REASON_ILLEGAL_TRANSITION: IntentRejectionReason.ValueType  # 2
+"""The aggregate's lifecycle does not allow it from its current state, for
+example resolving a closed incident.
+"""
+INTENT_REJECTION_REASON_VERSION_CONFLICT: IntentRejectionReason.ValueType  # 3
+"""The intent expected another version than the one the domain holds
+(`expected_version` against `subject.aggregate_version`): another change
+came first.
+"""
+INTENT_REJECTION_REASON_NOT_FOUND: IntentRejectionReason.ValueType  # 4
+"""The aggregate it names does not exist."""
+INTENT_REJECTION_REASON_ALREADY_EXISTS: IntentRejectionReason.ValueType  # 5
+"""It would create an aggregate that already exists."""
+INTENT_REJECTION_REASON_DUPLICATE: IntentRejectionReason.ValueType  # 6
+"""What it asks for already holds, done by another intent, for example
+correlating an alert that is already correlated.
+"""
+INTENT_REJECTION_REASON_NOT_AUTHORIZED: IntentRejectionReason.ValueType  # 7
+"""Its actor may not do this."""
+INTENT_REJECTION_REASON_UNSUPPORTED: IntentRejectionReason.ValueType  # 8
+"""The domain does not know its case or one of its values: it was written
+for a newer contract.
+"""
+Global___IntentRejectionReason: _TypeAlias = IntentRejectionReason  # noqa: Y015
+
 @_typing.final
 class SreDomainFact(_message.Message):
     """An immutable statement that SRE domain state changed, published on
@@ -38,7 +105,7 @@ class SreDomainFact(_message.Message):
 
     The envelope's rules tie the subject to the payload as the payload's
     `(sre)` options declare: `subject.aggregate_version` is at least
-    `min_aggregate_version` (1); `subject.aggregate_type` equals the payload's
+    `min_aggregate_version` (1), except on a payload that `reports_outcome`; `subject.aggregate_type` equals the payload's
     `aggregate_type`; a payload marked `creates_aggregate` has version 1; and
     where the payload names its aggregate (`aggregate_id_field`),
     `subject.aggregate_id` equals that id. They are CEL so that every
@@ -75,6 +142,7 @@ class SreDomainFact(_message.Message):
     POSTMORTEM_CREATED_FIELD_NUMBER: _builtins.int
     POSTMORTEM_UPDATED_FIELD_NUMBER: _builtins.int
     POSTMORTEM_PUBLISHED_FIELD_NUMBER: _builtins.int
+    INTENT_REJECTED_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def meta(self) -> _sre_pb2.SreMessageMeta:
         """Required. Identity, tenancy, timing and causality of the message."""
@@ -189,6 +257,12 @@ class SreDomainFact(_message.Message):
     def postmortem_published(self) -> Global___PostmortemPublished:
         """A postmortem was published."""
 
+    @_builtins.property
+    def intent_rejected(self) -> Global___IntentRejected:
+        """Intent outcomes (80-89).
+        The domain refused an intent; nothing changed.
+        """
+
     def __init__(
         self,
         *,
@@ -220,12 +294,13 @@ class SreDomainFact(_message.Message):
         postmortem_created: Global___PostmortemCreated | None = ...,
         postmortem_updated: Global___PostmortemUpdated | None = ...,
         postmortem_published: Global___PostmortemPublished | None = ...,
+        intent_rejected: Global___IntentRejected | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "intent_rejected", b"intent_rejected", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "intent_rejected", b"intent_rejected", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_created", "incident_severity_changed", "incident_assigned", "incident_timeline_entry_added", "incident_resolved", "incident_closed", "incident_acknowledged", "incident_status_changed", "alert_ingested", "alert_acknowledged", "alerts_correlated", "runbook_created", "runbook_execution_completed", "runbook_updated", "slo_created", "sli_measurement_recorded", "slo_budget_exhausted", "slo_updated", "health_check_recorded", "fleet_state_recorded", "service_created", "service_updated", "service_deleted", "postmortem_created", "postmortem_updated", "postmortem_published"]  # noqa: Y015
+    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_created", "incident_severity_changed", "incident_assigned", "incident_timeline_entry_added", "incident_resolved", "incident_closed", "incident_acknowledged", "incident_status_changed", "alert_ingested", "alert_acknowledged", "alerts_correlated", "runbook_created", "runbook_execution_completed", "runbook_updated", "slo_created", "sli_measurement_recorded", "slo_budget_exhausted", "slo_updated", "health_check_recorded", "fleet_state_recorded", "service_created", "service_updated", "service_deleted", "postmortem_created", "postmortem_updated", "postmortem_published", "intent_rejected"]  # noqa: Y015
     _WhichOneofArgType_fact: _TypeAlias = _typing.Literal["fact", b"fact"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_fact) -> _WhichOneofReturnType_fact | None: ...
 
@@ -1056,3 +1131,101 @@ class PostmortemPublished(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PostmortemPublished: _TypeAlias = PostmortemPublished  # noqa: Y015
+
+@_typing.final
+class IntentViolation(_message.Message):
+    """A rule an intent's field broke, as `ValidationError` lists it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELD_PATH_FIELD_NUMBER: _builtins.int
+    RULE_ID_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    FOR_KEY_FIELD_NUMBER: _builtins.int
+    field_path: _builtins.str
+    """The field's path, for example `incident.title` or `labels["env"]`;
+    empty for a rule on the message itself. At most 512 characters.
+    """
+    rule_id: _builtins.str
+    """Required. The rule's id, for example `string.min_len`; at most 256
+    characters.
+    """
+    message: _builtins.str
+    """Required. What the rule asks, in words; 1 to 1024 characters."""
+    for_key: _builtins.bool
+    """Whether the rule broke on a map key rather than its value."""
+    def __init__(
+        self,
+        *,
+        field_path: _builtins.str = ...,
+        rule_id: _builtins.str = ...,
+        message: _builtins.str = ...,
+        for_key: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["field_path", b"field_path", "for_key", b"for_key", "message", b"message", "rule_id", b"rule_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IntentViolation: _TypeAlias = IntentViolation  # noqa: Y015
+
+@_typing.final
+class IntentRejected(_message.Message):
+    """The domain refused an intent: nothing changed. The subject is the intent's
+    aggregate at the version the domain holds (0 when it does not exist),
+    which this fact does not advance; `meta.causation_id` is the refused
+    intent's message id, and `meta.correlation_id` its correlation. Senders
+    learn the outcome of their command; consumers of state skip it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INTENT_CASE_FIELD_NUMBER: _builtins.int
+    INTENT_FIELD_NUMBER_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    DETAIL_FIELD_NUMBER: _builtins.int
+    VIOLATIONS_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    intent_case: _builtins.str
+    """The refused intent's payload case, for example
+    `acknowledge_incident`; empty only when the domain does not
+    know the case (reason unsupported). At most 64 characters.
+    """
+    intent_field_number: _builtins.int
+    """Required. The field number of the intent's payload case in
+    `SreDomainIntent`, known even when its name is not.
+    """
+    reason: Global___IntentRejectionReason.ValueType
+    """Required. Why it was refused."""
+    detail: _builtins.str
+    """Required. Why, in words, for the person or agent who sent it; 1 to 1024
+    characters.
+    """
+    expected_version: _builtins.int
+    """The version the intent expected (its `subject.aggregate_version`); 0
+    when it expected none.
+    """
+    @_builtins.property
+    def violations(self) -> _containers.RepeatedCompositeFieldContainer[Global___IntentViolation]:
+        """The rules the intent broke (reason invalid), at most 100, in the order
+        `sre.violation_order` documents: field path, then rule id.
+        """
+
+    def __init__(
+        self,
+        *,
+        intent_case: _builtins.str = ...,
+        intent_field_number: _builtins.int = ...,
+        reason: Global___IntentRejectionReason.ValueType = ...,
+        detail: _builtins.str = ...,
+        violations: _abc.Iterable[Global___IntentViolation] | None = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["detail", b"detail", "expected_version", b"expected_version", "intent_case", b"intent_case", "intent_field_number", b"intent_field_number", "reason", b"reason", "violations", b"violations"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IntentRejected: _TypeAlias = IntentRejected  # noqa: Y015

@@ -262,6 +262,7 @@ class SreMessageOptions(_message.Message):
     AGGREGATE_TYPE_FIELD_NUMBER: _builtins.int
     CREATES_AGGREGATE_FIELD_NUMBER: _builtins.int
     AGGREGATE_ID_FIELD_FIELD_NUMBER: _builtins.int
+    REPORTS_OUTCOME_FIELD_NUMBER: _builtins.int
     topic: _builtins.str
     """On an envelope: the topic family it travels on, for example
     `sre.domain.facts.v1`.
@@ -288,6 +289,13 @@ class SreMessageOptions(_message.Message):
     field holding the aggregate's id, for example `incident.incident_id`.
     The envelope's `subject.aggregate_id` must equal it.
     """
+    reports_outcome: _builtins.bool
+    """On a domain fact payload: it reports what became of an intent and
+    changes no aggregate. Its subject is the intent's aggregate, of any
+    type, at the version the domain holds (0 when the aggregate does not
+    exist); it does not advance that version, so the envelope's version
+    rules do not apply to it.
+    """
     def __init__(
         self,
         *,
@@ -297,10 +305,11 @@ class SreMessageOptions(_message.Message):
         aggregate_type: _builtins.str = ...,
         creates_aggregate: _builtins.bool = ...,
         aggregate_id_field: _builtins.str = ...,
+        reports_outcome: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_id_field", b"aggregate_id_field", "aggregate_type", b"aggregate_type", "creates_aggregate", b"creates_aggregate", "event_type", b"event_type", "min_aggregate_version", b"min_aggregate_version", "topic", b"topic"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_id_field", b"aggregate_id_field", "aggregate_type", b"aggregate_type", "creates_aggregate", b"creates_aggregate", "event_type", b"event_type", "min_aggregate_version", b"min_aggregate_version", "reports_outcome", b"reports_outcome", "topic", b"topic"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -589,7 +598,8 @@ class SreSubject(_message.Message):
     """Required. The aggregate's identifier; at most 128 characters."""
     aggregate_version: _builtins.int
     """Required. On a fact, the aggregate's version after the change (1 for the
-    first). On an intent, the version the sender expects the aggregate to
+    first); on a fact that reports an intent's outcome (`IntentRejected`),
+    the version the domain holds, unchanged. On an intent, the version the sender expects the aggregate to
     have: 0 on an intent that creates it; on any other intent, 0 means the
     sender holds no expectation (an integration adapter relaying an
     external event) and the domain applies it to the current version.
