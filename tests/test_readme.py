@@ -15,7 +15,7 @@ import pytest
 
 import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2, incident_pb2, query_pb2, query_pb2_grpc, sre_pb2
-from ameide_sre_contracts import kafka, testing, validate
+from ameide_sre_contracts import aggregates, kafka, testing, validate
 from ameide_sre_contracts.grpc import ValidatingInterceptor
 from testkit import newer_contract
 from tests.conftest import ROOT, run, tool
@@ -73,7 +73,12 @@ def test_producer_and_consumer_examples_run_together(capsys: pytest.CaptureFixtu
     """The producer's fact flows through the consumer example: read, checked, dispatched, recorded."""
     namespace = _run("consumer")
     fact = namespace["fact"]
-    assert namespace["last_applied"] == {sre.dedupe_key(fact): 1}
+    (state,) = namespace["states"].values()
+    assert (sre.dedupe_key(fact), state.version, state.incident) == (
+        next(iter(namespace["states"])),
+        1,
+        fact.incident_created.incident,
+    )
     assert namespace["set_aside"] == []
     assert "new incident: Checkout API returns 5xx" in capsys.readouterr().out
 
@@ -113,6 +118,8 @@ def _about(incident: incident_pb2.Incident, version: int) -> facts_pb2.SreDomain
     fact = testing.examples(facts_pb2.SreDomainFact)[1]
     assert fact.WhichOneof("fact") == "incident_severity_changed"
     fact.incident_severity_changed.incident_id = incident.incident_id
+    fact.incident_severity_changed.previous_severity = incident.severity  # what the query service holds
+    fact.incident_severity_changed.severity = sre_pb2.SEVERITY_INFO
     fact.subject.aggregate_id = incident.incident_id
     fact.subject.aggregate_version = version
     fact.meta.tenant_id = "tenant-acme"
@@ -129,14 +136,18 @@ def test_readme_consumer_survives_a_real_stream(
     namespace["incident_queries"] = query_pb2_grpc.SreIncidentQueryServiceStub(query_channel)
     capsys.readouterr()
     consume = namespace["consume"]
-    last_applied: dict[str, int] = namespace["last_applied"]
-    last_applied.clear()
+    states: dict[str, aggregates.Aggregate] = namespace["states"]
+    states.clear()
 
     def deliver(fact: facts_pb2.SreDomainFact, mode: str = "binary") -> None:
         record = kafka.to_kafka(fact, mode=mode)  # type: ignore[arg-type]
         consume(record.topic, record.key, record.value, record.headers)
 
-    history = _renumbered(testing.examples(facts_pb2.SreDomainFact))
+    lifecycle = {"incident_resolved": 1, "incident_closed": 2}  # after acknowledged and investigating, as in life
+    examples = sorted(
+        testing.examples(facts_pb2.SreDomainFact), key=lambda f: lifecycle.get(f.WhichOneof("fact") or "", 0)
+    )
+    history = _renumbered(examples)
     assert {fact.WhichOneof("fact") for fact in history} == {
         field.name for field in facts_pb2.SreDomainFact.DESCRIPTOR.oneofs_by_name["fact"].fields
     }
@@ -153,13 +164,16 @@ def test_readme_consumer_survives_a_real_stream(
     store: Store = query_channel.store  # type: ignore[attr-defined]
     known = store.incidents["tenant-acme"][0]
     deliver(_about(known, SEEDED_VERSION + 1))
-    assert last_applied[f"tenant-acme/Incident/{known.incident_id}"] == SEEDED_VERSION + 1
-    assert namespace["incidents"][f"tenant-acme/Incident/{known.incident_id}"] == known
+    caught_up = states[f"tenant-acme/Incident/{known.incident_id}"]
+    assert isinstance(caught_up, aggregates.IncidentAggregate)
+    assert caught_up.version == SEEDED_VERSION + 1
+    assert caught_up.incident.severity == sre_pb2.SEVERITY_INFO  # the snapshot, then the fact on top
+    assert caught_up.incident.title == known.title
     # The query service itself is behind this one: the consumer asks for a retry rather than skip facts.
     behind = store.incidents["tenant-acme"][1]
     with pytest.raises(RuntimeError, match="retry"):
         deliver(_about(behind, SEEDED_VERSION + 5))
-    assert f"tenant-acme/Incident/{behind.incident_id}" in last_applied  # caught up to what the service knows
+    assert f"tenant-acme/Incident/{behind.incident_id}" not in states  # nothing skipped: the record is retried
 
     newer: Any = newer_contract.build()["ameide_core_proto.sre.core.v1.SreDomainFact"]()
     newer.ParseFromString(history[0].SerializeToString())
@@ -174,11 +188,13 @@ def test_readme_consumer_survives_a_real_stream(
             expected_versions[sre.dedupe_key(fact)] = fact.subject.aggregate_version
     expected_versions[sre.dedupe_key(namesake)] = 1
     expected_versions[f"tenant-acme/Incident/{known.incident_id}"] = SEEDED_VERSION + 1
-    expected_versions[f"tenant-acme/Incident/{behind.incident_id}"] = SEEDED_VERSION
-    assert last_applied == expected_versions
-    resolved = namespace["incidents"][sre.dedupe_key(history[0])]
-    assert resolved.resolved_at == history[4].incident_resolved.resolved_at
-    assert not namespace["incidents"][sre.dedupe_key(namesake)].HasField("resolved_at")  # the other tenant's
+    assert {key: state.version for key, state in states.items()} == expected_versions
+    resolved: Any = states[sre.dedupe_key(history[0])]
+    (resolution,) = [f for f in history if f.HasField("incident_resolved")]
+    assert resolved.incident.resolved_at == resolution.incident_resolved.resolved_at
+    assert resolved.incident.status == sre_pb2.INCIDENT_STATUS_CLOSED
+    other: Any = states[sre.dedupe_key(namesake)]
+    assert not other.incident.HasField("resolved_at")  # the other tenant's
     parked, dead = namespace["set_aside"]
     assert (parked.topic, parked.value) == ("sre.domain.facts.v1.parked", newer_value)
     assert dead.topic == "sre.domain.facts.v1.dlq"

@@ -238,6 +238,19 @@ class InvalidArgumentError(ContractError, ValueError):
     """An argument outside what a function accepts (a naive datetime, a negative schema id, a bad option)."""
 
 
+class FactNotApplicableError(ContractError, ValueError):
+    """A domain fact does not follow from the state it is applied to: another aggregate, a version out of
+    sequence, a creating fact for an aggregate that exists, or a fact whose `previous_*` contradicts the state.
+
+    Raised by `ameide_sre_contracts.aggregates`; `fact` is the envelope that did not apply.
+    """
+
+    def __init__(self, fact: object, reason: str) -> None:
+        self.fact = fact
+        self.reason = reason
+        super().__init__(printable(reason))
+
+
 class UnboundedFieldError(ContractError, ValueError):
     """A field has no size rule, so no bound can be computed."""
 
