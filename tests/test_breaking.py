@@ -19,7 +19,7 @@ def test_unchanged_contract_passes_against_every_released_baseline(tmp_path: Pat
     workspace = copy_workspace(tmp_path, "requirements", "pyproject.toml")
     gate = run(["make", "breaking", f"VENV={VENV}"], cwd=workspace)
     assert gate.returncode == 0, gate.stdout + gate.stderr
-    assert [path.name for path in BASELINES] == ["sre-v1.0.binpb", "sre-v1.1.binpb"]
+    assert [path.name for path in BASELINES] == ["sre-v1.0.binpb", "sre-v1.1.binpb", "sre-v1.2.binpb"]
     for baseline in BASELINES:
         assert f"against compat/{baseline.name}" in gate.stdout
 
