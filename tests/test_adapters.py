@@ -680,9 +680,13 @@ def test_a_pagerduty_incident_is_found_through_the_resolver_then_the_key_then_de
     )
     assert resolved.subject.aggregate_id == ours
     (keyed,) = pagerduty.intents_from_webhook(
+        _pagerduty("incident.acknowledged", incident_key=ours), tenant_id=TENANT, producer=PRODUCER
+    )
+    assert keyed.subject.aggregate_id == ours  # the dedup_key events_from_fact sent
+    (hex_key,) = pagerduty.intents_from_webhook(  # 32 hex digits: PagerDuty's own key, whatever it decodes to
         _pagerduty("incident.acknowledged", incident_key=ours.replace("-", "")), tenant_id=TENANT, producer=PRODUCER
     )
-    assert keyed.subject.aggregate_id == ours
+    assert hex_key.subject.aggregate_id == derived_id("pagerduty-incident", TENANT, "PINCIDENT")
     (derived,) = pagerduty.intents_from_webhook(
         _pagerduty("incident.acknowledged", incident_key="not-a-uuid"), tenant_id=TENANT, producer=PRODUCER
     )
@@ -690,7 +694,10 @@ def test_a_pagerduty_incident_is_found_through_the_resolver_then_the_key_then_de
 
 
 def test_pagerduty_events_that_change_nothing_map_to_no_intent() -> None:
-    assert pagerduty.intents_from_webhook(_pagerduty("incident.annotated"), tenant_id=TENANT, producer=PRODUCER) == []
+    for ignored in ("incident.responder.added", "incident.triggered", "incident.workflow.started"):
+        assert pagerduty.intents_from_webhook(_pagerduty(ignored), tenant_id=TENANT, producer=PRODUCER) == []
+    empty_note = _pagerduty("incident.annotated")  # a note without words: nothing to record, not refused
+    assert pagerduty.intents_from_webhook(empty_note, tenant_id=TENANT, producer=PRODUCER) == []
     assert pagerduty.intents_from_webhook(_pagerduty("service.updated"), tenant_id=TENANT, producer=PRODUCER) == []
     removed = _pagerduty("incident.priority_updated", priority=None)
     assert pagerduty.intents_from_webhook(removed, tenant_id=TENANT, producer=PRODUCER) == []

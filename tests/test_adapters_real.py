@@ -7,15 +7,24 @@ where it was published and under which licence.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ameide_core_proto.sre.core.v1 import alert_pb2, health_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1 import alert_pb2, health_pb2, incident_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
 from ameide_sre_contracts import decode, encode, to_json, validate
-from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, pagerduty
+from ameide_sre_contracts.adapters import (
+    AdapterInputError,
+    alertmanager,
+    argocd,
+    derived_id,
+    kubernetes,
+    openslo,
+    pagerduty,
+)
 from tests.adapter_checks import REAL, SOURCES, contained, documents, dropped, extra_keys, fixtures
 
 TENANT = "acme"
@@ -270,22 +279,98 @@ EXPECTED_CASE = {
     "incident.resolved": "resolve_incident",
     "incident.escalated": "add_timeline_entry",
     "incident.priority_updated": "update_incident_severity",
+    "incident.reopened": "transition_incident_status",
+    "incident.unacknowledged": "add_timeline_entry",
+    "incident.reassigned": "assign_incident",
+    "incident.delegated": "assign_incident",
+    "incident.annotated": "add_timeline_entry",
+    "incident.status_update_published": "add_timeline_entry",
 }
 
 
 @pytest.mark.parametrize("path", PAGES, ids=_ids(PAGES))
-def test_a_pagerduty_webhook_maps_to_its_intent(path: Path) -> None:
+def test_a_pagerduty_webhook_maps_to_its_intent_or_is_ignored_by_name(path: Path) -> None:
+    """Mapped events give one valid intent about the PagerDuty incident; ignored ones, listed by name, none."""
     body = json.loads(path.read_bytes())
+    event_type = body["event"]["event_type"]
     intents = pagerduty.intents_from_webhook(path.read_bytes(), tenant_id=TENANT, producer=PRODUCER)
+    if event_type in pagerduty.IGNORED_EVENTS:
+        assert intents == []
+        return
     _valid_on_the_wire(intents)
     (intent,) = intents
-    assert intent.WhichOneof("intent") == EXPECTED_CASE[body["event"]["event_type"]]
+    assert intent.WhichOneof("intent") == EXPECTED_CASE[event_type]
     assert intent.meta.actor.id == "pagerduty:" + body["event"]["agent"]["id"]
-    key = body["event"]["data"].get("incident_key")
-    if key:  # the dedup key this package sent: the SRE incident's own id
-        assert intent.subject.aggregate_id.replace("-", "") == key
+    data = body["event"]["data"]
+    pagerduty_id = data["id"] if data["type"] == "incident" else data["incident"]["id"]
+    # PagerDuty's own 32-hex incident_key is not this package's dedup key: one incident, one id.
+    assert intent.subject.aggregate_id == derived_id("pagerduty-incident", TENANT, pagerduty_id)
     again = pagerduty.intents_from_webhook(path.read_bytes(), tenant_id=TENANT, producer=PRODUCER)
     assert again == intents
+
+
+def test_pagerduty_notes_status_updates_and_reassignments_carry_their_content() -> None:
+    """The note and the status update become timeline entries word for word; a reassignment names its assignee."""
+    (note,) = pagerduty.intents_from_webhook(
+        (REAL / "pagerduty" / "zulip-annotated_v3.json").read_bytes(), tenant_id=TENANT, producer=PRODUCER
+    )
+    assert (note.add_timeline_entry.kind, note.add_timeline_entry.text) == (
+        incident_pb2.TIMELINE_ENTRY_KIND_NOTE,
+        "Running KILL on long-running queries from the reporting-service.",
+    )
+    (update,) = pagerduty.intents_from_webhook(
+        (REAL / "pagerduty" / "zulip-status_updated_v3.json").read_bytes(), tenant_id=TENANT, producer=PRODUCER
+    )
+    assert update.add_timeline_entry.kind == incident_pb2.TIMELINE_ENTRY_KIND_COMMUNICATION
+    assert update.add_timeline_entry.text.startswith("Investigating a P1 incident with the Checkout API")
+    (reassigned,) = pagerduty.intents_from_webhook(
+        (REAL / "pagerduty" / "zulip-reassigned_v3.json").read_bytes(), tenant_id=TENANT, producer=PRODUCER
+    )
+    assignee = reassigned.assign_incident.assignee
+    assert (assignee.id, assignee.display_name, assignee.kind) == ("pagerduty:PI9DT01", "Test User", 1)
+    (delegated,) = pagerduty.intents_from_webhook(
+        (REAL / "pagerduty" / "zulip-delegated_v3.json").read_bytes(), tenant_id=TENANT, producer=PRODUCER
+    )
+    assert delegated.assign_incident.reason == "Delegated in PagerDuty under APIs-ep"
+    (reopened,) = pagerduty.intents_from_webhook(
+        (REAL / "pagerduty" / "zulip-reopened_v3.json").read_bytes(), tenant_id=TENANT, producer=PRODUCER
+    )
+    assert reopened.transition_incident_status.status == sre_pb2.INCIDENT_STATUS_INVESTIGATING
+
+
+def test_every_documented_pagerduty_incident_event_is_mapped_or_ignored_by_name() -> None:
+    """The lists are disjoint and cover every incident.* type webhook v3 documents; a new type is ignored.
+
+    Documented: PagerDuty's developer docs, webhooks/01-Overview.md (13 types) and 20-Early-Access-Webhooks.md (6).
+    """
+    documented = {
+        "incident.acknowledged", "incident.annotated", "incident.delegated", "incident.escalated",
+        "incident.priority_updated", "incident.reassigned", "incident.reopened", "incident.resolved",
+        "incident.responder.added", "incident.responder.replied", "incident.status_update_published",
+        "incident.triggered", "incident.unacknowledged",
+        "incident.action_invocation.created", "incident.action_invocation.updated",
+        "incident.action_invocation.terminated", "incident.workflow.started", "incident.workflow.completed",
+        "incident.custom_field_values.updated",
+    }  # fmt: skip
+    assert not pagerduty.MAPPED_EVENTS & pagerduty.IGNORED_EVENTS
+    assert documented <= pagerduty.MAPPED_EVENTS | pagerduty.IGNORED_EVENTS
+    assert all(event.startswith("incident.") for event in pagerduty.MAPPED_EVENTS | pagerduty.IGNORED_EVENTS)
+    future = json.loads((REAL / "pagerduty" / "zulip-triggered_v3.json").read_bytes())
+    future["event"]["event_type"] = "incident.something_new"
+    future["event"]["data"] = {"type": "incident_something", "shape": ["nothing", "we", "know"]}
+    assert pagerduty.intents_from_webhook(future, tenant_id=TENANT, producer=PRODUCER) == []
+
+
+def test_one_pagerduty_incident_has_one_id_and_our_dedup_key_is_recognized() -> None:
+    """With or without PagerDuty's 32-hex incident_key, the same incident; the UUID this package sent wins."""
+    body = json.loads((REAL / "pagerduty" / "zulip-reopened_v3.json").read_bytes())
+    with_key = pagerduty.intents_from_webhook(body, tenant_id=TENANT, producer=PRODUCER)[0].subject.aggregate_id
+    del body["event"]["data"]["incident_key"]
+    without = pagerduty.intents_from_webhook(body, tenant_id=TENANT, producer=PRODUCER)[0].subject.aggregate_id
+    assert with_key == without == derived_id("pagerduty-incident", TENANT, "Q05XJA8GDXGOB3")
+    ours = "3f1c2a9e-6b7d-4e1f-9a2b-8c3d4e5f6a7b"
+    body["event"]["data"]["incident_key"] = ours
+    assert pagerduty.intents_from_webhook(body, tenant_id=TENANT, producer=PRODUCER)[0].subject.aggregate_id == ours
 
 
 def test_a_pagerduty_priority_maps_through_the_severity_aliases() -> None:
@@ -293,3 +378,59 @@ def test_a_pagerduty_priority_maps_through_the_severity_aliases() -> None:
     (intent,) = pagerduty.intents_from_webhook(path.read_bytes(), tenant_id=TENANT, producer=PRODUCER)
     assert intent.update_incident_severity.severity == sre_pb2.SEVERITY_HIGH  # P2
     assert json.loads(to_json(intent))["updateIncidentSeverity"]["reason"] == "PagerDuty priority set to P2"
+
+
+def test_a_fleet_snapshot_without_times_has_one_id_per_content() -> None:
+    """No reconciledAt and no observed_at: the id comes from the Applications and their states, not the clock."""
+    (document,) = documents(REAL / "argocd" / "argo-cd-live-application-multi-source.yaml")
+    app = json.loads(json.dumps(document, default=str))
+    app["status"] = {"health": {"status": "Healthy"}, "sync": {"status": "Synced"}}  # as published: no times at all
+    other = json.loads(json.dumps(app))
+    other["metadata"]["name"] = "another-app"
+
+    def snapshot(apps: list[Any]) -> str:
+        intent = argocd.fleet_state_from_applications(
+            apps, tenant_id=TENANT, producer=PRODUCER, cluster="prod-1", environment="prod"
+        )
+        _valid_on_the_wire([intent])
+        return intent.record_fleet_state.fleet_state.fleetstate_id
+
+    first = snapshot([app, other])
+    assert snapshot([other, app]) == first  # the same snapshot, listed in another order, a moment later
+    changed = json.loads(json.dumps(other))
+    changed["status"]["health"]["status"] = "Degraded"
+    assert snapshot([app, changed]) != first  # another state: another snapshot
+    app["status"]["reconciledAt"] = "2026-11-02T08:01:00Z"
+    timed = snapshot([app, other])
+    assert timed != first
+    assert snapshot([app, other]) == timed
+
+
+def test_an_alert_group_listing_carries_each_groups_receiver() -> None:
+    """Alerts inside a group need not repeat the group's receiver: it is carried, once per alert, from every group."""
+    groups = json.loads((REAL / "alertmanager" / "karma-api-v2-alerts-groups.json").read_bytes())
+    expected: dict[str, set[str]] = {}
+    for group in groups:
+        for alert in group["alerts"]:
+            del alert["receivers"]  # as a listing that leaves them to the group
+            expected.setdefault(alert["fingerprint"], set()).add(group["receiver"]["name"])
+    intents = alertmanager.intents_from_api_alerts(json.dumps(groups), tenant_id=TENANT, producer=PRODUCER)
+    _valid_on_the_wire(intents)
+    found = {i.ingest_alert.alert.fingerprint: list(i.ingest_alert.alert.alertmanager.receivers) for i in intents}
+    assert {key: set(names) for key, names in found.items()} == expected
+    assert all(len(names) == len(set(names)) for names in found.values())
+    assert any(len(names) > 1 for names in found.values())  # an alert routed to several groups: all listed
+
+
+def test_an_argo_cd_object_without_a_name_says_what_was_found() -> None:
+    (document,) = documents(REAL / "argocd" / "argo-cd-live-application-multi-source.yaml")
+    app = json.loads(json.dumps(document, default=str))
+    for value, found in ((None, "null"), ("", "an empty string"), (7, "a number (7)")):
+        app["metadata"]["name"] = value
+        with pytest.raises(
+            AdapterInputError, match=re.escape(f"$.metadata.name: expected a non-empty string, found {found}")
+        ):
+            argocd.intents_from_application(app, tenant_id=TENANT, producer=PRODUCER, cluster="c")
+    del app["metadata"]["name"]
+    with pytest.raises(AdapterInputError, match="found nothing"):
+        argocd.intents_from_application(app, tenant_id=TENANT, producer=PRODUCER, cluster="c")

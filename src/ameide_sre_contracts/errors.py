@@ -238,6 +238,17 @@ class InvalidArgumentError(ContractError, ValueError):
     """An argument outside what a function accepts (a naive datetime, a negative schema id, a bad option)."""
 
 
+class SignatureError(ContractError, ValueError):
+    """A webhook is not signed, or not by a secret the receiver holds: do not map it.
+
+    `header` names the header that was checked. The text never shows a secret or the signature expected.
+    """
+
+    def __init__(self, header: str, reason: str) -> None:
+        self.header = header
+        super().__init__(f"{header}: {reason}")
+
+
 class FactNotApplicableError(ContractError, ValueError):
     """A domain fact does not follow from the state it is applied to: another aggregate, a version out of
     sequence, a creating fact for an aggregate that exists, or a fact whose `previous_*` contradicts the state.

@@ -13,6 +13,8 @@ or raises a `ContractError` whose text is one printable line.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import random
 from collections.abc import Callable, Iterator
@@ -24,7 +26,7 @@ import yaml
 
 import ameide_sre_contracts as sre
 from ameide_sre_contracts import adapters
-from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, pagerduty
+from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, pagerduty, signatures
 from ameide_sre_contracts.errors import ContractError
 
 REAL = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "real"
@@ -121,6 +123,13 @@ def _intents(result: Any) -> list[Any]:
     return [result]
 
 
+def _signed_receiver(data: bytes) -> object:
+    """The README's receiver: the body signed as PagerDuty signs it, verified, then mapped."""
+    header = "v1=" + hmac.new(b"hostile-run-secret", data, hashlib.sha256).hexdigest()
+    signatures.verify("pagerduty", data, {"X-PagerDuty-Signature": header}, [b"another", b"hostile-run-secret"])
+    return pagerduty.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER)
+
+
 def _ingest_entry(kind: str) -> Entry:
     def call(data: bytes) -> Any:
         return adapters.ingest(
@@ -168,6 +177,7 @@ ENTRIES: tuple[Entry, ...] = (
         ("pagerduty",),
         lambda data: pagerduty.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER),
     ),
+    Entry("signatures.verify, then pagerduty", ("pagerduty",), _signed_receiver),
     *(_ingest_entry(kind) for kind in adapters.KINDS),
 )
 """Every adapter entry point that reads foreign input, and `ingest` for each kind."""

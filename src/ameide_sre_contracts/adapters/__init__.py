@@ -18,6 +18,6 @@ JSON path and what was expected.
 
 from ameide_sre_contracts.adapters._common import ADAPTER_NAMESPACE, derived_id
 from ameide_sre_contracts.adapters._ingest import KINDS, ingest
-from ameide_sre_contracts.errors import AdapterInputError
+from ameide_sre_contracts.errors import AdapterInputError, SignatureError
 
-__all__ = ["ADAPTER_NAMESPACE", "KINDS", "AdapterInputError", "derived_id", "ingest"]
+__all__ = ["ADAPTER_NAMESPACE", "KINDS", "AdapterInputError", "SignatureError", "derived_id", "ingest"]

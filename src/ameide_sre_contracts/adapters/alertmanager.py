@@ -325,7 +325,8 @@ def intents_from_api_alerts(
 
     Accepts the body of `GET /api/v2/alerts` (an array of alerts) or of
     `GET /api/v2/alerts/groups` (an array of groups, flattened: an alert
-    routed to several groups is one intent, its receivers all listed).
+    routed to several groups is one intent, its receivers and every group's
+    `receiver` listed, each once).
     Alertmanager's state travels in `Alert.alertmanager`; a suppressed alert
     is SILENCED when a silence or a mute time interval holds it, else
     INHIBITED. `endsAt` of an active alert is in the future: when it will be
@@ -340,17 +341,21 @@ def intents_from_api_alerts(
     root = Node(load_json(alerts, what="the API response"))
     if not isinstance(root.value, list):
         raise root.fail("an array of alerts or of alert groups")
-    flat: list[Node] = []
-    seen: set[str] = set()
+    flat: dict[str, Node] = {}
+    routed: dict[str, dict[str, None]] = {}  # each alert's receivers, in order, each once
     for entry in root.items():
-        members = list(entry["alerts"].items()) if "alerts" in entry.required_mapping() else [entry]
+        group = "alerts" in entry.required_mapping()
+        members = list(entry["alerts"].items()) if group else [entry]
+        group_receiver = entry["receiver"]["name"].required_text() if group and entry["receiver"].present else ""
         for item in members:
             key = fingerprint(item["labels"].string_map())
-            if key not in seen:
-                seen.add(key)
-                flat.append(item)
+            flat.setdefault(key, item)
+            receivers = routed.setdefault(key, {})
+            receivers.update(dict.fromkeys(receiver["name"].required_text() for receiver in item["receivers"].items()))
+            if group_receiver:
+                receivers[group_receiver] = None  # the group's receiver, which its alerts need not repeat
     intents = []
-    for item in flat:
+    for key, item in flat.items():
         state = item["status"]
         silenced_by = _strings(state["silencedBy"])
         inhibited_by = _strings(state["inhibitedBy"])
@@ -363,7 +368,7 @@ def intents_from_api_alerts(
                 silenced_by=silenced_by,
                 inhibited_by=inhibited_by,
                 muted_by=muted_by,
-                receivers=[receiver["name"].required_text() for receiver in item["receivers"].items()],
+                receivers=list(routed[key]),
             )
         )
         updated_at = item["updatedAt"].timestamp()

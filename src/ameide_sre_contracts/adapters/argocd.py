@@ -27,6 +27,7 @@ health), and `status.sync.comparedTo` (a copy of `spec`'s sources).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -157,7 +158,8 @@ def health_check(
     reference = {
         "apiVersion": node["apiVersion"].text() or "argoproj.io/v1alpha1",
         "kind": "Application",
-        "metadata": {key: metadata[key].text() for key in ("name", "namespace", "uid")},
+        # as found, absent keys left absent, so a refusal says what was there
+        "metadata": {key: metadata[key].value for key in ("name", "namespace", "uid") if metadata[key].exists},
     }
     resource = resource_ref_at(Node(reference, node.path), cluster, environment)
     revisions = [item.required_string() for item in sync["revisions"].items()]
@@ -249,7 +251,9 @@ def fleet_state_from_applications(
     Accepts a list of Applications or an `ApplicationList` (`items`).
     `observed_at` defaults to the latest `reconciledAt`, else now. The
     snapshot's id is derived from the tenant, cluster, environment, time and
-    counts, so the same snapshot always gets the same id.
+    counts; when no time is known (no `observed_at`, no `reconciledAt`), from
+    the Applications' namespaces, names, health and sync instead of the time,
+    so the same snapshot always gets the same id.
 
     Raises:
         AdapterInputError: an entry is not an Application.
@@ -269,9 +273,22 @@ def fleet_state_from_applications(
     counts = dict.fromkeys(_COUNTS.values(), 0)
     out_of_sync = total = 0
     latest: Timestamp | None = None
+    members = hashlib.sha256()  # who is in the snapshot and how each stands, in a stable order
+    states: list[str] = []
     for node in root.items():
         application = _application(node.value)
         status = application["status"]
+        metadata = application["metadata"]
+        states.append(
+            json.dumps(
+                [
+                    metadata["namespace"].text(),
+                    metadata["name"].text(),
+                    status["health"]["status"].text(),
+                    status["sync"]["status"].text(),
+                ]
+            )
+        )
         health = status["health"]["status"].word(HEALTH, "a health status", sre_pb2.HEALTH_STATUS_UNKNOWN)
         counts[_COUNTS[health]] += 1
         sync = status["sync"]["status"].word(SYNC, "a sync status", health_pb2.SYNC_STATUS_UNSPECIFIED)
@@ -287,12 +304,16 @@ def fleet_state_from_applications(
         when.CopyFrom(latest)
     else:
         when.FromDatetime(datetime.now(UTC))
+    for state in sorted(states):
+        members.update(state.encode() + b"\n")
+    # A snapshot with a time of its own (given, or a reconciledAt) is identified by it; one without, by its members.
+    moment = rfc3339(when) if observed_at is not None or latest is not None else f"members={members.hexdigest()[:32]}"
     fleet_id = derived_id(
         "argocd-fleet",
         tenant_id,
         cluster,
         environment,
-        rfc3339(when),
+        moment,
         *(f"{field}={count}" for field, count in sorted(counts.items())),
         f"total={total}",
     )

@@ -14,22 +14,34 @@ incident per SRE incident.
 Severity: CRITICAL is `critical`, HIGH `error`, MEDIUM `warning`, LOW and
 INFO `info` (PagerDuty's four).
 
-Inbound (`intents_from_webhook`), for webhook v3 (`{"event": {...}}`):
+Inbound (`intents_from_webhook`), for webhook v3 (`{"event": {...}}`). Every
+`incident.*` event type PagerDuty documents is mapped or ignored by name
+(`MAPPED_EVENTS`, `IGNORED_EVENTS`); one it adds later is ignored too, never
+refused:
 
 | event_type | intent |
 |---|---|
 | `incident.acknowledged` | `AcknowledgeIncidentRequested` by the event's agent |
 | `incident.resolved` | `ResolveIncidentRequested` (PagerDuty's resolve reason, else who resolved it) |
+| `incident.reopened` | `TransitionIncidentStatusRequested` to investigating (a resolved incident reopened) |
+| `incident.unacknowledged` | `AddIncidentTimelineEntryRequested` (STATUS_CHANGE): the acknowledgement timed out there |
+| `incident.reassigned`, `incident.delegated` | `AssignIncidentRequested` to the first assignee |
 | `incident.escalated` | `AddIncidentTimelineEntryRequested` of kind ESCALATION |
 | `incident.priority_updated` | `UpdateIncidentSeverityRequested` (the priority through the aliases: `P1` is CRITICAL) |
-| any other `incident.*` event | none |
+| `incident.annotated` | `AddIncidentTimelineEntryRequested` (NOTE): the note |
+| `incident.status_update_published` | `AddIncidentTimelineEntryRequested` (COMMUNICATION): the update |
+| every other `incident.*` event | none |
 
 The SRE incident is found in this order: `incident_id_for(pagerduty_id)`
-when given; the PagerDuty incident's `incident_key` when it is a UUID (the
-`dedup_key` this module sent); else `derived_id("pagerduty-incident",
-tenant, pagerduty_id)`, so an incident first seen in PagerDuty gets the
-same id wherever it is mapped. `message_id` is `derived_id("pagerduty",
-tenant, event id)`: a redelivered webhook dedupes.
+when given; the PagerDuty incident's `incident_key` when it is a UUID in
+its canonical hyphenated spelling (the `dedup_key` this module sent:
+PagerDuty's own keys are 32 hex digits, which are not taken for one); else
+`derived_id("pagerduty-incident", tenant, pagerduty_id)`, so an incident
+first seen in PagerDuty gets the same id wherever it is mapped, whatever its
+payload carries. The PagerDuty incident is `data` itself, or `data.incident`
+for events about a part of it (notes, status updates, responders).
+`message_id` is `derived_id("pagerduty", tenant, event id)`: a redelivered
+webhook dedupes.
 """
 
 from __future__ import annotations
@@ -46,10 +58,13 @@ from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import (
     AcknowledgeIncidentRequested,
     AddIncidentTimelineEntryRequested,
+    AssignIncidentRequested,
     ResolveIncidentRequested,
     SreDomainIntent,
+    TransitionIncidentStatusRequested,
     UpdateIncidentSeverityRequested,
 )
+from ameide_sre_contracts._descriptors import field_rules
 from ameide_sre_contracts._rfc3339 import rfc3339
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
 from ameide_sre_contracts.adapters._json import Node, load_json
@@ -142,11 +157,56 @@ def events_from_fact(fact: SreDomainFact, *, routing_key: str | None = None) -> 
     return bodies
 
 
-def _uuid_or_none(text: str) -> str | None:
+MAPPED_EVENTS: Final = frozenset(
+    {
+        "incident.acknowledged",
+        "incident.annotated",
+        "incident.delegated",
+        "incident.escalated",
+        "incident.priority_updated",
+        "incident.reassigned",
+        "incident.reopened",
+        "incident.resolved",
+        "incident.status_update_published",
+        "incident.unacknowledged",
+    }
+)
+"""The webhook v3 incident events that reach the contract."""
+
+IGNORED_EVENTS: Final = frozenset(
+    {
+        "incident.action_invocation.created",
+        "incident.action_invocation.terminated",
+        "incident.action_invocation.updated",
+        "incident.conference_bridge.updated",
+        "incident.custom_field_values.updated",
+        "incident.incident_type.changed",
+        "incident.responder.added",
+        "incident.responder.replied",
+        "incident.role.assigned",
+        "incident.service_updated",
+        "incident.task.completed",
+        "incident.task.created",
+        "incident.task.updated",
+        "incident.title_updated",
+        "incident.triggered",
+        "incident.urgency_updated",
+        "incident.workflow.completed",
+        "incident.workflow.started",
+    }
+)
+"""The webhook v3 incident events (documented, early access, or seen delivered) that change nothing the contract
+holds: an incident PagerDuty created (the SRE incident comes from the alert or a person), its responders, bridge,
+custom fields, type, roles, tasks, title, urgency, service move, automation actions and workflows."""
+
+
+def _canonical_uuid(text: str) -> str | None:
+    """`text` when it is a UUID spelled as this package spells one (lowercase, hyphenated), else None."""
     try:
-        return str(uuid.UUID(text))
+        parsed = str(uuid.UUID(text))
     except ValueError:
         return None
+    return parsed if parsed == text.lower() else None
 
 
 def _actor(agent: Node) -> sre_pb2.SreActor:
@@ -159,6 +219,75 @@ def _actor(agent: Node) -> sre_pb2.SreActor:
     )
 
 
+MAX_TIMELINE_TEXT: Final = field_rules(
+    AddIncidentTimelineEntryRequested.DESCRIPTOR.fields_by_name["text"]
+).string.max_len
+"""A timeline entry's text is cut here, the contract's bound (notes and status updates can be longer)."""
+
+
+def _timeline(kind: incident_pb2.TimelineEntryKind.ValueType, text: str, at: Timestamp) -> Any:
+    return AddIncidentTimelineEntryRequested(kind=kind, text=text[:MAX_TIMELINE_TEXT], occurred_at=at)
+
+
+def _payload(event_type: str, data: Node, actor: sre_pb2.SreActor | None, occurred_at: Timestamp) -> Any:
+    """The intent payload an incident event calls for, or None when it changes nothing here."""
+    link = data["html_url"].text()
+    if event_type == "incident.acknowledged":
+        return AcknowledgeIncidentRequested(
+            acknowledged_by=actor or sre_pb2.SreActor(kind=sre_pb2.SRE_ACTOR_KIND_AUTOMATION, id="pagerduty"),
+            note=f"Acknowledged in PagerDuty: {link}" if link else "Acknowledged in PagerDuty",
+        )
+    if event_type == "incident.resolved":
+        reason = data["resolve_reason"]
+        text = reason.text() if isinstance(reason.value, str) else reason["message"].text() if reason.present else ""
+        who = f" by {actor.display_name}" if actor and actor.display_name else ""
+        return ResolveIncidentRequested(resolution_summary=text or f"Resolved in PagerDuty{who}")
+    if event_type == "incident.reopened":
+        return TransitionIncidentStatusRequested(
+            status=sre_pb2.INCIDENT_STATUS_INVESTIGATING,
+            reason=f"Reopened in PagerDuty: {link}" if link else "Reopened",
+        )
+    if event_type == "incident.unacknowledged":
+        return _timeline(
+            incident_pb2.TIMELINE_ENTRY_KIND_STATUS_CHANGE,
+            "Unacknowledged in PagerDuty: the acknowledgement timed out and responders are notified again",
+            occurred_at,
+        )
+    if event_type in ("incident.reassigned", "incident.delegated"):
+        first = next(iter(data["assignees"].items()), None)
+        policy = data["escalation_policy"]["summary"].text()
+        if first is None:  # delegated to a policy nobody is on call for yet
+            return _timeline(
+                incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION,
+                f"Delegated in PagerDuty to {policy or 'another policy'}",
+                occurred_at,
+            )
+        verb = "Delegated" if event_type == "incident.delegated" else "Reassigned"
+        under = f" under {policy}" if policy and event_type == "incident.delegated" else ""
+        return AssignIncidentRequested(assignee=_actor(first), reason=f"{verb} in PagerDuty{under}")
+    if event_type == "incident.escalated":
+        policy = data["escalation_policy"]["summary"].text()
+        assignees = ", ".join(item["summary"].text() for item in data["assignees"].items() if item["summary"].text())
+        text = "Escalated in PagerDuty"
+        text += f" under {policy}" if policy else ""
+        text += f" to {assignees}" if assignees else ""
+        return _timeline(incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION, text, occurred_at)
+    if event_type == "incident.priority_updated":
+        priority = data["priority"]["summary"].text() if data["priority"].present else ""
+        severity = severity_from_label(priority)
+        if severity == sre_pb2.SEVERITY_UNSPECIFIED:
+            return None  # priority removed, or one no alias covers: nothing to change
+        return UpdateIncidentSeverityRequested(severity=severity, reason=f"PagerDuty priority set to {priority}")
+    if event_type in ("incident.annotated", "incident.status_update_published"):
+        note = event_type == "incident.annotated"
+        text = data["content" if note else "message"].text()
+        if not text.strip():
+            return None  # nothing written: nothing to record
+        kind = incident_pb2.TIMELINE_ENTRY_KIND_NOTE if note else incident_pb2.TIMELINE_ENTRY_KIND_COMMUNICATION
+        return _timeline(kind, text, occurred_at)
+    return None
+
+
 def intents_from_webhook(
     body: bytes | str | Mapping[str, Any],
     *,
@@ -169,7 +298,7 @@ def intents_from_webhook(
     """The intent a PagerDuty webhook v3 incident event calls for (see the module's table), or none.
 
     Raises:
-        AdapterInputError: not a webhook v3 event, or one that does not fit the contract.
+        AdapterInputError: not a webhook v3 event, or a mapped one that does not fit the contract.
     """
     require_text(tenant_id, "tenant_id")
     require_text(producer, "producer")
@@ -178,46 +307,22 @@ def intents_from_webhook(
     event = root["event"]
     event.required_mapping()
     event_type = event["event_type"].required_text()
-    if not event_type.startswith("incident."):
-        return []
+    if event_type not in MAPPED_EVENTS:
+        return []  # another resource's event, one of IGNORED_EVENTS, or one PagerDuty added since
     data = event["data"]
-    pagerduty_id = data["id"].required_text()
-    incident_id = (
-        (incident_id_for(pagerduty_id) if incident_id_for else None)
-        or _uuid_or_none(data["incident_key"].text())
-        or derived_id("pagerduty-incident", tenant_id, pagerduty_id)
-    )
+    data.required_mapping()
+    incident = data if data["type"].text("incident") == "incident" else data["incident"]
+    pagerduty_id = incident["id"].required_text()
     occurred_at: Timestamp = event["occurred_at"].required_timestamp()
     actor = _actor(event["agent"]) if event["agent"].present else None
-    link = data["html_url"].text()
-    payload: Any
-    if event_type == "incident.acknowledged":
-        payload = AcknowledgeIncidentRequested(
-            acknowledged_by=actor or sre_pb2.SreActor(kind=sre_pb2.SRE_ACTOR_KIND_AUTOMATION, id="pagerduty"),
-            note=f"Acknowledged in PagerDuty: {link}" if link else "Acknowledged in PagerDuty",
-        )
-    elif event_type == "incident.resolved":
-        reason = data["resolve_reason"]
-        text = reason.text() if isinstance(reason.value, str) else reason["message"].text() if reason.present else ""
-        who = f" by {actor.display_name}" if actor and actor.display_name else ""
-        payload = ResolveIncidentRequested(resolution_summary=text or f"Resolved in PagerDuty{who}")
-    elif event_type == "incident.escalated":
-        policy = data["escalation_policy"]["summary"].text()
-        assignees = ", ".join(item["summary"].text() for item in data["assignees"].items() if item["summary"].text())
-        text = "Escalated in PagerDuty"
-        text += f" under {policy}" if policy else ""
-        text += f" to {assignees}" if assignees else ""
-        payload = AddIncidentTimelineEntryRequested(
-            kind=incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION, text=text, occurred_at=occurred_at
-        )
-    elif event_type == "incident.priority_updated":
-        priority = data["priority"]["summary"].text() if data["priority"].present else ""
-        severity = severity_from_label(priority)
-        if severity == sre_pb2.SEVERITY_UNSPECIFIED:
-            return []  # priority removed, or one no alias covers: nothing to change
-        payload = UpdateIncidentSeverityRequested(severity=severity, reason=f"PagerDuty priority set to {priority}")
-    else:
+    payload = _payload(event_type, data, actor, occurred_at)
+    if payload is None:
         return []
+    incident_id = (
+        (incident_id_for(pagerduty_id) if incident_id_for else None)
+        or _canonical_uuid(incident["incident_key"].text())
+        or derived_id("pagerduty-incident", tenant_id, pagerduty_id)
+    )
     intent = new_intent(
         payload,
         tenant_id=tenant_id,

@@ -98,11 +98,13 @@ def identity() -> list[str]:
         "| Argo CD Application | `healthcheck_id`, `message_id` | `argocd-application`, tenant, cluster, namespace, "
         "name, uid, the assessment time when the Application states it (else empty), SHA-256 (first 32 hex "
         "digits) of the `HealthCheck` built, deterministically serialized, without its id and time |",
-        "| Argo CD fleet | `fleetstate_id`, `message_id` | `argocd-fleet`, tenant, cluster, environment, time, "
-        "`<count field>=<n>` for each count in name order, `total=<n>` |",
+        "| Argo CD fleet | `fleetstate_id`, `message_id` | `argocd-fleet`, tenant, cluster, environment, time "
+        "(with none known: `members=` SHA-256, first 32 hex digits, of each Application's namespace, name, health "
+        "and sync, sorted), `<count field>=<n>` for each count in name order, `total=<n>` |",
         "| OpenSLO document | `message_id` | `openslo`, tenant, name, SHA-256 (first 32 hex digits) of the `SLO` "
         "built, deterministically serialized, without `created_at` |",
         "| PagerDuty webhook | `message_id` | `pagerduty`, tenant, the event's id |",
-        "| PagerDuty incident | `subject.aggregate_id` | its `incident_key` when a UUID, else "
-        "`pagerduty-incident`, tenant, PagerDuty's incident id |",
+        "| PagerDuty incident | `subject.aggregate_id` | its `incident_key` when a hyphenated UUID (the "
+        "`dedup_key` sent), else `pagerduty-incident`, tenant, PagerDuty's incident id (of `data`, or "
+        "`data.incident` for notes, status updates and responders) |",
     ]
