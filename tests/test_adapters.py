@@ -563,8 +563,15 @@ def test_an_slo_defined_without_openslo_maps_to_a_document_that_maps_back(varian
             "$.spec.timeWindow[0].duration",
         ),
         (
-            {"spec": {"service": "s", "indicatorRef": "i", "timeWindow": [], "objectives": [{"target": 0.9}]}},
-            "$.spec.timeWindow",
+            {
+                "spec": {
+                    "service": "s",
+                    "indicatorRef": "i",
+                    "timeWindow": [{"duration": "1d", "isRolling": True}, {"duration": "7d", "isRolling": True}],
+                    "objectives": [{"target": 0.9}],
+                }
+            },
+            "$.spec.timeWindow",  # OpenSLO v1 allows one window
         ),
         (
             {

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from ameide_core_proto.sre.core.v1 import alert_pb2, health_pb2, incident_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1 import alert_pb2, health_pb2, incident_pb2, slo_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
-from ameide_sre_contracts import decode, encode, to_json, validate
+from ameide_sre_contracts import adapters, decode, encode, to_json, validate
 from ameide_sre_contracts.adapters import (
     AdapterInputError,
     alertmanager,
@@ -434,3 +434,101 @@ def test_an_argo_cd_object_without_a_name_says_what_was_found() -> None:
     del app["metadata"]["name"]
     with pytest.raises(AdapterInputError, match="found nothing"):
         argocd.intents_from_application(app, tenant_id=TENANT, producer=PRODUCER, cluster="c")
+
+
+def _stream(*paths: Path) -> list[Any]:
+    return [json.loads(json.dumps(doc, default=str)) for path in paths for doc in documents(path)]
+
+
+def test_an_slo_without_a_time_window_maps_with_the_callers_default() -> None:
+    """OpenSLO leaves timeWindow optional: the default (28d rolling, or the caller's) is used and marked."""
+    (document,) = _stream(REAL / "openslo" / "slo-indicatorref-calendar-alerts.yaml")
+    del document["spec"]["timeWindow"]
+    (intent,) = openslo.intents_from_slo(document, tenant_id=TENANT, producer=PRODUCER)
+    _valid_on_the_wire([intent])
+    slo = intent.create_slo.slo
+    assert (slo.time_window.count, slo.time_window.unit, slo.time_window.rolling) == (28, slo_pb2.TIME_UNIT_DAY, True)
+    assert slo.annotations[openslo.DEFAULTED_WINDOW_ANNOTATION] == "28d"
+    assert "timeWindow" not in openslo.slo_from_intent(intent)["spec"]  # back as the document said
+    assert openslo.DEFAULTED_WINDOW_ANNOTATION not in openslo.slo_from_intent(intent)["metadata"].get("annotations", {})
+    (weekly,) = openslo.intents_from_slo(document, tenant_id=TENANT, producer=PRODUCER, time_window="1w")
+    assert (weekly.create_slo.slo.time_window.count, weekly.create_slo.slo.time_window.unit) == (
+        1,
+        slo_pb2.TIME_UNIT_WEEK,
+    )
+    assert weekly.meta.message_id != intent.meta.message_id  # another SLO, another id
+
+
+def test_a_stream_of_every_kind_maps_slos_and_services_and_resolves_the_rest() -> None:
+    """SLO beside SLI, AlertPolicy, AlertCondition-less policy, target, DataSource and Services: nothing refused."""
+    kinds = REAL / "openslo-kinds"
+    stream = _stream(
+        REAL / "openslo" / "slo-indicatorref-calendar-alerts.yaml",
+        kinds / "sli-description-threshold-metricsourceref.yaml",
+        kinds / "alert-policy.yaml",
+        kinds / "alert-notification-target.yaml",
+        kinds / "data-source.yaml",
+        kinds / "openslosdk-sequence_of_objects.yaml",
+        kinds / "v1-examples-services.yaml",
+    )
+    slo_doc = stream[0]
+    slo_doc["spec"]["indicatorRef"] = "GreatSLI"  # the SLI of the stream
+    slo_doc["spec"]["service"] = "users-auth"  # a Service of the stream
+    slo_doc["spec"]["alertPolicies"] = [{"alertPolicyRef": "alert-policy"}, "foo-alert-policy"]
+    stream[4]["metadata"]["name"] = "redshift-datasource"  # the data source the SLI names
+    intents = openslo.intents_from_documents(stream, tenant_id=TENANT, producer=PRODUCER)
+    _valid_on_the_wire(intents)
+    assert [i.WhichOneof("intent") for i in intents] == [
+        "create_slo",
+        "create_service",
+        "create_service",
+        "create_service",
+    ]
+    slo = intents[0].create_slo.slo
+    assert (slo.sli.name, slo.sli.display_name) == ("GreatSLI", "Great SLI")  # resolved inline
+    assert slo.sli.metric_threshold.metric.source_ref == "redshift-datasource"
+    assert slo.sli.metric_threshold.metric.type == "CloudWatch"  # from the DataSource
+    inline = json.loads(slo.alert_policies[0].inline_json)
+    assert inline["metadata"]["name"] == "alert-policy"
+    (target,) = inline["spec"]["notificationTargets"]
+    assert target["spec"]["target"] == "email"  # the AlertNotificationTarget, put in place of its targetRef
+    assert inline["spec"]["conditions"] == [{"operator": "and", "conditionRef": "cpu-usage-breach"}]  # not here: kept
+    assert slo.alert_policies[1].inline_json == '"foo-alert-policy"'  # a bare name not in the stream: as given
+    services = {i.create_service.service.service_id: i.create_service.service for i in intents[1:]}
+    assert set(services) == {"users-auth", "users-login", "example-service"}
+    assert list(services["users-auth"].slo_ids) == ["test-slo"]
+    assert services["users-auth"].name == "Users Auth Service"
+    assert services["example-service"].owner == "team-a"  # the first team label
+    assert services["example-service"].labels["team"] == "team-a,team-b"
+    assert all(s.tier == openslo.DEFAULT_SERVICE_TIER for s in services.values())
+    again = openslo.intents_from_documents(stream, tenant_id=TENANT, producer=PRODUCER)
+    assert [i.meta.message_id for i in again] == [i.meta.message_id for i in intents]
+    via_ingest = adapters.ingest(
+        "openslo",
+        json.dumps(stream).encode(),  # a list of documents, as ingest reads one
+        tenant_id=TENANT,
+        producer=PRODUCER,
+    )
+    assert [i.meta.message_id for i in via_ingest] == [i.meta.message_id for i in intents]
+
+
+def test_an_openslo_stream_of_an_unknown_kind_or_version_is_refused_with_its_path() -> None:
+    stream = _stream(REAL / "openslo-kinds" / "alert-policy.yaml", REAL / "openslo-kinds" / "data-source.yaml")
+    stream[1]["kind"] = "Dashboard"
+    with pytest.raises(AdapterInputError, match=re.escape("$[1].kind: expected an OpenSLO v1 kind")):
+        openslo.intents_from_documents(stream, tenant_id=TENANT, producer=PRODUCER)
+    stream[1]["kind"], stream[1]["apiVersion"] = "DataSource", "openslo/v2alpha"
+    with pytest.raises(AdapterInputError, match=re.escape("$[1].apiVersion")):
+        openslo.intents_from_documents(stream, tenant_id=TENANT, producer=PRODUCER)
+
+
+def test_an_slo_that_would_copy_a_policy_many_times_is_refused_before_resolving() -> None:
+    """Resolution copies each referenced policy: more references than the contract keeps are refused first."""
+    stream = _stream(
+        REAL / "openslo" / "slo-indicatorref-calendar-alerts.yaml", REAL / "openslo-kinds" / "alert-policy.yaml"
+    )
+    stream[0]["spec"]["alertPolicies"] = [{"alertPolicyRef": "alert-policy"}] * 10_000
+    with pytest.raises(
+        AdapterInputError, match=re.escape("$[0].spec.alertPolicies: expected at most 8 alert policies")
+    ):
+        openslo.intents_from_documents(stream, tenant_id=TENANT, producer=PRODUCER)

@@ -136,7 +136,8 @@ def _ingest_entry(kind: str) -> Entry:
             kind, data, tenant_id=TENANT, producer=PRODUCER, cluster="c", environment="e", include_normal=True
         )
 
-    return Entry(f"ingest {kind}", (kind, "grafana") if kind == "alertmanager" else (kind,), call)
+    folders = {"alertmanager": (kind, "grafana"), "openslo": (kind, "openslo-kinds")}.get(kind, (kind,))
+    return Entry(f"ingest {kind}", folders, call)
 
 
 ENTRIES: tuple[Entry, ...] = (
@@ -171,6 +172,11 @@ ENTRIES: tuple[Entry, ...] = (
         "openslo.intents_from_slo",
         ("openslo",),
         lambda data: openslo.intents_from_slo(data, tenant_id=TENANT, producer=PRODUCER),
+    ),
+    Entry(
+        "openslo.intents_from_documents",
+        ("openslo", "openslo-kinds"),
+        lambda data: openslo.intents_from_documents(data, tenant_id=TENANT, producer=PRODUCER),
     ),
     Entry(
         "pagerduty.intents_from_webhook",

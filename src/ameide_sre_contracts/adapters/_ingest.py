@@ -73,11 +73,14 @@ def ingest(
                     include_normal=include_normal,
                 )
             )
-    else:  # openslo
-        for document in openslo.documents(data, max_bytes=max_bytes):
-            intents.extend(
-                openslo.intents_from_slo(
-                    document, tenant_id=tenant_id, producer=producer, cluster=cluster, environment=environment
-                )
+    else:  # openslo: a stream of any v1 kinds, references resolved within it
+        intents.extend(
+            openslo.intents_from_documents(
+                openslo.documents(data, max_bytes=max_bytes),
+                tenant_id=tenant_id,
+                producer=producer,
+                cluster=cluster,
+                environment=environment,
             )
+        )
     return intents

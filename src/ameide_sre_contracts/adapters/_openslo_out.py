@@ -13,6 +13,7 @@ from ameide_sre_contracts.adapters._openslo_terms import (
     BACKENDS,
     BUDGETING,
     CALENDAR_PERIODS,
+    DEFAULTED_WINDOW_ANNOTATION,
     OPERATORS,
     RAW_TYPES,
     WINDOW_UNITS,
@@ -150,15 +151,18 @@ def slo_from_intent(intent: SreDomainIntent | slo_pb2.SLO) -> dict[str, Any]:
             key: list(value.values) if value.is_list else (value.values[0] if value.values else "")
             for key, value in definition.labels.items()
         }
-    if definition.annotations:
-        metadata["annotations"] = dict(definition.annotations)
+    annotations = dict(definition.annotations)
+    defaulted = annotations.pop(DEFAULTED_WINDOW_ANNOTATION, None) is not None  # the document gave no window
+    if annotations:
+        metadata["annotations"] = annotations
     spec: dict[str, Any] = {}
     if definition.description:
         spec["description"] = definition.description
     spec["service"] = definition.scope.id
     key, value = _indicator_json(definition.sli)
     spec[key] = value
-    spec["timeWindow"] = [_window_json(definition)]
+    if not defaulted:
+        spec["timeWindow"] = [_window_json(definition)]
     if definition.budgeting_method:
         spec["budgetingMethod"] = key_for(BUDGETING, definition.budgeting_method)
     objectives = [_objective_json(objective) for objective in definition.objectives]

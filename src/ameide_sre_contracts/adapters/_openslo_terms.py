@@ -60,3 +60,7 @@ def duration_text(duration: Duration) -> str:
         if duration.seconds % SECONDS[unit] == 0 and not duration.nanos:
             return f"{duration.seconds // SECONDS[unit]}{unit}"
     return f"{duration.seconds}s"
+
+
+DEFAULTED_WINDOW_ANNOTATION: Final = "sre.ameide.io/defaulted-time-window"
+"""The annotation that says an SLO's window was not its document's but the default given (its value)."""

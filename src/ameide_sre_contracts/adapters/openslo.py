@@ -1,4 +1,4 @@
-"""OpenSLO v1 `SLO` documents into `CreateSLORequested` intents, and back.
+"""OpenSLO v1 documents into `CreateSLORequested` and `CreateServiceRequested` intents, and SLOs back.
 
 Field for field: `metadata.name` is `slo_id`, `displayName` the SLO's
 `name` (the metadata name when there is none), `labels` (a string or a
@@ -22,6 +22,16 @@ repeats the first objective's target. The `message_id` is
 SHA-256 of the `SLO` built (deterministic serialization, without
 `created_at`), so the same document yields the same id.
 
+An SLO without `timeWindow` (optional in OpenSLO) gets the caller's
+`time_window`, 28 days rolling unless given, recorded in the
+`DEFAULTED_WINDOW_ANNOTATION` annotation and left out again by
+`slo_from_intent`: the contract keeps the window required, so no 1.2
+consumer meets an SLO it cannot evaluate.
+
+A stream of any v1 kinds (`intents_from_documents`, what `ingest` uses)
+maps its SLOs and Services and resolves the SLIs, alert policies,
+conditions, notification targets and data sources they refer to.
+
 Not carried: an inline indicator's own `labels` and `annotations` (the
 contract's `SliDefinition` has no place for them; the SLO's own are kept).
 """
@@ -29,21 +39,24 @@ contract's `SliDefinition` has no place for them; the SLO's own are kept).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from google.protobuf.duration_pb2 import Duration
 
-from ameide_core_proto.sre.core.v1 import slo_pb2, sre_pb2
-from ameide_core_proto.sre.core.v1.intents_pb2 import CreateSLORequested, SreDomainIntent
+from ameide_core_proto.sre.core.v1 import service_pb2, slo_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1.intents_pb2 import CreateServiceRequested, CreateSLORequested, SreDomainIntent
+from ameide_sre_contracts._descriptors import field_rules
 from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
-from ameide_sre_contracts.adapters._json import Node, json_text, load_documents, load_json
+from ameide_sre_contracts.adapters._json import Node, check_document, json_text, load_documents, load_json
 from ameide_sre_contracts.adapters._openslo_out import slo_from_intent
 from ameide_sre_contracts.adapters._openslo_terms import (
     API_VERSION,
     BACKENDS,
     BUDGETING,
+    DEFAULTED_WINDOW_ANNOTATION,
     DURATION,
     OPERATORS,
     RAW_TYPES,
@@ -54,7 +67,35 @@ from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.errors import AdapterInputError
 
-__all__ = ["API_VERSION", "NOT_CARRIED", "documents", "intents_from_slo", "slo", "slo_from_intent"]
+__all__ = [
+    "API_VERSION",
+    "DEFAULTED_WINDOW_ANNOTATION",
+    "DEFAULT_SERVICE_TIER",
+    "DEFAULT_TIME_WINDOW",
+    "KINDS",
+    "NOT_CARRIED",
+    "documents",
+    "intents_from_documents",
+    "intents_from_slo",
+    "slo",
+    "slo_from_intent",
+]
+
+DEFAULT_TIME_WINDOW: Final = "28d"
+"""The rolling window an SLO without `timeWindow` gets (OpenSLO leaves it optional; the contract needs one).
+
+A caller passes its own (`time_window="30d"`). The contract keeps its window
+required rather than optional, so a 1.2 consumer never meets an SLO it
+cannot evaluate; the default is recorded in `DEFAULTED_WINDOW_ANNOTATION`
+and `slo_from_intent` leaves it out again.
+"""
+
+
+DEFAULT_SERVICE_TIER: Final = service_pb2.SERVICE_TIER_STANDARD
+"""The tier an OpenSLO `Service` gets unless the caller gives one."""
+
+KINDS: Final = ("SLO", "SLI", "Service", "AlertPolicy", "AlertCondition", "AlertNotificationTarget", "DataSource")
+"""The OpenSLO v1 kinds a stream may hold: SLOs and Services map to intents, the rest are resolved into them."""
 
 NOT_CARRIED: Final = (
     "spec.indicator.metadata.labels",
@@ -210,6 +251,7 @@ def slo(
     cluster: str | None = None,
     environment: str | None = None,
     created_at: datetime | None = None,
+    time_window: str = DEFAULT_TIME_WINDOW,
 ) -> slo_pb2.SLO:
     """The contract's `SLO` for an OpenSLO v1 `SLO` document (see the module's description).
 
@@ -226,6 +268,13 @@ def slo(
     name = metadata["name"].required_text()
     service = spec["service"].required_text()
     labels = _labels(metadata["labels"])
+    annotations = metadata["annotations"].string_map()
+    window_node = spec["timeWindow"]
+    if window_node.present and list(window_node.items()):
+        window = _time_window(window_node)
+    else:  # optional in OpenSLO; the contract needs one: the caller's default, marked as such
+        window = _time_window(Node([{"duration": time_window, "isRolling": True}], window_node.path))
+        annotations[DEFAULTED_WINDOW_ANNOTATION] = time_window
     objectives = [_objective(item) for item in spec["objectives"].items()]
     if not objectives:
         raise spec["objectives"].fail("at least one objective")
@@ -236,7 +285,7 @@ def slo(
         name=metadata["displayName"].text() or name,
         description=spec["description"].text(),
         target_percent=percent,
-        time_window=_time_window(spec["timeWindow"]),
+        time_window=window,
         sli=_indicator(spec["indicator"], spec["indicatorRef"]),
         owner=_owner(labels, service, owner),
         scope=sre_pb2.ResourceRef(type="service", id=service, cluster=cluster or "", environment=environment or ""),
@@ -245,7 +294,7 @@ def slo(
         ),
         objectives=objectives,
         labels=labels,
-        annotations=metadata["annotations"].string_map(),
+        annotations=annotations,
         alert_policies=[_alert_policy(item) for item in spec["alertPolicies"].items()],
     )
     result.created_at.FromDatetime(created_at or datetime.now(UTC))
@@ -261,6 +310,7 @@ def intents_from_slo(
     cluster: str | None = None,
     environment: str | None = None,
     created_at: datetime | None = None,
+    time_window: str = DEFAULT_TIME_WINDOW,
 ) -> list[SreDomainIntent]:
     """The `CreateSLORequested` intent for an OpenSLO v1 `SLO` document.
 
@@ -270,7 +320,9 @@ def intents_from_slo(
     require_text(tenant_id, "tenant_id")
     require_text(producer, "producer")
     loaded = load_json(doc, what="the OpenSLO document")
-    definition = slo(loaded, owner=owner, cluster=cluster, environment=environment, created_at=created_at)
+    definition = slo(
+        loaded, owner=owner, cluster=cluster, environment=environment, created_at=created_at, time_window=time_window
+    )
     anonymous = slo_pb2.SLO()
     anonymous.CopyFrom(definition)
     anonymous.ClearField("created_at")
@@ -293,3 +345,194 @@ def documents(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[
         if not isinstance(document, Mapping):
             raise AdapterInputError(f"$[{index}]", "an OpenSLO document (an object)")
     return found
+
+
+def _named(documents: list[Node], kind: str) -> dict[str, Any]:
+    """The stream's documents of `kind` by `metadata.name`."""
+    return {node["metadata"]["name"].required_text(): node.value for node in documents if node["kind"].text() == kind}
+
+
+def _resolved_policy(entry: Any, policies: Mapping[str, Any], conditions: Mapping[str, Any], targets: Any) -> Any:
+    """An SLO's alert policy entry with what the stream defines put in place of its references."""
+    name = entry if isinstance(entry, str) else entry.get("alertPolicyRef") if isinstance(entry, Mapping) else None
+    if not isinstance(name, str) or name not in policies:
+        return entry  # inline already, or defined elsewhere: kept as given
+    policy = json.loads(json.dumps(policies[name], default=str))
+    spec = policy.get("spec") if isinstance(policy.get("spec"), Mapping) else {}
+    for condition in spec.get("conditions") or []:
+        if isinstance(condition, dict) and condition.get("conditionRef") in conditions:
+            found = conditions[condition.pop("conditionRef")]
+            condition.update({key: found[key] for key in ("kind", "metadata", "spec") if key in found})
+    for target in spec.get("notificationTargets") or []:
+        if isinstance(target, dict) and target.get("targetRef") in targets:
+            found = targets[target.pop("targetRef")]
+            target.update({key: found[key] for key in ("kind", "metadata", "spec") if key in found})
+    return policy
+
+
+MAX_ALERT_POLICIES: Final = field_rules(slo_pb2.SLO.DESCRIPTOR.fields_by_name["alert_policies"]).repeated.max_items
+"""An SLO's alert policies, at most (the contract's bound)."""
+
+
+def _resolved_slo(
+    document: Any, path: str, slis: Mapping[str, Any], policies: Any, conditions: Any, targets: Any
+) -> Any:
+    """The SLO document with its `indicatorRef` and alert policy references resolved within the stream."""
+    resolved = json.loads(json.dumps(document, default=str))
+    spec = resolved.get("spec")
+    if not isinstance(spec, dict):
+        return resolved
+    ref = spec.get("indicatorRef")
+    if isinstance(ref, str) and ref in slis:
+        sli = slis[ref]
+        del spec["indicatorRef"]
+        spec["indicator"] = {"metadata": sli.get("metadata", {}), "spec": sli.get("spec", {})}
+    listed = spec.get("alertPolicies")
+    if isinstance(listed, list):
+        if len(listed) > MAX_ALERT_POLICIES:  # refused before any is resolved: resolving copies each
+            raise AdapterInputError(path + ".spec.alertPolicies", f"at most {MAX_ALERT_POLICIES} alert policies")
+        spec["alertPolicies"] = [_resolved_policy(p, policies, conditions, targets) for p in listed]
+    return resolved
+
+
+def _type_sources(value: Any, sources: Mapping[str, Any]) -> None:
+    """Metric sources that name a `DataSource` of the stream and give no `type` take the data source's."""
+    if isinstance(value, list):
+        for item in value:
+            _type_sources(item, sources)
+    elif isinstance(value, dict):
+        source = value.get("metricSource")
+        if isinstance(source, dict) and "type" not in source and source.get("metricSourceRef") in sources:
+            found = sources[source["metricSourceRef"]].get("spec")
+            if isinstance(found, Mapping) and isinstance(found.get("type"), str):
+                source["type"] = found["type"]
+        for item in value.values():
+            _type_sources(item, sources)
+
+
+def _service_intent(
+    node: Node,
+    slo_ids: list[str],
+    *,
+    tenant_id: str,
+    producer: str,
+    owner: str | None,
+    tier: service_pb2.ServiceTier.ValueType,
+    created_at: datetime | None,
+) -> SreDomainIntent:
+    metadata, spec = node["metadata"], node["spec"]
+    name = metadata["name"].required_text()
+    labels = _labels(metadata["labels"])
+    service = service_pb2.Service(
+        service_id=name,
+        name=metadata["displayName"].text() or name,
+        description=spec["description"].text(),
+        tier=tier,
+        owner=_owner(labels, name, owner),
+        slo_ids=slo_ids,
+        labels={key: ",".join(value.values) for key, value in labels.items()},
+    )
+    service.created_at.FromDatetime(created_at or datetime.now(UTC))
+    anonymous = service_pb2.Service()
+    anonymous.CopyFrom(service)
+    anonymous.ClearField("created_at")
+    digest = hashlib.sha256(anonymous.SerializeToString(deterministic=True)).hexdigest()[:32]
+    intent = new_intent(
+        CreateServiceRequested(service=service),
+        tenant_id=tenant_id,
+        producer=producer,
+        aggregate_id=name,
+        message_id=derived_id("openslo-service", tenant_id, name, digest),
+        occurred_at=service.created_at,
+    )
+    return checked(intent, node.path, "a Service")
+
+
+def intents_from_documents(
+    stream: bytes | str | list[Any],
+    *,
+    tenant_id: str,
+    producer: str,
+    owner: str | None = None,
+    cluster: str | None = None,
+    environment: str | None = None,
+    created_at: datetime | None = None,
+    time_window: str = DEFAULT_TIME_WINDOW,
+    service_tier: service_pb2.ServiceTier.ValueType = DEFAULT_SERVICE_TIER,
+) -> list[SreDomainIntent]:
+    """The intents of an OpenSLO v1 stream of any `KINDS`, in document order, references resolved within it.
+
+    - `SLO`: `CreateSLORequested`; an `indicatorRef` naming an `SLI` of the
+      stream becomes that indicator, inline; an alert policy naming an
+      `AlertPolicy` of the stream becomes it (its `conditionRef`s and
+      `targetRef`s resolved to the `AlertCondition`s and
+      `AlertNotificationTarget`s of the stream), carried as JSON; a
+      `metricSourceRef` naming a `DataSource` gives its `type` when the
+      metric source has none. A reference to something not in the stream
+      is kept as a reference.
+    - `Service`: `CreateServiceRequested` (tier `service_tier`; owner as for
+      an SLO; labels as comma-joined values; `slo_ids` the stream's SLOs of
+      that service, at most 20).
+    - `SLI`, `AlertPolicy`, `AlertCondition`, `AlertNotificationTarget`,
+      `DataSource`: carried by what references them; alone they change
+      nothing the contract holds.
+
+    Raises:
+        AdapterInputError: a document that is not OpenSLO v1, or of a kind v1 does not define; or a value the
+            contract refuses (the path says where).
+    """
+    require_text(tenant_id, "tenant_id")
+    require_text(producer, "producer")
+    if isinstance(stream, bytes | str):
+        loaded = documents(stream)
+    else:
+        check_document(stream)  # a caller's objects: bounded in size and depth before anything walks them
+        loaded = stream
+    nodes = [Node(document, f"$[{index}]") for index, document in enumerate(loaded)]
+    for node in nodes:
+        node.required_mapping()
+        if node["apiVersion"].text() != API_VERSION:
+            raise node["apiVersion"].fail(f'"{API_VERSION}"')
+        if node["kind"].text() not in KINDS:
+            raise node["kind"].fail("an OpenSLO v1 kind: " + ", ".join(KINDS))
+    slis, policies = _named(nodes, "SLI"), _named(nodes, "AlertPolicy")
+    conditions, targets = _named(nodes, "AlertCondition"), _named(nodes, "AlertNotificationTarget")
+    sources = _named(nodes, "DataSource")
+    slos_of: dict[str, list[str]] = {}
+    for node in nodes:
+        if node["kind"].text() == "SLO":
+            slos_of.setdefault(node["spec"]["service"].text(), []).append(node["metadata"]["name"].text())
+    intents: list[SreDomainIntent] = []
+    for node in nodes:
+        kind = node["kind"].text()
+        if kind == "SLO":
+            resolved = _resolved_slo(node.value, node.path, slis, policies, conditions, targets)
+            _type_sources(resolved, sources)
+            try:
+                (intent,) = intents_from_slo(
+                    resolved,
+                    tenant_id=tenant_id,
+                    producer=producer,
+                    owner=owner,
+                    cluster=cluster,
+                    environment=environment,
+                    created_at=created_at,
+                    time_window=time_window,
+                )
+            except AdapterInputError as refused:
+                raise AdapterInputError(node.path + refused.path[1:], refused.expected, refused.found) from None
+            intents.append(intent)
+        elif kind == "Service":
+            name = node["metadata"]["name"].required_text()
+            intents.append(
+                _service_intent(
+                    node,
+                    slos_of.get(name, [])[:20],
+                    tenant_id=tenant_id,
+                    producer=producer,
+                    owner=owner,
+                    tier=service_tier,
+                    created_at=created_at,
+                )
+            )
+    return intents
