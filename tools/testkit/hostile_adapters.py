@@ -26,7 +26,7 @@ import yaml
 
 import ameide_sre_contracts as sre
 from ameide_sre_contracts import adapters
-from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, pagerduty, signatures
+from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, opsgenie, pagerduty, signatures
 from ameide_sre_contracts.errors import ContractError
 
 REAL = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "real"
@@ -177,6 +177,11 @@ ENTRIES: tuple[Entry, ...] = (
         "openslo.intents_from_documents",
         ("openslo", "openslo-kinds"),
         lambda data: openslo.intents_from_documents(data, tenant_id=TENANT, producer=PRODUCER),
+    ),
+    Entry(
+        "opsgenie.intents_from_webhook",
+        ("opsgenie",),
+        lambda data: opsgenie.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER),
     ),
     Entry(
         "pagerduty.intents_from_webhook",

@@ -104,6 +104,10 @@ def identity() -> list[str]:
         "| OpenSLO document | `message_id` | `openslo`, tenant, name, SHA-256 (first 32 hex digits) of the `SLO` "
         "built, deterministically serialized, without `created_at` |",
         "| PagerDuty webhook | `message_id` | `pagerduty`, tenant, the event's id |",
+        "| Opsgenie webhook | `message_id` | `opsgenie`, tenant, alert id, action, `updatedAt` (else escalation id "
+        "and repeat count) |",
+        "| Opsgenie alert | `subject.aggregate_id` | its `alias` when a hyphenated UUID other than the alert id (the "
+        "alias sent), else `opsgenie-alert`, tenant, the alert id |",
         "| PagerDuty incident | `subject.aggregate_id` | its `incident_key` when a hyphenated UUID (the "
         "`dedup_key` sent), else `pagerduty-incident`, tenant, PagerDuty's incident id (of `data`, or "
         "`data.incident` for notes, status updates and responders) |",
