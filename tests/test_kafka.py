@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -14,7 +15,7 @@ from google.protobuf.message import Message
 import ameide_sre_contracts as sre
 from ameide_core_proto.sre.core.v1 import facts_pb2
 from ameide_sre_contracts import cloudevents as ce
-from ameide_sre_contracts import testing
+from ameide_sre_contracts import kafka, testing
 from ameide_sre_contracts.kafka import DeadLetterRecord, KafkaRecord, dead_letter, from_kafka, to_kafka
 from testkit import newer_contract
 from tests.conftest import all_examples, example_id
@@ -215,6 +216,9 @@ def test_dead_letter_lists_broken_rules() -> None:
     assert len(expected_rules) >= 2
     assert why["rules"] == ",".join(expected_rules).encode()
     assert b"meta.tenant_id" in (why["message"] or b"")
+    # The field paths, in violation order (the envelope's own rules first, as ""), each once, as JSON.
+    assert json.loads(why["fields"] or b"") == list(dict.fromkeys(v.field_path for v in refused.value.violations))
+    assert set(json.loads(why["fields"] or b"")) == {"", "meta.tenant_id"}
     assert "original-partition" not in why
     assert "original-offset" not in why
 
@@ -302,3 +306,14 @@ def test_extensions_of_others_are_left_alone() -> None:
     with pytest.raises(sre.DecodeError, match="UTF-8"):  # a ce_ header is ours to read: it must be text
         from_kafka(record.topic, record.key, record.value, headers)
     assert from_kafka(record.topic, record.key, record.value, headers[:-1]) == _fact()
+
+
+def test_dead_letter_fields_are_bounded() -> None:
+    """At most MAX_DEAD_LETTER_FIELDS distinct paths and 2 KiB, however many violations there are."""
+    many = sre.ValidationError(
+        "SreDomainFact", [sre.Violation(f'alert.labels["{"k" * 300}{n}"]', "string.max_len", "m") for n in range(200)]
+    )
+    fields = json.loads(_dlq_headers(dead_letter("t", None, b"", [], many))["fields"] or b"")
+    assert 0 < len(fields) <= kafka.MAX_DEAD_LETTER_FIELDS
+    assert len(json.dumps(fields)) <= 2048
+    assert fields == [v.field_path for v in many.violations[: len(fields)]]

@@ -215,6 +215,8 @@ def dead_letter(
     (`parked` for an envelope from a newer contract, else `dead-letter`),
     `error` (the exception's class), `message` (its text, at most 4 KiB),
     `rules` (the broken rule ids of a `ValidationError`, comma-separated),
+    `fields` (its first field paths, as a JSON array, at most
+    `MAX_DEAD_LETTER_FIELDS`),
     `original-topic`, and `original-partition` and `original-offset` when
     given. The topic is `to_topic`, else the source topic with `.parked` or
     `.dlq` appended. A record set aside before (a replay that failed again)
@@ -245,6 +247,7 @@ def dead_letter(
     if isinstance(error, ValidationError):
         rules = sorted({violation.rule_id for violation in error.violations})
         why.append(("rules", ",".join(rules).encode("utf-8", "backslashreplace")))
+        why.append(("fields", _first_fields(error).encode("utf-8", "backslashreplace")))
     why.append(("original-topic", topic.encode("utf-8", "backslashreplace")))
     if partition is not None:
         why.append(("original-partition", str(partition).encode()))
@@ -258,6 +261,27 @@ def dead_letter(
         None if value is None else bytes(value),
         (*kept, *((DEAD_LETTER_HEADER_PREFIX + name, data) for name, data in why)),
     )
+
+
+MAX_DEAD_LETTER_FIELDS: Final = 10
+"""How many of a `ValidationError`'s first field paths `sre-dlq-fields` names (within 2 KiB)."""
+
+
+def _first_fields(error: ValidationError) -> str:
+    """The first violations' field paths, each once, in their order, as a JSON array ("" for a message's own rule)."""
+    import json
+
+    paths: list[str] = []
+    size = 2
+    for violation in error.violations:
+        path = violation.field_path
+        if path in paths:
+            continue
+        size += len(json.dumps(path)) + 1
+        if len(paths) == MAX_DEAD_LETTER_FIELDS or size > 2048:
+            break
+        paths.append(path)
+    return json.dumps(paths)
 
 
 def _header_pairs(headers: Headers) -> list[tuple[object, object]]:
