@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Final, TypeVar
 
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 
-from ameide_core_proto.sre.core.v1 import sre_pb2
+from ameide_core_proto.sre.core.v1 import incident_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1.intents_pb2 import AddIncidentTimelineEntryRequested
+from ameide_sre_contracts._descriptors import field_rules
 from ameide_sre_contracts.adapters._json import Node
 from ameide_sre_contracts.errors import AdapterInputError, InvalidArgumentError
 from ameide_sre_contracts.validation import violations
@@ -27,6 +31,44 @@ def derived_id(*parts: str) -> str:
     """
     name = "".join(f"{len(part.encode('utf-8'))}:{part}," for part in parts)
     return str(uuid.uuid5(ADAPTER_NAMESPACE, name))
+
+
+def content_digest(message: Message, *cleared: str) -> str:
+    """SHA-256 (first 32 hex digits) of `message` serialized deterministically, without the `cleared` fields.
+
+    What an adapter's ids are derived from: what a document says, not when it was read.
+    """
+    anonymous = type(message)()
+    anonymous.CopyFrom(message)
+    for name in cleared:
+        anonymous.ClearField(name)
+    return hashlib.sha256(anonymous.SerializeToString(deterministic=True)).hexdigest()[:32]
+
+
+def canonical_uuid(text: str) -> str | None:
+    """`text` when it is a UUID spelled as this package spells one (lowercase, hyphenated), else None.
+
+    How an inbound webhook recognizes the id an outbound request sent: a
+    sender's own 32-hex keys also parse as UUIDs, but are not ours.
+    """
+    try:
+        parsed = str(uuid.UUID(text))
+    except ValueError:
+        return None
+    return parsed if parsed == text.lower() else None
+
+
+_TIMELINE_TEXT: Final = field_rules(AddIncidentTimelineEntryRequested.DESCRIPTOR.fields_by_name["text"]).string.max_len
+
+
+def timeline_entry(
+    kind: incident_pb2.TimelineEntryKind.ValueType, text: str, at: Timestamp | None
+) -> AddIncidentTimelineEntryRequested:
+    """The timeline entry a paging system's event records, its text cut to the contract's bound."""
+    entry = AddIncidentTimelineEntryRequested(kind=kind, text=text[:_TIMELINE_TEXT])
+    if at is not None:
+        entry.occurred_at.CopyFrom(at)
+    return entry
 
 
 def plain_number(value: float) -> int | float:

@@ -42,7 +42,7 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
 )
 from ameide_sre_contracts._rfc3339 import rfc3339
 from ameide_sre_contracts.adapters._argocd_terms import HEALTH, NOT_CARRIED, PHASES, SYNC
-from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, resource_ref_at
+from ameide_sre_contracts.adapters._common import checked, content_digest, derived_id, require_text, resource_ref_at
 from ameide_sre_contracts.adapters._json import Node, integer_range, load_json
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.errors import InvalidArgumentError
@@ -107,15 +107,6 @@ def _resource(node: Node, cluster: str | None, environment: str | None) -> healt
         sync_status=node["status"].word(SYNC, "a sync status", health_pb2.SYNC_STATUS_UNSPECIFIED),
         message=node["health"]["message"].text(),
     )
-
-
-def _digest(check: health_pb2.HealthCheck) -> str:
-    """SHA-256 of what the check says, without its id and time."""
-    anonymous = health_pb2.HealthCheck()
-    anonymous.CopyFrom(check)
-    anonymous.ClearField("healthcheck_id")
-    anonymous.ClearField("checked_at")
-    return hashlib.sha256(anonymous.SerializeToString(deterministic=True)).hexdigest()[:32]
 
 
 def _when(status: Node, checked_at: datetime | None) -> tuple[Timestamp, bool]:
@@ -192,7 +183,7 @@ def health_check(
         resource.id,
         resource.uid,
         rfc3339(when) if said else "",
-        _digest(check),
+        content_digest(check, "healthcheck_id", "checked_at"),
     )
     check.checked_at.CopyFrom(when)
     return check
@@ -273,8 +264,7 @@ def fleet_state_from_applications(
     counts = dict.fromkeys(_COUNTS.values(), 0)
     out_of_sync = total = 0
     latest: Timestamp | None = None
-    members = hashlib.sha256()  # who is in the snapshot and how each stands, in a stable order
-    states: list[str] = []
+    states: list[str] = []  # who is in the snapshot and how each stands
     for node in root.items():
         application = _application(node.value)
         status = application["status"]
@@ -304,8 +294,7 @@ def fleet_state_from_applications(
         when.CopyFrom(latest)
     else:
         when.FromDatetime(datetime.now(UTC))
-    for state in sorted(states):
-        members.update(state.encode() + b"\n")
+    members = hashlib.sha256("".join(f"{state}\n" for state in sorted(states)).encode())
     # A snapshot with a time of its own (given, or a reconciledAt) is identified by it; one without, by its members.
     moment = rfc3339(when) if observed_at is not None or latest is not None else f"members={members.hexdigest()[:32]}"
     fleet_id = derived_id(

@@ -38,7 +38,6 @@ contract's `SliDefinition` has no place for them; the SLO's own are kept).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -49,7 +48,7 @@ from google.protobuf.duration_pb2 import Duration
 from ameide_core_proto.sre.core.v1 import service_pb2, slo_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import CreateServiceRequested, CreateSLORequested, SreDomainIntent
 from ameide_sre_contracts._descriptors import field_rules
-from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
+from ameide_sre_contracts.adapters._common import checked, content_digest, derived_id, require_text
 from ameide_sre_contracts.adapters._json import Node, check_document, json_text, load_documents, load_json
 from ameide_sre_contracts.adapters._openslo_out import slo_from_intent
 from ameide_sre_contracts.adapters._openslo_terms import (
@@ -323,10 +322,7 @@ def intents_from_slo(
     definition = slo(
         loaded, owner=owner, cluster=cluster, environment=environment, created_at=created_at, time_window=time_window
     )
-    anonymous = slo_pb2.SLO()
-    anonymous.CopyFrom(definition)
-    anonymous.ClearField("created_at")
-    digest = hashlib.sha256(anonymous.SerializeToString(deterministic=True)).hexdigest()[:32]
+    digest = content_digest(definition, "created_at")
     intent = new_intent(
         CreateSLORequested(slo=definition),
         tenant_id=tenant_id,
@@ -433,10 +429,7 @@ def _service_intent(
         labels={key: ",".join(value.values) for key, value in labels.items()},
     )
     service.created_at.FromDatetime(created_at or datetime.now(UTC))
-    anonymous = service_pb2.Service()
-    anonymous.CopyFrom(service)
-    anonymous.ClearField("created_at")
-    digest = hashlib.sha256(anonymous.SerializeToString(deterministic=True)).hexdigest()[:32]
+    digest = content_digest(service, "created_at")
     intent = new_intent(
         CreateServiceRequested(service=service),
         tenant_id=tenant_id,

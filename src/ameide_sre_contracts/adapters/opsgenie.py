@@ -43,7 +43,6 @@ alert's `updatedAt` (nanoseconds since the epoch), else now.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, TypedDict
@@ -54,14 +53,12 @@ from ameide_core_proto.sre.core.v1 import incident_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import (
     AcknowledgeIncidentRequested,
-    AddIncidentTimelineEntryRequested,
     AssignIncidentRequested,
     ResolveIncidentRequested,
     SreDomainIntent,
     UpdateIncidentSeverityRequested,
 )
-from ameide_sre_contracts._descriptors import field_rules
-from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
+from ameide_sre_contracts.adapters._common import canonical_uuid, checked, derived_id, require_text, timeline_entry
 from ameide_sre_contracts.adapters._json import Node, load_json
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.vocabulary import severity_from_label
@@ -127,7 +124,6 @@ MAX_MESSAGE: Final = 130
 MAX_DESCRIPTION: Final = 15000
 MAX_NOTE: Final = 25000
 MAX_ALIAS: Final = 512
-_TIMELINE_TEXT: Final = field_rules(AddIncidentTimelineEntryRequested.DESCRIPTOR.fields_by_name["text"]).string.max_len
 _NANOS: Final = (0, 2**63 - 1)
 
 
@@ -201,23 +197,8 @@ def requests_from_fact(fact: SreDomainFact) -> list[OpsgenieRequest]:
     return []
 
 
-def _canonical_uuid(text: str) -> str | None:
-    try:
-        parsed = str(uuid.UUID(text))
-    except ValueError:
-        return None
-    return parsed if parsed == text.lower() else None
-
-
 def _person(name: str) -> sre_pb2.SreActor:
     return sre_pb2.SreActor(kind=sre_pb2.SRE_ACTOR_KIND_PERSON, id=f"opsgenie:{name}"[:256], display_name=name[:256])
-
-
-def _timeline(kind: incident_pb2.TimelineEntryKind.ValueType, text: str, at: Timestamp | None) -> Any:
-    entry = AddIncidentTimelineEntryRequested(kind=kind, text=text[:_TIMELINE_TEXT])
-    if at is not None:
-        entry.occurred_at.CopyFrom(at)
-    return entry
 
 
 def _payload(action: str, root: Node, alert: Node, at: Timestamp | None) -> Any:
@@ -227,18 +208,18 @@ def _payload(action: str, root: Node, alert: Node, at: Timestamp | None) -> Any:
         who = _person(username) if username else sre_pb2.SreActor(kind=sre_pb2.SRE_ACTOR_KIND_AUTOMATION, id="opsgenie")
         return AcknowledgeIncidentRequested(acknowledged_by=who, note="Acknowledged in Opsgenie")
     if action == "UnAcknowledge":
-        return _timeline(incident_pb2.TIMELINE_ENTRY_KIND_STATUS_CHANGE, "Unacknowledged in Opsgenie", at)
+        return timeline_entry(incident_pb2.TIMELINE_ENTRY_KIND_STATUS_CHANGE, "Unacknowledged in Opsgenie", at)
     if action == "Close":
         by = f" by {username}" if username else ""
         return ResolveIncidentRequested(resolution_summary=f"Closed in Opsgenie{by}")
     if action == "AddNote":
         note = alert["note"].text()
-        return _timeline(incident_pb2.TIMELINE_ENTRY_KIND_NOTE, note, at) if note.strip() else None
+        return timeline_entry(incident_pb2.TIMELINE_ENTRY_KIND_NOTE, note, at) if note.strip() else None
     if action in ("Escalate", "EscalateToNext"):
         name = root["escalationName"].text()
         notified = root["escalationNotify"]["name"].text()
         text = "Escalated in Opsgenie" + (f" by {name}" if name else "") + (f" to {notified}" if notified else "")
-        return _timeline(incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION, text, at)
+        return timeline_entry(incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION, text, at)
     if action in ("AssignOwnership", "TakeOwnership"):
         owner = alert["owner"].text() if action == "AssignOwnership" else username
         if not owner:
@@ -289,7 +270,7 @@ def intents_from_webhook(
         return []
     incident_id = (
         (incident_id_for(alert_id) if incident_id_for else None)
-        or (_canonical_uuid(alias) if alias != alert_id else None)  # Opsgenie's default alias is the alert id
+        or (canonical_uuid(alias) if alias != alert_id else None)  # Opsgenie's default alias is the alert id
         or derived_id("opsgenie-alert", tenant_id, alert_id)
     )
     moment = (

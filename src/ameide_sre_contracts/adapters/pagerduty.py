@@ -46,7 +46,6 @@ webhook dedupes.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -57,16 +56,14 @@ from ameide_core_proto.sre.core.v1 import incident_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import (
     AcknowledgeIncidentRequested,
-    AddIncidentTimelineEntryRequested,
     AssignIncidentRequested,
     ResolveIncidentRequested,
     SreDomainIntent,
     TransitionIncidentStatusRequested,
     UpdateIncidentSeverityRequested,
 )
-from ameide_sre_contracts._descriptors import field_rules
 from ameide_sre_contracts._rfc3339 import rfc3339
-from ameide_sre_contracts.adapters._common import checked, derived_id, require_text
+from ameide_sre_contracts.adapters._common import canonical_uuid, checked, derived_id, require_text, timeline_entry
 from ameide_sre_contracts.adapters._json import Node, load_json
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.vocabulary import severity_from_label
@@ -200,15 +197,6 @@ holds: an incident PagerDuty created (the SRE incident comes from the alert or a
 custom fields, type, roles, tasks, title, urgency, service move, automation actions and workflows."""
 
 
-def _canonical_uuid(text: str) -> str | None:
-    """`text` when it is a UUID spelled as this package spells one (lowercase, hyphenated), else None."""
-    try:
-        parsed = str(uuid.UUID(text))
-    except ValueError:
-        return None
-    return parsed if parsed == text.lower() else None
-
-
 def _actor(agent: Node) -> sre_pb2.SreActor:
     kind = agent["type"].text()
     person = kind in ("user_reference", "user")
@@ -217,16 +205,6 @@ def _actor(agent: Node) -> sre_pb2.SreActor:
         id=f"pagerduty:{agent['id'].text() or 'unknown'}",
         display_name=agent["summary"].text(),
     )
-
-
-MAX_TIMELINE_TEXT: Final = field_rules(
-    AddIncidentTimelineEntryRequested.DESCRIPTOR.fields_by_name["text"]
-).string.max_len
-"""A timeline entry's text is cut here, the contract's bound (notes and status updates can be longer)."""
-
-
-def _timeline(kind: incident_pb2.TimelineEntryKind.ValueType, text: str, at: Timestamp) -> Any:
-    return AddIncidentTimelineEntryRequested(kind=kind, text=text[:MAX_TIMELINE_TEXT], occurred_at=at)
 
 
 def _payload(event_type: str, data: Node, actor: sre_pb2.SreActor | None, occurred_at: Timestamp) -> Any:
@@ -248,7 +226,7 @@ def _payload(event_type: str, data: Node, actor: sre_pb2.SreActor | None, occurr
             reason=f"Reopened in PagerDuty: {link}" if link else "Reopened",
         )
     if event_type == "incident.unacknowledged":
-        return _timeline(
+        return timeline_entry(
             incident_pb2.TIMELINE_ENTRY_KIND_STATUS_CHANGE,
             "Unacknowledged in PagerDuty: the acknowledgement timed out and responders are notified again",
             occurred_at,
@@ -257,7 +235,7 @@ def _payload(event_type: str, data: Node, actor: sre_pb2.SreActor | None, occurr
         first = next(iter(data["assignees"].items()), None)
         policy = data["escalation_policy"]["summary"].text()
         if first is None:  # delegated to a policy nobody is on call for yet
-            return _timeline(
+            return timeline_entry(
                 incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION,
                 f"Delegated in PagerDuty to {policy or 'another policy'}",
                 occurred_at,
@@ -271,7 +249,7 @@ def _payload(event_type: str, data: Node, actor: sre_pb2.SreActor | None, occurr
         text = "Escalated in PagerDuty"
         text += f" under {policy}" if policy else ""
         text += f" to {assignees}" if assignees else ""
-        return _timeline(incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION, text, occurred_at)
+        return timeline_entry(incident_pb2.TIMELINE_ENTRY_KIND_ESCALATION, text, occurred_at)
     if event_type == "incident.priority_updated":
         priority = data["priority"]["summary"].text() if data["priority"].present else ""
         severity = severity_from_label(priority)
@@ -284,7 +262,7 @@ def _payload(event_type: str, data: Node, actor: sre_pb2.SreActor | None, occurr
         if not text.strip():
             return None  # nothing written: nothing to record
         kind = incident_pb2.TIMELINE_ENTRY_KIND_NOTE if note else incident_pb2.TIMELINE_ENTRY_KIND_COMMUNICATION
-        return _timeline(kind, text, occurred_at)
+        return timeline_entry(kind, text, occurred_at)
     return None
 
 
@@ -320,7 +298,7 @@ def intents_from_webhook(
         return []
     incident_id = (
         (incident_id_for(pagerduty_id) if incident_id_for else None)
-        or _canonical_uuid(incident["incident_key"].text())
+        or canonical_uuid(incident["incident_key"].text())
         or derived_id("pagerduty-incident", tenant_id, pagerduty_id)
     )
     intent = new_intent(
