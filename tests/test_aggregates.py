@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import copy
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, slo_pb2, sre_p
 from ameide_sre_contracts import aggregates, testing
 from ameide_sre_contracts.testing._values import AGGREGATE_IDS, at, person, stable_uuid
 from ameide_sre_contracts.testing._values import T0 as EXAMPLES_T0
+from testkit import mutants
 from tests.reference_domain import ReferenceDomain
 
 TENANT = "tenant-acme"
@@ -508,3 +510,33 @@ def test_a_snapshot_from_the_query_services_is_gone_on_from() -> None:
         aggregates.from_snapshot(TENANT, facts_pb2.IncidentClosed(), 3)
     with pytest.raises(sre.InvalidArgumentError, match="version 1 or more"):
         aggregates.from_snapshot(TENANT, closed, 0)
+
+
+def test_facts_aimed_at_the_rules_end_as_state_or_a_contract_error() -> None:
+    """Unvalidated facts, mutated at their bounds (sizes, enum values one past, times past their range, other
+    cases), applied to the state before them: a state, or a ContractError; never another exception."""
+    rng = random.Random(20261204)
+    lifecycle_order = {"incident_resolved": 1, "incident_closed": 2}
+    examples = sorted(
+        testing.examples(facts_pb2.SreDomainFact), key=lambda f: lifecycle_order.get(f.WhichOneof("fact") or "", 0)
+    )
+    states: dict[str, Any] = {}
+    tried = refused = 0
+    for fact in examples:
+        info = sre.payload_info(sre.payload_of(fact))
+        key = sre.dedupe_key(fact)
+        first = info.creates_aggregate or fact.HasField("alert_ingested")
+        fact.subject.aggregate_version = 1 if first or key not in states else states[key].version + 1
+        before = None if first else states.get(key)
+        for _ in range(60):
+            broken = mutants.mutant(rng, fact)
+            tried += 1
+            try:
+                aggregates.apply(before, broken)  # type: ignore[call-overload]
+            except sre.ContractError:
+                refused += 1
+        after = aggregates.apply(before, fact)
+        if after is not None:
+            states[key] = after
+    assert tried == 60 * len(examples)
+    assert refused > 0  # the mutants reached the checks, not only the happy path

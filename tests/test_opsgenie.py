@@ -140,6 +140,7 @@ def test_not_an_opsgenie_webhook_is_refused_with_its_path() -> None:
     with pytest.raises(AdapterInputError) as refused:
         _map({"action": "Acknowledge", "alert": {"alertId": "a", "updatedAt": -5}})
     assert refused.value.path == "$.alert.updatedAt"
-    assert adapters.ingest(
+    (closed,) = adapters.ingest(
         "opsgenie", (REAL / "opsgenie" / "zulip-close.json").read_bytes(), tenant_id=TENANT, producer=PRODUCER
     )
+    assert closed.resolve_incident.resolution_summary == "Closed in Opsgenie by responder@example.com"

@@ -203,3 +203,17 @@ def test_the_refusal_travels_on_the_aggregates_partition_with_its_own_type() -> 
 
     router.dispatch(refusal)
     assert told == [f"{intent.meta.message_id}: INTENT_REJECTION_REASON_ALREADY_EXISTS"]
+
+
+def test_texts_from_anywhere_are_made_printable_before_they_are_kept() -> None:
+    """A detail or violation text with lone surrogates or terminal escapes (an exception's text, say) still encodes."""
+    fact = _reject(
+        INTENTS[0],
+        facts_pb2.INTENT_REJECTION_REASON_INVALID,
+        detail="refused \ud800 \x1b[31mred\x1b[0m",
+        violations=[sre.Violation('labels["\udfff"]', "string.min_len", "line one\nline two")],
+    )
+    rejected = sre.decode(sre.DOMAIN_FACTS_TOPIC, sre.encode(fact)).intent_rejected
+    assert rejected.detail == "refused \\ud800 \\x1b[31mred\\x1b[0m"
+    assert rejected.violations[0].field_path == 'labels["\\udfff"]'
+    assert rejected.violations[0].message == "line one\\x0aline two"

@@ -106,3 +106,12 @@ def test_the_receiver_helper_finds_the_header_in_any_case_once() -> None:
 def test_caller_mistakes_are_invalid_arguments(call: object, complaint: str) -> None:
     with pytest.raises(sre.InvalidArgumentError, match=complaint):
         call()  # type: ignore[operator]
+
+
+def test_a_header_at_the_bound_is_read_and_one_past_it_is_not() -> None:
+    """4,096 characters are parsed (here: valid signature first, then padding values); 4,097 are refused unread."""
+    at_bound = PD_VALID + "," + "v2=" + "0" * (signatures.MAX_HEADER_LENGTH - len(PD_VALID) - 4)
+    assert len(at_bound) == signatures.MAX_HEADER_LENGTH
+    signatures.verify_pagerduty(PD_BODY, at_bound, PD_SECRET)
+    with pytest.raises(sre.SignatureError, match="longer than 4096"):
+        signatures.verify_pagerduty(PD_BODY, at_bound + "0", PD_SECRET)

@@ -210,8 +210,23 @@ def _copy(message: M) -> M:
     return copied
 
 
+_EARLIEST: Final = -62135596800  # 0001-01-01T00:00:00Z, the contract's earliest time
+_LATEST: Final = 253402300799  # 9999-12-31T23:59:59Z, its latest
+
+
 def _when(stamp: Timestamp) -> datetime:
+    if not _EARLIEST <= stamp.seconds <= _LATEST or not 0 <= stamp.nanos < 1_000_000_000:
+        raise FactNotApplicableError(None, "a time outside years 1 to 9999")  # `apply` names the fact
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=stamp.seconds, microseconds=stamp.nanos // 1000)
+
+
+def _status(value: int) -> str:
+    """An incident status by name; a number this version does not define as the number."""
+    return sre_pb2.IncidentStatus.Name(value) if value in sre_pb2.IncidentStatus.values() else str(value)  # type: ignore[arg-type]
+
+
+def _severity(value: int) -> str:
+    return sre_pb2.Severity.Name(value) if value in sre_pb2.Severity.values() else str(value)  # type: ignore[arg-type]
 
 
 def _between(start: Timestamp, end: Timestamp) -> timedelta:
@@ -249,8 +264,7 @@ def _move(
             fact,
             _does_not_apply(
                 fact,
-                f"the lifecycle does not allow {sre_pb2.IncidentStatus.Name(current)} -> "
-                f"{sre_pb2.IncidentStatus.Name(new)}",
+                f"the lifecycle does not allow {_status(current)} -> {_status(new)}",
             ),
         )
     moved = _copy(incident)
@@ -275,8 +289,7 @@ def _expect_status(state: IncidentAggregate, fact: facts_pb2.SreDomainFact, prev
             fact,
             _does_not_apply(
                 fact,
-                f"it says the status was {sre_pb2.IncidentStatus.Name(previous)}, "
-                f"the incident is {sre_pb2.IncidentStatus.Name(state.incident.status)}",
+                f"it says the status was {_status(previous)}, the incident is {_status(state.incident.status)}",
             ),
         )
 
@@ -303,8 +316,8 @@ def _incident_changed(state: IncidentAggregate, fact: facts_pb2.SreDomainFact) -
                 fact,
                 _does_not_apply(
                     fact,
-                    f"it says the severity was {sre_pb2.Severity.Name(change.previous_severity)}, "
-                    f"the incident's is {sre_pb2.Severity.Name(incident.severity)}",
+                    f"it says the severity was {_severity(change.previous_severity)}, "
+                    f"the incident's is {_severity(incident.severity)}",
                 ),
             )
         incident.severity = change.severity
@@ -337,9 +350,7 @@ def _incident_changed(state: IncidentAggregate, fact: facts_pb2.SreDomainFact) -
         if after is None:
             raise FactNotApplicableError(
                 fact,
-                _does_not_apply(
-                    fact, f"a {sre_pb2.IncidentStatus.Name(acknowledged.previous_status)} incident is final"
-                ),
+                _does_not_apply(fact, f"a {_status(acknowledged.previous_status)} incident is final"),
             )
         moved = state if after == incident.status else _move(state, fact, after, acknowledged.acknowledged_at)
         taken = _copy(moved.incident)
@@ -361,6 +372,9 @@ def _incident_changed(state: IncidentAggregate, fact: facts_pb2.SreDomainFact) -
 
 def _masked(state_value: M, changed: M, mask: FieldMask) -> M:
     """`state_value` with the fields `mask` names taken from `changed`, whole: what an AIP-134 update means."""
+    known = state_value.DESCRIPTOR.fields_by_name
+    if not all(path in known for path in mask.paths):  # the contract's masks name top-level fields only
+        raise FactNotApplicableError(None, "its update_mask names fields the aggregate does not have")
     updated = _copy(state_value)
     mask.MergeMessage(changed, updated, replace_message_field=True, replace_repeated_field=True)
     return updated
@@ -496,7 +510,12 @@ def apply(state: Aggregate | None, fact: facts_pb2.SreDomainFact) -> Aggregate |
             )
         if subject.aggregate_version != 1:
             raise FactNotApplicableError(fact, _does_not_apply(fact, "an aggregate begins at version 1"))
-        return _alert(None, fact) if fact.HasField("alert_ingested") else _created(fact)
+        try:
+            return _alert(None, fact) if fact.HasField("alert_ingested") else _created(fact)
+        except FactNotApplicableError as unreadable:
+            if unreadable.fact is not None:
+                raise
+            raise FactNotApplicableError(fact, _does_not_apply(fact, unreadable.reason)) from None
     if info.creates_aggregate:
         raise FactNotApplicableError(
             fact, _does_not_apply(fact, f"the {info.aggregate_type} exists already (version {state.version})")
@@ -514,7 +533,12 @@ def apply(state: Aggregate | None, fact: facts_pb2.SreDomainFact) -> Aggregate |
         )
     if isinstance(state, ServiceAggregate) and state.deleted is not None:
         raise FactNotApplicableError(fact, _does_not_apply(fact, "the service was deleted"))
-    changed = _CHANGES[type(state)](state, fact)
+    try:
+        changed = _CHANGES[type(state)](state, fact)
+    except FactNotApplicableError as unreadable:  # a fact given without validation, or one that does not follow
+        if unreadable.fact is not None:
+            raise
+        raise FactNotApplicableError(fact, _does_not_apply(fact, unreadable.reason)) from None
     return replace(changed, version=subject.aggregate_version)
 
 

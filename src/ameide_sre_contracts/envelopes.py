@@ -27,6 +27,7 @@ from ameide_sre_contracts.errors import (
     PayloadTypeError,
     UnknownTopicError,
     Violation,
+    printable,
     violation_order,
 )
 from ameide_sre_contracts.topics import CONTRACT_VERSION, ENVELOPE_TOPICS, PAYLOADS, newer_case, required_case
@@ -219,9 +220,10 @@ def payload_of(envelope: Message) -> Message:
 
 
 def _bounded(text: str, owner: type[Message], field: str) -> str:
-    """`text` cut to the field's `string.max_len` rule, read from the contract."""
+    """`text` made printable (controls and lone surrogates escaped) and cut to the field's `string.max_len` rule."""
     limit = field_rules(owner.DESCRIPTOR.fields_by_name[field]).string.max_len
-    return text[:limit] if limit else text
+    shown = printable(text)
+    return shown[:limit] if limit else shown
 
 
 def reject(
@@ -242,8 +244,8 @@ def reject(
     intent's message id and `correlation_id` its correlation; the trace
     context continues the intent's unless given. `violations` (reason
     INVALID, for example a `ValidationError`'s) are kept in
-    `violation_order`, at most 100, their texts and `detail` cut to the
-    contract's bounds. An intent of a case newer than this version (reason
+    `violation_order`, at most 100, their texts and `detail` made printable and
+    cut to the contract's bounds. An intent of a case newer than this version (reason
     UNSUPPORTED) is named by its field number alone.
 
     Example:
