@@ -245,6 +245,18 @@ class ReferenceDomain:
                 reason=intent.transition_incident_status.reason,
                 changed_by=intent.meta.actor,
             )
+        if case == "link_external_ref":
+            linked = intent.link_external_ref.external_ref
+            same = [ref for ref in incident.external_refs if (ref.system, ref.id) == (linked.system, linked.id)]
+            if same and same[0].url == linked.url:
+                raise Refused(_REASON.Value("INTENT_REJECTION_REASON_DUPLICATE"), "that counterpart is linked")
+            if same:
+                same[0].url = linked.url
+            elif len(incident.external_refs) == 10:
+                raise Refused(illegal, "the incident holds ten counterparts")
+            else:
+                incident.external_refs.append(linked)
+            return facts_pb2.IncidentExternalRefLinked(incident_id=incident_id, external_ref=linked)
         raise Refused(_REASON.Value("INTENT_REJECTION_REASON_UNSUPPORTED"), f"{case} is not handled here")
 
     @staticmethod

@@ -731,6 +731,8 @@ def _cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
         ("openslo", "openslo/v1-examples-slos.yaml", 1),
         ("pagerduty", "pagerduty/zulip-resolved_v3.json", 1),
         ("opsgenie", "opsgenie/zulip-acknowledge.json", 1),
+        ("jira", "jira/mattermost-issue-updated-resolved.json", 1),
+        ("github", "github/octokit-issues-assigned.json", 1),
     ],
 )
 def test_ingest_prints_one_valid_intent_per_line(kind: str, fixture: str, count: int) -> None:
@@ -786,6 +788,8 @@ def test_ingest_picks_the_adapter_by_name_and_refuses_an_unknown_one() -> None:
     data = (REAL / "pagerduty" / "zulip-resolved_v3.json").read_bytes()
     (intent,) = adapters.ingest("pagerduty", data, tenant_id=TENANT, producer=PRODUCER)
     assert intent.WhichOneof("intent") == "resolve_incident"
-    assert set(adapters.KINDS) == {"alertmanager", "argocd", "kubernetes", "openslo", "opsgenie", "pagerduty"}
+    assert set(adapters.KINDS) == {
+        "alertmanager", "argocd", "github", "jira", "kubernetes", "openslo", "opsgenie", "pagerduty"
+    }  # fmt: skip
     with pytest.raises(InvalidArgumentError, match="unknown kind"):
         adapters.ingest("nagios", data, tenant_id=TENANT, producer=PRODUCER)

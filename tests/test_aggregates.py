@@ -18,7 +18,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2, slo_pb2, sre_pb2
+from ameide_core_proto.sre.core.v1 import facts_pb2, incident_pb2, intents_pb2, slo_pb2, sre_pb2
 from ameide_sre_contracts import aggregates, testing
 from ameide_sre_contracts.testing._values import AGGREGATE_IDS, at, person, stable_uuid
 from ameide_sre_contracts.testing._values import T0 as EXAMPLES_T0
@@ -72,6 +72,7 @@ STEP = st.one_of(
     st.tuples(st.just("correlate"), st.integers(0, 2), st.integers(0, 1)),
     st.tuples(st.just("ingest"), st.integers(0, 1), st.sampled_from([1, 2])),
     st.tuples(st.just("acknowledge_alert"), st.integers(0, 1)),
+    st.tuples(st.just("link"), st.integers(0, 2), st.integers(0, 11), st.integers(0, 1)),
     st.tuples(st.just("stale"), st.integers(0, 2)),
 )
 
@@ -119,6 +120,9 @@ def _build(step: tuple[Any, ...], moment: datetime, versions: dict[str, int]) ->
     if kind == "acknowledge_alert":
         request = intents_pb2.AcknowledgeAlertRequested(acknowledged_by=PEOPLE[0])
         return _intent(request, ALERT_IDS[target], moment)
+    if kind == "link":
+        ref = incident_pb2.ExternalRef(system=1 + step[2] % 4, id=f"SRE-{step[2]}", url=f"https://t.example/{step[3]}")
+        return _intent(intents_pb2.LinkIncidentExternalRefRequested(external_ref=ref), incident_id, moment, seen)
     # stale: a sender that saw an older version (or one that never was)
     return _intent(intents_pb2.AssignIncidentRequested(assignee=PEOPLE[1]), incident_id, moment, seen + 2)
 
@@ -144,6 +148,13 @@ def _expected_refusal(intent: intents_pb2.SreDomainIntent, state: aggregates.Agg
         state.incident.correlated_alert_ids
     ):
         return REASON.Value("INTENT_REJECTION_REASON_DUPLICATE")
+    if case == "link_external_ref":
+        linked = intent.link_external_ref.external_ref
+        held = {(ref.system, ref.id): ref.url for ref in state.incident.external_refs}
+        if held.get((linked.system, linked.id)) == linked.url:
+            return REASON.Value("INTENT_REJECTION_REASON_DUPLICATE")
+        full = (linked.system, linked.id) not in held and len(held) == 10
+        return illegal if full else None
     if case == "acknowledge_incident":
         return None if sre.status_after_acknowledgement(status) is not None else illegal
     if case == "resolve_incident":
@@ -406,6 +417,43 @@ def test_a_takeover_keeps_the_status_and_the_first_acknowledgement() -> None:
     assert after.incident.assignee == PEOPLE[1]
     assert after.incident.acknowledged_at == state.incident.acknowledged_at
     assert after.time_in_status == state.time_in_status
+
+
+def test_counterparts_are_keyed_by_system_and_id_and_bounded() -> None:
+    """Linking a counterpart again takes its new link; ten are held, an eleventh is refused and nothing changes."""
+    state, _ = _opened()
+    assert list(state.incident.external_refs) == []  # the example incident links none
+    jira = incident_pb2.ExternalRef(system=incident_pb2.EXTERNAL_SYSTEM_JIRA, id="SRE-1", url="https://j.example/1")
+    github = incident_pb2.ExternalRef(system=incident_pb2.EXTERNAL_SYSTEM_GITHUB_ISSUES, id="SRE-1")
+    for version, ref in enumerate((jira, github), start=2):
+        state = aggregates.apply(
+            state,
+            _fact(facts_pb2.IncidentExternalRefLinked(incident_id=testing.INCIDENT_ID, external_ref=ref), version),
+        )
+    moved = incident_pb2.ExternalRef(
+        system=incident_pb2.EXTERNAL_SYSTEM_JIRA, id="SRE-1", url="https://j.example/moved"
+    )
+    state = aggregates.apply(
+        state, _fact(facts_pb2.IncidentExternalRefLinked(incident_id=testing.INCIDENT_ID, external_ref=moved), 4)
+    )
+    assert [(ref.system, ref.id, ref.url) for ref in state.incident.external_refs] == [
+        (incident_pb2.EXTERNAL_SYSTEM_JIRA, "SRE-1", "https://j.example/moved"),
+        (incident_pb2.EXTERNAL_SYSTEM_GITHUB_ISSUES, "SRE-1", ""),
+    ]
+    for version in range(5, 13):
+        ref = incident_pb2.ExternalRef(system=incident_pb2.EXTERNAL_SYSTEM_OPSGENIE, id=f"alert-{version}")
+        state = aggregates.apply(
+            state,
+            _fact(facts_pb2.IncidentExternalRefLinked(incident_id=testing.INCIDENT_ID, external_ref=ref), version),
+        )
+    assert len(state.incident.external_refs) == 10
+    eleventh = incident_pb2.ExternalRef(system=incident_pb2.EXTERNAL_SYSTEM_PAGERDUTY, id="PGR0VU2")
+    with pytest.raises(sre.FactNotApplicableError, match="holds 10 counterparts already"):
+        aggregates.apply(
+            state,
+            _fact(facts_pb2.IncidentExternalRefLinked(incident_id=testing.INCIDENT_ID, external_ref=eleventh), 13),
+        )
+    assert len(state.incident.external_refs) == 10
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_official_parser_accepts_the_document(capsys: pytest.CaptureFixture[str]
             print(f"\nAsyncAPI warning: {warning}")
     assert code == 0, report
     assert report["errors"] == []
-    assert report["summary"] == {"channels": 3, "messages": 66, "operations": 6}
+    assert report["summary"] == {"channels": 3, "messages": 68, "operations": 6}
 
 
 def test_parser_check_has_teeth(tmp_path: Path) -> None:
@@ -142,3 +142,19 @@ def test_the_catalog_tables_every_severity_alias_and_the_id_recipes() -> None:
         assert f"`{alias}`" in row
     assert str(ADAPTER_NAMESPACE) in document
     assert "```mermaid" in document
+
+
+def test_the_catalog_lists_every_paging_and_ticketing_table() -> None:
+    """Each adapter's docstring tables and every event or action it maps or ignores by name are in the catalog."""
+    from ameide_sre_contracts.adapters import github, jira, opsgenie, pagerduty
+
+    text = (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
+    for module in (pagerduty, opsgenie, jira, github):
+        rows = [line for line in (module.__doc__ or "").splitlines() if line.startswith("| `")]
+        assert rows, module.__name__
+        assert all(row in text for row in rows), module.__name__
+    named = [*pagerduty.IGNORED_EVENTS, *opsgenie.IGNORED_ACTIONS, *jira.IGNORED_EVENTS]
+    named += [f"{event}:{action}" for event, action in github.IGNORED_ACTIONS]
+    assert all(f"`{name}`" in text for name in named)
+    assert "| Highest | `SEVERITY_CRITICAL` |" not in text  # lowercase keys, as the adapter reads them
+    assert "| highest | `SEVERITY_CRITICAL` |" in text

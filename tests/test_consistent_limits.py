@@ -59,6 +59,10 @@ APPLIED: dict[type[Message], tuple[type[Message], dict[str, str]]] = {
         facts_pb2.IncidentStatusChanged,
         {"status": "status", "reason": "reason"},
     ),
+    intents_pb2.LinkIncidentExternalRefRequested: (
+        facts_pb2.IncidentExternalRefLinked,
+        {"external_ref": "external_ref"},
+    ),
     intents_pb2.IngestAlertRequested: (facts_pb2.AlertIngested, {"alert": "alert"}),
     intents_pb2.AcknowledgeAlertRequested: (
         facts_pb2.AlertAcknowledged,

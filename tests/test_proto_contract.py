@@ -103,6 +103,11 @@ V12_CASES = {
     "SreDomainFact": "intent_rejected:80:IntentRejected",
     "SreProcessFact": "",
 }
+V13_CASES = {
+    "SreDomainIntent": "link_external_ref:18:LinkIncidentExternalRefRequested",
+    "SreDomainFact": "incident_external_ref_linked:18:IncidentExternalRefLinked",
+    "SreProcessFact": "",
+}
 SEED_PROCESS_SUBJECT = "workflow_type workflow_id incident_id"
 EVENT_TYPE = re.compile(r"^io\.ameide\.sre\.(domain\.intent|domain\.fact|process\.fact)\.([a-z0-9_]+)\.v1$")
 EVENT_CLASS = {
@@ -143,9 +148,9 @@ def test_process_subject_keeps_its_fields() -> None:
 
 @pytest.mark.parametrize("envelope_type", ENVELOPES, ids=lambda e: e.__name__)
 def test_envelope_fields_and_cases_are_the_seeds(envelope_type: type[Message]) -> None:
-    """Envelope fields and oneof cases carry the seed's, v1.1's and v1.2's names, numbers and types, nothing else."""
+    """Envelope fields and oneof cases carry the seed's and v1.1's to v1.3's names, numbers and types, nothing else."""
     name = envelope_type.__name__
-    listed = f"{SEED_CASES[name]} {V11_CASES[name]} {V12_CASES[name]}"
+    listed = f"{SEED_CASES[name]} {V11_CASES[name]} {V12_CASES[name]} {V13_CASES[name]}"
     expected = {
         int(number): (name, type_name) for name, number, type_name in (entry.split(":") for entry in listed.split())
     }
@@ -168,7 +173,7 @@ def test_every_payload_declares_a_well_formed_unique_event_type() -> None:
         assert match.group(2) == info.case
         assert info.event_type not in seen
         seen.add(info.event_type)
-    assert len(seen) == 66
+    assert len(seen) == 68
 
 
 def test_domain_payloads_name_an_aggregate_the_subject_accepts() -> None:

@@ -33,7 +33,7 @@ def test_tables_follow_the_descriptors() -> None:
         for field, payload in zip(oneof.fields, topic.payload_types, strict=True):
             info = sre.PAYLOADS[payload]
             assert (info.topic, info.case, info.field_number) == (topic, field.name, field.number)
-    assert len(sre.PAYLOADS) == 25 + 27 + 14
+    assert len(sre.PAYLOADS) == 26 + 28 + 14
 
 
 def test_topic_and_mappings_are_read_only() -> None:

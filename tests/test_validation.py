@@ -144,11 +144,11 @@ def test_the_aggregate_id_rule_is_the_payloads_option(envelope: Message) -> None
 
 
 def test_sixteen_intents_and_every_fact_name_their_aggregate() -> None:
-    """The option is declared wherever a payload carries its aggregate's id: 16 intents, all 26 state facts."""
+    """The option is declared wherever a payload carries its aggregate's id: 16 intents, all 27 state facts."""
     named = [info for info in sre.PAYLOADS.values() if info.aggregate_id_field]
     assert sum(info.topic.name == sre.DOMAIN_INTENTS_TOPIC for info in named) == 16
-    assert sum(info.topic.name == sre.DOMAIN_FACTS_TOPIC for info in named) == 26
-    assert len(sre.TOPICS[sre.DOMAIN_FACTS_TOPIC].payload_types) == 26 + 1  # and IntentRejected, about any aggregate
+    assert sum(info.topic.name == sre.DOMAIN_FACTS_TOPIC for info in named) == 27
+    assert len(sre.TOPICS[sre.DOMAIN_FACTS_TOPIC].payload_types) == 27 + 1  # and IntentRejected, about any aggregate
     assert sre.payload_info(facts_pb2.IncidentCreated).aggregate_id_field == ("incident", "incident_id")
 
 

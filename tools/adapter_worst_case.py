@@ -46,7 +46,10 @@ def _json(document: Any) -> bytes:
 
 
 def _first_document(entry: str) -> Any:
-    return next(document for _, document in real_documents(FOLDER_OF[entry]) if isinstance(document, dict))
+    document = next(document for _, document in real_documents(FOLDER_OF[entry]) if isinstance(document, dict))
+    if entry.endswith(".link_from_response"):
+        return document["issue"]  # what Jira and GitHub answer a create with
+    return document
 
 
 def _padded(document: Any, size: int) -> bytes:
@@ -200,6 +203,21 @@ def attacks(entry: str) -> Iterator[tuple[str, bytes]]:
             b"kind: List\nitems:\n- &e " + _json(document) + (b"\n- *e" * (SIZE // 5)),
         )
         yield "YAML nesting past the limit", b"x: " + b"[" * (SIZE // 2) + b"]" * (SIZE // 2)
+    if entry in ("opsgenie.intents_from_webhook", "ingest opsgenie"):
+        note = {"action": "AddNote", "alert": {"alertId": "a", "note": "n" * (SIZE - 100), "updatedAt": 1}}
+        yield "a 4 MiB note (cut to the timeline's bound)", _json(note)
+    if entry in ("jira.intents_from_webhook", "ingest jira", "signatures.verify, then jira"):
+        item = {"field": "status", "fromString": "To Do", "toString": "In Progress"}
+        changed = {**document, "changelog": {"id": "1", "items": [item] * (SIZE // 80)}}
+        yield "50,000 status changes in one changelog (one intent per field)", _json(changed)
+        text = {"type": "text", "text": "x"}
+        adf = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [text] * (SIZE // 30)}]}
+        comment = {"webhookEvent": "comment_created", "issue": {"id": "1"}, "comment": {"id": "1", "body": adf}}
+        yield "an ADF comment of 140,000 text nodes", _json(comment)
+    if entry in ("github.intents_from_webhook", "ingest github", "signatures.verify, then github"):
+        grown = json.loads(json.dumps(document))
+        grown.setdefault("issue", {})["labels"] = [{"name": f"l{n}"} for n in range(SIZE // 20)]
+        yield "200,000 labels", _json(grown)
     if entry in ("argocd.intents_from_application", "ingest argocd"):
         resources = [{"kind": "Pod", "name": f"p{n}", "health": {"status": "Healthy"}} for n in range(40_000)]
         grown = json.loads(json.dumps(document))

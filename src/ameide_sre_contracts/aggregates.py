@@ -241,6 +241,7 @@ def _max_items(message: type[Message], field: str) -> int:
 _TIMELINE_LIMIT: Final = _max_items(Incident, "timeline")
 _BACKLOG_LIMIT: Final = _max_items(Incident, "backlog_refs")
 _CORRELATED_LIMIT: Final = _max_items(Incident, "correlated_alert_ids")
+_EXTERNAL_REF_LIMIT: Final = _max_items(Incident, "external_refs")
 
 
 def _does_not_apply(fact: facts_pb2.SreDomainFact, why: str) -> str:
@@ -362,6 +363,17 @@ def _incident_changed(state: IncidentAggregate, fact: facts_pb2.SreDomainFact) -
         changed = fact.incident_status_changed
         _expect_status(state, fact, changed.previous_status)
         return _move(state, fact, changed.status, changed.changed_at)
+    elif case == "incident_external_ref_linked":
+        linked = fact.incident_external_ref_linked.external_ref
+        held = next((ref for ref in incident.external_refs if (ref.system, ref.id) == (linked.system, linked.id)), None)
+        if held is not None:
+            held.url = linked.url  # the counterpart's new link
+        elif len(incident.external_refs) < _EXTERNAL_REF_LIMIT:
+            incident.external_refs.append(linked)
+        else:
+            raise FactNotApplicableError(
+                fact, _does_not_apply(fact, f"the incident holds {_EXTERNAL_REF_LIMIT} counterparts already")
+            )
     else:  # pragma: no cover - the table below lists only the cases above
         raise FactNotApplicableError(fact, _does_not_apply(fact, "not an incident fact"))
     return replace(state, incident=incident)

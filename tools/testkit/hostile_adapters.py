@@ -25,13 +25,27 @@ from typing import Any
 import yaml
 
 import ameide_sre_contracts as sre
+from ameide_core_proto.sre.core.v1 import sre_pb2
 from ameide_sre_contracts import adapters
-from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, opsgenie, pagerduty, signatures
+from ameide_sre_contracts.adapters import (
+    alertmanager,
+    argocd,
+    github,
+    jira,
+    kubernetes,
+    openslo,
+    opsgenie,
+    pagerduty,
+    signatures,
+)
+from ameide_sre_contracts.adapters._json import load_json
 from ameide_sre_contracts.errors import ContractError
 
 REAL = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "real"
 TENANT = "acme"
 PRODUCER = "hostile-tests"
+INCIDENT = "00000000-0000-4000-8000-0000000000aa"
+MITIGATING, CLOSED = sre_pb2.INCIDENT_STATUS_MITIGATING, sre_pb2.INCIDENT_STATUS_CLOSED
 OUTPUT_FACTOR = alertmanager.OUTPUT_FACTOR
 INTENT_OVERHEAD = alertmanager.INTENT_OVERHEAD
 
@@ -130,6 +144,28 @@ def _signed_receiver(data: bytes) -> object:
     return pagerduty.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER)
 
 
+def issue_of(data: bytes) -> Any:
+    """A webhook's `issue`, read by the package's bounded reader: the shape Jira and GitHub answer a create with."""
+    document = load_json(data, what="the input")
+    if isinstance(document, dict) and isinstance(document.get("issue"), dict):
+        return document["issue"]
+    return document
+
+
+def _signed_github_receiver(data: bytes) -> object:
+    """GitHub's signature (`X-Hub-Signature-256`) verified, then the body mapped."""
+    header = "sha256=" + hmac.new(b"hostile-run-secret", data, hashlib.sha256).hexdigest()
+    signatures.verify("github", data, {"X-Hub-Signature-256": header}, [b"hostile-run-secret"])
+    return github.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER)
+
+
+def _signed_jira_receiver(data: bytes) -> object:
+    """Jira's signature (`X-Hub-Signature`) verified, then the body mapped."""
+    header = "sha256=" + hmac.new(b"hostile-run-secret", data, hashlib.sha256).hexdigest()
+    signatures.verify("jira", data, {"X-Hub-Signature": header}, [b"hostile-run-secret"])
+    return jira.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER)
+
+
 def _ingest_entry(kind: str) -> Entry:
     def call(data: bytes) -> Any:
         return adapters.ingest(
@@ -188,7 +224,35 @@ ENTRIES: tuple[Entry, ...] = (
         ("pagerduty",),
         lambda data: pagerduty.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER),
     ),
+    Entry(
+        "jira.intents_from_webhook",
+        ("jira",),
+        lambda data: jira.intents_from_webhook(
+            data, tenant_id=TENANT, producer=PRODUCER, status_map={"In Progress": MITIGATING, "Closed": CLOSED}
+        ),
+    ),
+    Entry(
+        "github.intents_from_webhook",
+        ("github",),
+        lambda data: github.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER),
+    ),
+    Entry(
+        "jira.link_from_response",
+        ("jira",),
+        lambda data: jira.link_from_response(
+            issue_of(data), incident_id=INCIDENT, tenant_id=TENANT, producer=PRODUCER
+        ),
+    ),
+    Entry(
+        "github.link_from_response",
+        ("github",),
+        lambda data: github.link_from_response(
+            issue_of(data), incident_id=INCIDENT, tenant_id=TENANT, producer=PRODUCER
+        ),
+    ),
     Entry("signatures.verify, then pagerduty", ("pagerduty",), _signed_receiver),
+    Entry("signatures.verify, then github", ("github",), _signed_github_receiver),
+    Entry("signatures.verify, then jira", ("jira",), _signed_jira_receiver),
     *(_ingest_entry(kind) for kind in adapters.KINDS),
 )
 """Every adapter entry point that reads foreign input, and `ingest` for each kind."""

@@ -2171,6 +2171,32 @@ def _check_core_v1_SreDomainFact_fact_incident_status_changed(m, size):
     return True
 
 
+def _check_core_v1_SreDomainFact_fact_incident_external_ref_linked(m, size):
+    v0 = m.incident_external_ref_linked
+    v1 = v0.incident_id
+    if not (_UUID(v1)):
+        return False
+    v1 = v0.external_ref
+    v2 = v1.system
+    if not ((v2 in _K18) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    v2 = v1.url
+    if v2 != '':
+        if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+            return False
+    r_subject = m.subject
+    if (not (r_subject.aggregate_version >= 1)):
+        return False
+    if (not (r_subject.aggregate_type in _K26)):
+        return False
+    if (not (v0.incident_id in ('', r_subject.aggregate_id, ))):
+        return False
+    return True
+
+
 def _check_core_v1_SreDomainFact_fact_alert_ingested(m, size):
     v0 = m.alert_ingested
     v1 = v0.alert
@@ -2555,6 +2581,7 @@ _CHECK_CORE_V1_SREDOMAINFACT_FACT_CASES = {
     'incident_closed': _check_core_v1_SreDomainFact_fact_incident_closed,
     'incident_acknowledged': _check_core_v1_SreDomainFact_fact_incident_acknowledged,
     'incident_status_changed': _check_core_v1_SreDomainFact_fact_incident_status_changed,
+    'incident_external_ref_linked': _check_core_v1_SreDomainFact_fact_incident_external_ref_linked,
     'alert_ingested': _check_core_v1_SreDomainFact_fact_alert_ingested,
     'alert_acknowledged': _check_core_v1_SreDomainFact_fact_alert_acknowledged,
     'alerts_correlated': _check_core_v1_SreDomainFact_fact_alerts_correlated,
@@ -2835,6 +2862,25 @@ def _check_core_v1_IncidentStatusChanged(m, size):
                 return False
     if (not ((m.previous_status, m.status, ) in _K43)):
         return False
+    return True
+
+
+def _check_core_v1_IncidentExternalRefLinked(m, size):
+    # ameide_core_proto.sre.core.v1.IncidentExternalRefLinked
+    v0 = m.incident_id
+    if not (_UUID(v0)):
+        return False
+    v0 = m.external_ref
+    v1 = v0.system
+    if not ((v1 in _K18) and (v1 not in _K10)):
+        return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    v1 = v0.url
+    if v1 != '':
+        if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
+            return False
     return True
 
 
@@ -3279,6 +3325,24 @@ def _check_core_v1_SreDomainIntent_intent_transition_incident_status(m, size):
     return True
 
 
+def _check_core_v1_SreDomainIntent_intent_link_external_ref(m, size):
+    v0 = m.link_external_ref
+    v1 = v0.external_ref
+    v2 = v1.system
+    if not ((v2 in _K18) and (v2 not in _K10)):
+        return False
+    v2 = v1.id
+    if not (1 <= len(v2) <= 256):
+        return False
+    v2 = v1.url
+    if v2 != '':
+        if not (((size <= 2048 or len(v2) <= 2048)) and _URI(v2)):
+            return False
+    if (not (m.subject.aggregate_type in _K26)):
+        return False
+    return True
+
+
 def _check_core_v1_SreDomainIntent_intent_ingest_alert(m, size):
     v0 = m.ingest_alert
     v1 = v0.alert
@@ -3592,6 +3656,7 @@ _CHECK_CORE_V1_SREDOMAININTENT_INTENT_CASES = {
     'close_incident': _check_core_v1_SreDomainIntent_intent_close_incident,
     'acknowledge_incident': _check_core_v1_SreDomainIntent_intent_acknowledge_incident,
     'transition_incident_status': _check_core_v1_SreDomainIntent_intent_transition_incident_status,
+    'link_external_ref': _check_core_v1_SreDomainIntent_intent_link_external_ref,
     'ingest_alert': _check_core_v1_SreDomainIntent_intent_ingest_alert,
     'acknowledge_alert': _check_core_v1_SreDomainIntent_intent_acknowledge_alert,
     'correlate_alerts': _check_core_v1_SreDomainIntent_intent_correlate_alerts,
@@ -3791,6 +3856,22 @@ def _check_core_v1_TransitionIncidentStatusRequested(m, size):
     if size > 4096:
         v0 = m.reason
         if not (((size <= 4096 or len(v0) <= 4096))):
+            return False
+    return True
+
+
+def _check_core_v1_LinkIncidentExternalRefRequested(m, size):
+    # ameide_core_proto.sre.core.v1.LinkIncidentExternalRefRequested
+    v0 = m.external_ref
+    v1 = v0.system
+    if not ((v1 in _K18) and (v1 not in _K10)):
+        return False
+    v1 = v0.id
+    if not (1 <= len(v1) <= 256):
+        return False
+    v1 = v0.url
+    if v1 != '':
+        if not (((size <= 2048 or len(v1) <= 2048)) and _URI(v1)):
             return False
     return True
 
@@ -5691,6 +5772,7 @@ CHECKS = {
     'ameide_core_proto.sre.core.v1.IncidentClosed': _check_core_v1_IncidentClosed,
     'ameide_core_proto.sre.core.v1.IncidentAcknowledged': _check_core_v1_IncidentAcknowledged,
     'ameide_core_proto.sre.core.v1.IncidentStatusChanged': _check_core_v1_IncidentStatusChanged,
+    'ameide_core_proto.sre.core.v1.IncidentExternalRefLinked': _check_core_v1_IncidentExternalRefLinked,
     'ameide_core_proto.sre.core.v1.AlertIngested': _check_core_v1_AlertIngested,
     'ameide_core_proto.sre.core.v1.AlertAcknowledged': _check_core_v1_AlertAcknowledged,
     'ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident': _check_core_v1_AlertsCorrelatedToIncident,
@@ -5720,6 +5802,7 @@ CHECKS = {
     'ameide_core_proto.sre.core.v1.CloseIncidentRequested': _check_core_v1_CloseIncidentRequested,
     'ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested': _check_core_v1_AcknowledgeIncidentRequested,
     'ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested': _check_core_v1_TransitionIncidentStatusRequested,
+    'ameide_core_proto.sre.core.v1.LinkIncidentExternalRefRequested': _check_core_v1_LinkIncidentExternalRefRequested,
     'ameide_core_proto.sre.core.v1.IngestAlertRequested': _check_core_v1_IngestAlertRequested,
     'ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested': _check_core_v1_AcknowledgeAlertRequested,
     'ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested': _check_core_v1_CorrelateAlertsToIncidentRequested,

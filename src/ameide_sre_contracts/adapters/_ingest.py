@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Final
 
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
-from ameide_sre_contracts.adapters import alertmanager, argocd, kubernetes, openslo, opsgenie, pagerduty
+from ameide_sre_contracts.adapters import alertmanager, argocd, github, jira, kubernetes, openslo, opsgenie, pagerduty
 from ameide_sre_contracts.adapters._json import load_documents, load_json
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES
 from ameide_sre_contracts.errors import InvalidArgumentError
 
-KINDS: Final = ("alertmanager", "argocd", "kubernetes", "openslo", "opsgenie", "pagerduty")
+KINDS: Final = ("alertmanager", "argocd", "github", "jira", "kubernetes", "openslo", "opsgenie", "pagerduty")
 """The systems `ingest` reads, by name."""
 
 
@@ -29,7 +29,9 @@ def ingest(
 
     `alertmanager` takes a webhook notification (Alertmanager or Grafana) or
     an API v2 array of alerts or groups; `pagerduty` a webhook v3 body;
-    `opsgenie` a webhook action;
+    `opsgenie` a webhook action; `jira` an issue or comment webhook;
+    `github` an `issues` or `issue_comment` webhook (which one read from
+    the body);
     `argocd`, `kubernetes` and `openslo` one or more YAML or JSON documents
     (a list, or a `kind: List`, counts as its items). Input is at most
     `max_bytes` (4 MiB) in UTF-8; text that starts as JSON does is read as
@@ -55,6 +57,12 @@ def ingest(
     elif kind == "opsgenie":
         document = load_json(data, what="the input", max_bytes=max_bytes)
         intents.extend(opsgenie.intents_from_webhook(document, tenant_id=tenant_id, producer=producer))
+    elif kind == "jira":
+        document = load_json(data, what="the input", max_bytes=max_bytes)
+        intents.extend(jira.intents_from_webhook(document, tenant_id=tenant_id, producer=producer))
+    elif kind == "github":
+        document = load_json(data, what="the input", max_bytes=max_bytes)
+        intents.extend(github.intents_from_webhook(document, tenant_id=tenant_id, producer=producer))
     elif kind == "pagerduty":
         document = load_json(data, what="the input", max_bytes=max_bytes)
         intents.extend(pagerduty.intents_from_webhook(document, tenant_id=tenant_id, producer=producer))

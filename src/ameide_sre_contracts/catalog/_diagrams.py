@@ -8,6 +8,8 @@ the flow from the payloads' aggregate options, the severity table from the
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from types import ModuleType
 
 from ameide_core_proto.sre.core.v1 import sre_pb2
 from ameide_sre_contracts.adapters import ADAPTER_NAMESPACE
@@ -111,4 +113,87 @@ def identity() -> list[str]:
         "| PagerDuty incident | `subject.aggregate_id` | its `incident_key` when a hyphenated UUID (the "
         "`dedup_key` sent), else `pagerduty-incident`, tenant, PagerDuty's incident id (of `data`, or "
         "`data.incident` for notes, status updates and responders) |",
+        "| Jira webhook | `message_id` | `jira-comment`, tenant, the comment's id (so `comment_created` and the "
+        "`issue_updated` carrying the same comment are one message); else `jira`, tenant, issue id, changelog id, "
+        "the field changed |",
+        "| Jira issue | `subject.aggregate_id` | its `sre-incident-<id>` label (the label sent), else "
+        "`jira-issue`, tenant, the issue's id (a Jira Server comment event: read from the comment's `self`) |",
+        "| GitHub webhook | `message_id` | `github-comment`, tenant, the comment's id; else `github`, tenant, "
+        "issue id, action, `updated_at`, the label or assignee |",
+        "| GitHub issue | `subject.aggregate_id` | its `sre-incident-<id>` label (the label sent), else "
+        "`github-issue`, tenant, the issue's id |",
+        "| a ticket's link back | `message_id` | `external-ref`, the `ExternalSystem` number, tenant, incident id, "
+        "the ticket's id and link |",
     ]
+
+
+def _docstring_tables(doc: str) -> list[str]:
+    """The Markdown tables of a module's docstring, each followed by a blank line."""
+    lines: list[str] = []
+    for line in doc.splitlines():
+        if line.startswith("|"):
+            lines.append(line)
+        elif lines and lines[-1]:
+            lines.append("")
+    return lines if not lines or not lines[-1] else [*lines, ""]
+
+
+def _names(values: Iterable[object]) -> str:
+    shown = sorted(":".join(v) if isinstance(v, tuple) else str(v) for v in values)
+    return ", ".join(f"`{value}`" for value in shown)
+
+
+def _severity_to(table: Mapping[sre_pb2.Severity.ValueType, str], column: str) -> list[str]:
+    rows = [f"| `{sre_pb2.Severity.Name(severity)}` | {value} |" for severity, value in table.items()]
+    return [f"| severity | {column} |", "|---|---|", *rows, ""]
+
+
+def paging_and_ticketing() -> list[str]:
+    """Each paging and ticketing adapter's tables: its module's own, what it ignores by name, its priorities."""
+    from ameide_sre_contracts.adapters import github, jira, opsgenie, pagerduty
+
+    sections: list[tuple[str, ModuleType, list[str]]] = [
+        (
+            "PagerDuty",
+            pagerduty,
+            [
+                f"Mapped events: {_names(pagerduty.MAPPED_EVENTS)}.",
+                "",
+                f"Ignored events: {_names(pagerduty.IGNORED_EVENTS)}.",
+                "",
+                *_severity_to(pagerduty.EVENTS_API_SEVERITY, "Events API `payload.severity`"),
+            ],
+        ),
+        (
+            "Opsgenie",
+            opsgenie,
+            [f"Ignored actions: {_names(opsgenie.IGNORED_ACTIONS)}.", "", *_severity_to(opsgenie.PRIORITY, "priority")],
+        ),
+        (
+            "Jira",
+            jira,
+            [
+                f"Ignored events: {_names(jira.IGNORED_EVENTS)}.",
+                "",
+                *_severity_to(jira.PRIORITY, "priority"),
+                "| Jira priority | severity |",
+                "|---|---|",
+                *(
+                    f"| {name} | `{sre_pb2.Severity.Name(value)}` |"
+                    for name, value in jira.SEVERITY_FROM_PRIORITY.items()
+                ),
+                "",
+            ],
+        ),
+        (
+            "GitHub Issues",
+            github,
+            [f"Ignored actions: {_names(github.IGNORED_ACTIONS)}.", ""],
+        ),
+    ]
+    lines: list[str] = []
+    for title, module, extra in sections:
+        lines += [f"#### {title} (`adapters.{module.__name__.rsplit('.', 1)[1]}`)", ""]
+        lines += _docstring_tables(module.__doc__ or "")
+        lines += extra
+    return lines[:-1] if lines and not lines[-1] else lines

@@ -143,6 +143,13 @@ def markdown() -> str:
         "### Derived ids",
         "",
         *_diagrams.identity(),
+        "",
+        "### Paging and ticketing",
+        "",
+        "Every event or action a sender documents is mapped (the tables) or ignored by name; one it adds later is "
+        "ignored, never refused.",
+        "",
+        *_diagrams.paging_and_ticketing(),
     ]
     lines += ["", "## Types", ""]
     for descriptor in messages:

@@ -21,6 +21,7 @@ from ameide_sre_contracts.testing._values import (
     SERVICE_ID,
     at,
     backlog_ref,
+    external_ref,
     person,
     seconds,
     timeline_entry,
@@ -90,6 +91,9 @@ FACTS: dict[type[Message], Callable[[], Message]] = {
         changed_at=at(300),
         reason="Comparing the rollout history.",
         changed_by=person(),
+    ),
+    f.IncidentExternalRefLinked: lambda: f.IncidentExternalRefLinked(
+        incident_id=INCIDENT_ID, external_ref=external_ref()
     ),
     f.RunbookUpdated: lambda: f.RunbookUpdated(
         runbook=runbook(), update_mask=FieldMask(paths=["steps", "approval_required"])

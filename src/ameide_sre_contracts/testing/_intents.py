@@ -22,6 +22,7 @@ from ameide_sre_contracts.testing._values import (
     SERVICE_ID,
     at,
     backlog_ref,
+    external_ref,
     person,
     resource,
 )
@@ -56,6 +57,7 @@ INTENTS: dict[type[Message], Callable[[], Message]] = {
     i.TransitionIncidentStatusRequested: lambda: i.TransitionIncidentStatusRequested(
         status=sre_pb2.INCIDENT_STATUS_INVESTIGATING, reason="Comparing the rollout history."
     ),
+    i.LinkIncidentExternalRefRequested: lambda: i.LinkIncidentExternalRefRequested(external_ref=external_ref()),
     i.IngestAlertRequested: lambda: i.IngestAlertRequested(alert=alert()),
     i.AcknowledgeAlertRequested: lambda: i.AcknowledgeAlertRequested(acknowledged_by=person(), note="Looking."),
     i.CorrelateAlertsToIncidentRequested: lambda: i.CorrelateAlertsToIncidentRequested(

@@ -97,6 +97,13 @@ def application() -> sre_pb2.ResourceRef:
     )
 
 
+def external_ref() -> incident_pb2.ExternalRef:
+    """The incident's Jira issue."""
+    return incident_pb2.ExternalRef(
+        system=incident_pb2.EXTERNAL_SYSTEM_JIRA, id="SRE-123", url="https://acme.atlassian.net/browse/SRE-123"
+    )
+
+
 def backlog_ref() -> incident_pb2.BacklogRef:
     """A backlog item documenting the known pattern."""
     return incident_pb2.BacklogRef(

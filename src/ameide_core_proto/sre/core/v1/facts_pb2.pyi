@@ -124,6 +124,7 @@ class SreDomainFact(_message.Message):
     INCIDENT_CLOSED_FIELD_NUMBER: _builtins.int
     INCIDENT_ACKNOWLEDGED_FIELD_NUMBER: _builtins.int
     INCIDENT_STATUS_CHANGED_FIELD_NUMBER: _builtins.int
+    INCIDENT_EXTERNAL_REF_LINKED_FIELD_NUMBER: _builtins.int
     ALERT_INGESTED_FIELD_NUMBER: _builtins.int
     ALERT_ACKNOWLEDGED_FIELD_NUMBER: _builtins.int
     ALERTS_CORRELATED_FIELD_NUMBER: _builtins.int
@@ -184,6 +185,10 @@ class SreDomainFact(_message.Message):
     @_builtins.property
     def incident_status_changed(self) -> Global___IncidentStatusChanged:
         """An incident moved to another lifecycle status."""
+
+    @_builtins.property
+    def incident_external_ref_linked(self) -> Global___IncidentExternalRefLinked:
+        """An incident's counterpart in another system was recorded."""
 
     @_builtins.property
     def alert_ingested(self) -> Global___AlertIngested:
@@ -276,6 +281,7 @@ class SreDomainFact(_message.Message):
         incident_closed: Global___IncidentClosed | None = ...,
         incident_acknowledged: Global___IncidentAcknowledged | None = ...,
         incident_status_changed: Global___IncidentStatusChanged | None = ...,
+        incident_external_ref_linked: Global___IncidentExternalRefLinked | None = ...,
         alert_ingested: Global___AlertIngested | None = ...,
         alert_acknowledged: Global___AlertAcknowledged | None = ...,
         alerts_correlated: Global___AlertsCorrelatedToIncident | None = ...,
@@ -296,11 +302,11 @@ class SreDomainFact(_message.Message):
         postmortem_published: Global___PostmortemPublished | None = ...,
         intent_rejected: Global___IntentRejected | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "intent_rejected", b"intent_rejected", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_external_ref_linked", b"incident_external_ref_linked", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "intent_rejected", b"intent_rejected", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "intent_rejected", b"intent_rejected", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alert_acknowledged", b"alert_acknowledged", "alert_ingested", b"alert_ingested", "alerts_correlated", b"alerts_correlated", "fact", b"fact", "fleet_state_recorded", b"fleet_state_recorded", "health_check_recorded", b"health_check_recorded", "incident_acknowledged", b"incident_acknowledged", "incident_assigned", b"incident_assigned", "incident_closed", b"incident_closed", "incident_created", b"incident_created", "incident_external_ref_linked", b"incident_external_ref_linked", "incident_resolved", b"incident_resolved", "incident_severity_changed", b"incident_severity_changed", "incident_status_changed", b"incident_status_changed", "incident_timeline_entry_added", b"incident_timeline_entry_added", "intent_rejected", b"intent_rejected", "meta", b"meta", "postmortem_created", b"postmortem_created", "postmortem_published", b"postmortem_published", "postmortem_updated", b"postmortem_updated", "runbook_created", b"runbook_created", "runbook_execution_completed", b"runbook_execution_completed", "runbook_updated", b"runbook_updated", "service_created", b"service_created", "service_deleted", b"service_deleted", "service_updated", b"service_updated", "sli_measurement_recorded", b"sli_measurement_recorded", "slo_budget_exhausted", b"slo_budget_exhausted", "slo_created", b"slo_created", "slo_updated", b"slo_updated", "subject", b"subject"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_created", "incident_severity_changed", "incident_assigned", "incident_timeline_entry_added", "incident_resolved", "incident_closed", "incident_acknowledged", "incident_status_changed", "alert_ingested", "alert_acknowledged", "alerts_correlated", "runbook_created", "runbook_execution_completed", "runbook_updated", "slo_created", "sli_measurement_recorded", "slo_budget_exhausted", "slo_updated", "health_check_recorded", "fleet_state_recorded", "service_created", "service_updated", "service_deleted", "postmortem_created", "postmortem_updated", "postmortem_published", "intent_rejected"]  # noqa: Y015
+    _WhichOneofReturnType_fact: _TypeAlias = _typing.Literal["incident_created", "incident_severity_changed", "incident_assigned", "incident_timeline_entry_added", "incident_resolved", "incident_closed", "incident_acknowledged", "incident_status_changed", "incident_external_ref_linked", "alert_ingested", "alert_acknowledged", "alerts_correlated", "runbook_created", "runbook_execution_completed", "runbook_updated", "slo_created", "sli_measurement_recorded", "slo_budget_exhausted", "slo_updated", "health_check_recorded", "fleet_state_recorded", "service_created", "service_updated", "service_deleted", "postmortem_created", "postmortem_updated", "postmortem_published", "intent_rejected"]  # noqa: Y015
     _WhichOneofArgType_fact: _TypeAlias = _typing.Literal["fact", b"fact"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_fact) -> _WhichOneofReturnType_fact | None: ...
 
@@ -623,6 +629,37 @@ class IncidentStatusChanged(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___IncidentStatusChanged: _TypeAlias = IncidentStatusChanged  # noqa: Y015
+
+@_typing.final
+class IncidentExternalRefLinked(_message.Message):
+    """An incident's counterpart in a ticketing or paging system was recorded,
+    or its link replaced: `Incident.external_refs` holds it, keyed by system
+    and id.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INCIDENT_ID_FIELD_NUMBER: _builtins.int
+    EXTERNAL_REF_FIELD_NUMBER: _builtins.int
+    incident_id: _builtins.str
+    """Required. The incident; a UUID."""
+    @_builtins.property
+    def external_ref(self) -> _incident_pb2.ExternalRef:
+        """Required. The counterpart as recorded."""
+
+    def __init__(
+        self,
+        *,
+        incident_id: _builtins.str = ...,
+        external_ref: _incident_pb2.ExternalRef | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["external_ref", b"external_ref"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["external_ref", b"external_ref", "incident_id", b"incident_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IncidentExternalRefLinked: _TypeAlias = IncidentExternalRefLinked  # noqa: Y015
 
 @_typing.final
 class AlertIngested(_message.Message):

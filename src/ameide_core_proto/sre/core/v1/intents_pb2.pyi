@@ -54,6 +54,7 @@ class SreDomainIntent(_message.Message):
     CLOSE_INCIDENT_FIELD_NUMBER: _builtins.int
     ACKNOWLEDGE_INCIDENT_FIELD_NUMBER: _builtins.int
     TRANSITION_INCIDENT_STATUS_FIELD_NUMBER: _builtins.int
+    LINK_EXTERNAL_REF_FIELD_NUMBER: _builtins.int
     INGEST_ALERT_FIELD_NUMBER: _builtins.int
     ACKNOWLEDGE_ALERT_FIELD_NUMBER: _builtins.int
     CORRELATE_ALERTS_FIELD_NUMBER: _builtins.int
@@ -112,6 +113,10 @@ class SreDomainIntent(_message.Message):
     @_builtins.property
     def transition_incident_status(self) -> Global___TransitionIncidentStatusRequested:
         """Move an incident to another lifecycle status."""
+
+    @_builtins.property
+    def link_external_ref(self) -> Global___LinkIncidentExternalRefRequested:
+        """Record an incident's counterpart in a ticketing or paging system."""
 
     @_builtins.property
     def ingest_alert(self) -> Global___IngestAlertRequested:
@@ -194,6 +199,7 @@ class SreDomainIntent(_message.Message):
         close_incident: Global___CloseIncidentRequested | None = ...,
         acknowledge_incident: Global___AcknowledgeIncidentRequested | None = ...,
         transition_incident_status: Global___TransitionIncidentStatusRequested | None = ...,
+        link_external_ref: Global___LinkIncidentExternalRefRequested | None = ...,
         ingest_alert: Global___IngestAlertRequested | None = ...,
         acknowledge_alert: Global___AcknowledgeAlertRequested | None = ...,
         correlate_alerts: Global___CorrelateAlertsToIncidentRequested | None = ...,
@@ -212,11 +218,11 @@ class SreDomainIntent(_message.Message):
         update_postmortem: Global___UpdatePostmortemRequested | None = ...,
         publish_postmortem: Global___PublishPostmortemRequested | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "acknowledge_incident", b"acknowledge_incident", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_postmortem", b"create_postmortem", "create_runbook", b"create_runbook", "create_service", b"create_service", "create_slo", b"create_slo", "delete_service", b"delete_service", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "meta", b"meta", "publish_postmortem", b"publish_postmortem", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "transition_incident_status", b"transition_incident_status", "update_incident_severity", b"update_incident_severity", "update_postmortem", b"update_postmortem", "update_runbook", b"update_runbook", "update_service", b"update_service", "update_slo", b"update_slo"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "acknowledge_incident", b"acknowledge_incident", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_postmortem", b"create_postmortem", "create_runbook", b"create_runbook", "create_service", b"create_service", "create_slo", b"create_slo", "delete_service", b"delete_service", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "link_external_ref", b"link_external_ref", "meta", b"meta", "publish_postmortem", b"publish_postmortem", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "transition_incident_status", b"transition_incident_status", "update_incident_severity", b"update_incident_severity", "update_postmortem", b"update_postmortem", "update_runbook", b"update_runbook", "update_service", b"update_service", "update_slo", b"update_slo"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "acknowledge_incident", b"acknowledge_incident", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_postmortem", b"create_postmortem", "create_runbook", b"create_runbook", "create_service", b"create_service", "create_slo", b"create_slo", "delete_service", b"delete_service", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "meta", b"meta", "publish_postmortem", b"publish_postmortem", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "transition_incident_status", b"transition_incident_status", "update_incident_severity", b"update_incident_severity", "update_postmortem", b"update_postmortem", "update_runbook", b"update_runbook", "update_service", b"update_service", "update_slo", b"update_slo"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledge_alert", b"acknowledge_alert", "acknowledge_incident", b"acknowledge_incident", "add_timeline_entry", b"add_timeline_entry", "assign_incident", b"assign_incident", "close_incident", b"close_incident", "correlate_alerts", b"correlate_alerts", "create_incident", b"create_incident", "create_postmortem", b"create_postmortem", "create_runbook", b"create_runbook", "create_service", b"create_service", "create_slo", b"create_slo", "delete_service", b"delete_service", "execute_runbook", b"execute_runbook", "ingest_alert", b"ingest_alert", "intent", b"intent", "link_external_ref", b"link_external_ref", "meta", b"meta", "publish_postmortem", b"publish_postmortem", "record_fleet_state", b"record_fleet_state", "record_health_check", b"record_health_check", "record_sli_measurement", b"record_sli_measurement", "resolve_incident", b"resolve_incident", "subject", b"subject", "transition_incident_status", b"transition_incident_status", "update_incident_severity", b"update_incident_severity", "update_postmortem", b"update_postmortem", "update_runbook", b"update_runbook", "update_service", b"update_service", "update_slo", b"update_slo"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_intent: _TypeAlias = _typing.Literal["create_incident", "update_incident_severity", "assign_incident", "add_timeline_entry", "resolve_incident", "close_incident", "acknowledge_incident", "transition_incident_status", "ingest_alert", "acknowledge_alert", "correlate_alerts", "create_runbook", "execute_runbook", "update_runbook", "create_slo", "record_sli_measurement", "update_slo", "record_health_check", "record_fleet_state", "create_service", "update_service", "delete_service", "create_postmortem", "update_postmortem", "publish_postmortem"]  # noqa: Y015
+    _WhichOneofReturnType_intent: _TypeAlias = _typing.Literal["create_incident", "update_incident_severity", "assign_incident", "add_timeline_entry", "resolve_incident", "close_incident", "acknowledge_incident", "transition_incident_status", "link_external_ref", "ingest_alert", "acknowledge_alert", "correlate_alerts", "create_runbook", "execute_runbook", "update_runbook", "create_slo", "record_sli_measurement", "update_slo", "record_health_check", "record_fleet_state", "create_service", "update_service", "delete_service", "create_postmortem", "update_postmortem", "publish_postmortem"]  # noqa: Y015
     _WhichOneofArgType_intent: _TypeAlias = _typing.Literal["intent", b"intent"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_intent) -> _WhichOneofReturnType_intent | None: ...
 
@@ -475,6 +481,36 @@ class TransitionIncidentStatusRequested(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___TransitionIncidentStatusRequested: _TypeAlias = TransitionIncidentStatusRequested  # noqa: Y015
+
+@_typing.final
+class LinkIncidentExternalRefRequested(_message.Message):
+    """Record the incident's counterpart in a ticketing or paging system, once
+    that system has answered with its id: a Jira issue, a GitHub issue, a
+    PagerDuty incident, an Opsgenie alert. A counterpart the incident already
+    holds (same system and id) gets the new link; the same link again is a
+    duplicate. An incident holds at most 10 counterparts: the domain refuses
+    an eleventh as an illegal transition.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EXTERNAL_REF_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def external_ref(self) -> _incident_pb2.ExternalRef:
+        """Required. The counterpart."""
+
+    def __init__(
+        self,
+        *,
+        external_ref: _incident_pb2.ExternalRef | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["external_ref", b"external_ref"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["external_ref", b"external_ref"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LinkIncidentExternalRefRequested: _TypeAlias = LinkIncidentExternalRefRequested  # noqa: Y015
 
 @_typing.final
 class IngestAlertRequested(_message.Message):
