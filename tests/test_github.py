@@ -213,3 +213,10 @@ def test_ingest_reads_github() -> None:
         tenant_id=TENANT, producer=PRODUCER,
     )  # fmt: skip
     assert comment.WhichOneof("intent") == "add_timeline_entry"
+
+
+def test_an_older_answer_without_repository_url_names_its_repository_by_its_links() -> None:
+    answer = _hook("go-playground-issues.json")["issue"]
+    assert "repository_url" not in answer
+    link = github.link_from_response(answer, incident_id=testing.INCIDENT_ID, tenant_id=TENANT, producer=PRODUCER)
+    assert link.link_external_ref.external_ref.id == "baxterthehacker/public-repo#2"

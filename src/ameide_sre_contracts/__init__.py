@@ -32,6 +32,7 @@ from ameide_sre_contracts.errors import (
     UnknownTopicError,
     ValidationError,
     Violation,
+    WrongTopicError,
     violation_order,
 )
 from ameide_sre_contracts.routing import Router, SeenMessages, VersionCheck, check_version, dedupe_key
@@ -99,6 +100,7 @@ __all__ = [
     "ValidationError",
     "VersionCheck",
     "Violation",
+    "WrongTopicError",
     "__version__",
     "can_transition",
     "check_version",

@@ -117,6 +117,23 @@ class DecodeError(ContractError, ValueError):
     """Bytes or JSON that are malformed, truncated or larger than allowed."""
 
 
+class WrongTopicError(DecodeError):
+    """A record whose CloudEvents type or dataschema says it is another topic's envelope than the one read.
+
+    Checked before the bytes are parsed: an intent read from a facts topic
+    parses, and can even validate, as a fact. `topic` is the topic read,
+    `event_type` what the record says it is, `belongs_to` the topic it says.
+    """
+
+    def __init__(self, topic: str, event_type: str, belongs_to: str) -> None:
+        self.topic = topic
+        self.event_type = event_type
+        self.belongs_to = belongs_to
+        super().__init__(
+            f"a record on {topic} says it is {event_type}, an event of {belongs_to}: read it from that topic"
+        )
+
+
 class AdapterInputError(DecodeError):
     """Input an integration adapter cannot map.
 

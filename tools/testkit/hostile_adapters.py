@@ -239,9 +239,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "jira.link_from_response",
         ("jira",),
-        lambda data: jira.link_from_response(
-            issue_of(data), incident_id=INCIDENT, tenant_id=TENANT, producer=PRODUCER
-        ),
+        lambda data: jira.link_from_response(issue_of(data), incident_id=INCIDENT, tenant_id=TENANT, producer=PRODUCER),
     ),
     Entry(
         "github.link_from_response",

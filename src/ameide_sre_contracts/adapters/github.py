@@ -48,6 +48,7 @@ assignee)`: a redelivered webhook dedupes. `occurred_at` is the comment's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, Final, Literal, TypedDict
 from urllib.parse import quote
@@ -260,6 +261,22 @@ def issue_number_of(incident: incident_pb2.Incident, repository: str) -> int | N
     return None
 
 
+_REPOSITORY_IN: Final = (
+    ("repository_url", re.compile(r"^https?://[^/]+/(?:api/v3/)?repos/([^/]+/[^/]+)/?$")),
+    ("url", re.compile(r"^https?://[^/]+/(?:api/v3/)?repos/([^/]+/[^/]+)/issues/[0-9]+$")),
+    ("html_url", re.compile(r"^https?://[^/]+/([^/]+/[^/]+)/issues/[0-9]+$")),
+)
+
+
+def _repository_named(root: Node) -> str:
+    """`owner/repo` of an issue object, from its repository URL (older answers carry only the issue's URLs)."""
+    for key, pattern in _REPOSITORY_IN:
+        found = pattern.match(root[key].text())
+        if found:
+            return found.group(1)
+    raise root["repository_url"].fail("a repository URL such as https://api.github.com/repos/octo/app")
+
+
 def link_from_response(
     response: bytes | str | Mapping[str, Any],
     *,
@@ -280,10 +297,7 @@ def link_from_response(
     number = root["number"].integer(_ISSUE_NUMBER, default=0)
     if number == 0:
         raise root["number"].fail("the issue's number")
-    api = root["repository_url"].required_text()
-    owner_repo = "/".join(api.rstrip("/").split("/")[-2:])
-    if "/repos/" not in api or owner_repo.count("/") != 1:
-        raise root["repository_url"].fail("a repository URL such as https://api.github.com/repos/octo/app")
+    owner_repo = _repository_named(root)
     return external_ref_link(
         incident_pb2.EXTERNAL_SYSTEM_GITHUB_ISSUES,
         f"{owner_repo}#{number}",
