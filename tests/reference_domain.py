@@ -78,7 +78,7 @@ class ReferenceDomain:
             occurred_at=intent.meta.occurred_at,
         )
 
-    def _decide(self, intent: intents_pb2.SreDomainIntent, current: Held | None) -> Message:
+    def _decide(self, intent: intents_pb2.SreDomainIntent, current: Held | None) -> sre.DomainFactPayload:
         case = intent.WhichOneof("intent")
         now = intent.meta.occurred_at
         aggregate_id = intent.subject.aggregate_id
@@ -113,7 +113,7 @@ class ReferenceDomain:
         current.version += 1
         return payload
 
-    def _create(self, intent: intents_pb2.SreDomainIntent, now: Timestamp) -> Message:
+    def _create(self, intent: intents_pb2.SreDomainIntent, now: Timestamp) -> sre.DomainFactPayload:
         request = intent.create_incident
         incident = incident_pb2.Incident(
             incident_id=intent.subject.aggregate_id,
@@ -132,7 +132,7 @@ class ReferenceDomain:
         created.incident.CopyFrom(incident)
         return created
 
-    def _ingest(self, intent: intents_pb2.SreDomainIntent, current: Held | None) -> Message:
+    def _ingest(self, intent: intents_pb2.SreDomainIntent, current: Held | None) -> sre.DomainFactPayload:
         alert = alert_pb2.Alert()
         alert.CopyFrom(intent.ingest_alert.alert)
         if current is None:
@@ -144,7 +144,9 @@ class ReferenceDomain:
         ingested.alert.CopyFrom(alert)
         return ingested
 
-    def _change(self, intent: intents_pb2.SreDomainIntent, incident: incident_pb2.Incident, now: Timestamp) -> Message:
+    def _change(
+        self, intent: intents_pb2.SreDomainIntent, incident: incident_pb2.Incident, now: Timestamp
+    ) -> sre.DomainFactPayload:
         case = intent.WhichOneof("intent")
         incident_id = incident.incident_id
         illegal = _REASON.Value("INTENT_REJECTION_REASON_ILLEGAL_TRANSITION")

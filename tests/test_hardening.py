@@ -392,7 +392,7 @@ def test_alias_keys_anywhere_are_refused(seed: int) -> None:
         sre.from_json(topic, text)
 
 
-def _record() -> kafka.KafkaRecord:
+def _record() -> kafka.KafkaRecord[Any]:
     return kafka.to_kafka(_fact("incident_created"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from typing import Any
 
 import pytest
 from cloudevents.core.bindings import kafka as sdk_kafka
@@ -53,7 +54,7 @@ def test_structured_record_layout() -> None:
 @pytest.mark.parametrize("mode", ["binary", "structured"])
 def test_round_trip_for_every_case(envelope: Message, mode: ce.Mode) -> None:
     """envelope -> record -> envelope is equal, in both modes; headers may come as list or dict."""
-    record = to_kafka(envelope, mode=mode)  # type: ignore[arg-type]
+    record = to_kafka(envelope, mode=mode)  # type: ignore[type-var]
     assert from_kafka(record.topic, record.key, record.value, list(record.headers)) == envelope
     assert from_kafka(record.topic, record.key, record.value, dict(record.headers)) == envelope
 
@@ -115,10 +116,10 @@ def test_records_survive_a_real_broker_round_trip() -> None:
     brokers = producer.list_topics(timeout=10).brokers.values()
     bootstrap = ",".join(f"{broker.host}:{broker.port}" for broker in brokers)
     assert bootstrap.startswith("127.0.0.1:")
-    sent: dict[str, KafkaRecord] = {}
+    sent: dict[str, KafkaRecord[Any]] = {}
     for envelope in EXAMPLES:
         for mode in ("binary", "structured"):
-            record = to_kafka(envelope, mode=mode)  # type: ignore[arg-type]
+            record = to_kafka(envelope, mode=mode)  # type: ignore[type-var]
             marker = str(uuid.uuid4())
             producer.produce(
                 record.topic, key=record.key, value=record.value, headers=[*record.headers, ("x-test", marker.encode())]

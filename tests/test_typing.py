@@ -51,6 +51,18 @@ CONSUMER = """
         print(sre.dedupe_key(fact), sre.dedupe_key(anything), same, via_kafka, requested)
         topic_router.dispatch(fact)
         print(sre.__version__.split("."))
+
+    # A record remembers its envelope; a router its handlers' return type.
+    record = kafka.to_kafka(intent)
+    back: intents_pb2.SreDomainIntent = kafka.from_kafka(record)
+    counting: sre.Router[facts_pb2.SreDomainFact, int] = sre.Router(sre.DOMAIN_FACTS_TOPIC)
+
+    @counting.on(facts_pb2.IncidentCreated)
+    def count(payload: facts_pb2.IncidentCreated, envelope: facts_pb2.SreDomainFact) -> int:
+        return len(payload.incident.title)
+
+    def total(fact: facts_pb2.SreDomainFact) -> int:
+        return counting.dispatch(fact) or 0
 """
 
 MISUSE = """
@@ -74,6 +86,19 @@ MISUSE = """
 
     @topic_router.on(facts_pb2.IncidentCreated)
     def not_an_intent(payload: facts_pb2.IncidentCreated, envelope: facts_pb2.SreDomainFact) -> None: ...
+
+    # A payload goes only into its own envelope's builder.
+    sre.new_fact(
+        intents_pb2.CreateIncidentRequested(), tenant_id="t", producer="p", aggregate_id="a", aggregate_version=1
+    )
+    sre.new_intent(facts_pb2.IncidentCreated(), tenant_id="t", producer="p", aggregate_id="a")
+    sre.new_process_fact(facts_pb2.IncidentCreated(), tenant_id="t", producer="p", workflow_id="w")
+    from ameide_sre_contracts import kafka
+    wrong_record: facts_pb2.SreDomainFact = kafka.from_kafka(kafka.to_kafka(sre.decode(sre.DOMAIN_INTENTS_TOPIC, b"")))
+    strict: sre.Router[facts_pb2.SreDomainFact, None] = sre.Router(sre.DOMAIN_FACTS_TOPIC)
+
+    @strict.on(facts_pb2.IncidentCreated)
+    def returns_a_value(payload: facts_pb2.IncidentCreated, envelope: facts_pb2.SreDomainFact) -> int: ...
 """
 
 
@@ -111,3 +136,12 @@ def test_misuse_is_reported(tmp_path: Path) -> None:
     )
     assert 'Item "AlertIngested" of "IncidentCreated | ' in output
     assert 'expected "Callable[[IncidentCreated, SreDomainIntent], object]"' in output
+    # Builders take only their envelope's payloads; records and routers keep their types.
+    assert 'Argument 1 to "new_fact" has incompatible type "CreateIncidentRequested"' in output
+    assert 'Argument 1 to "new_intent" has incompatible type "IncidentCreated"' in output
+    assert 'Argument 1 to "new_process_fact" has incompatible type "IncidentCreated"' in output
+    assert (
+        'Incompatible types in assignment (expression has type "SreDomainIntent", variable has type "SreDomainFact")'
+        in output
+    )
+    assert 'expected "Callable[[IncidentCreated, SreDomainFact], None]"' in output

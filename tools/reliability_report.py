@@ -104,7 +104,7 @@ def aimed(seconds: float, seed: int = 20261127) -> dict[str, object]:
     crashes: list[str] = []
     deadline = time.monotonic() + seconds
     topics = sorted(EXAMPLES)
-    record = kafka.to_kafka(EXAMPLES[sre.DOMAIN_FACTS_TOPIC][0])  # type: ignore[arg-type]
+    record = kafka.to_kafka(EXAMPLES[sre.DOMAIN_FACTS_TOPIC][0])  # type: ignore[type-var]
     while time.monotonic() < deadline:
         topic = rng.choice(topics)
         kind = rng.random()

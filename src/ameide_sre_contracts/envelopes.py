@@ -111,7 +111,7 @@ def _envelope(envelope_type: type[E], payload: Message, tenant_id: str, producer
 
 
 def new_intent(
-    payload: Message,
+    payload: DomainIntentPayload,
     *,
     tenant_id: str,
     producer: str,
@@ -140,7 +140,7 @@ def new_intent(
 
 
 def new_fact(
-    payload: Message,
+    payload: DomainFactPayload,
     *,
     tenant_id: str,
     producer: str,
@@ -166,7 +166,7 @@ def new_fact(
 
 
 def new_process_fact(
-    payload: Message,
+    payload: ProcessFactPayload,
     *,
     tenant_id: str,
     producer: str,

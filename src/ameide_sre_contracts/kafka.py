@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, overload
+from typing import Any, Final, Generic, TypeVar, overload
 
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
@@ -50,9 +50,15 @@ HeadersLike = Headers
 """Record headers as a Kafka client hands them over: a list of (name, value) pairs, a mapping, or None."""
 
 
+E = TypeVar("E", SreDomainIntent, SreDomainFact, SreProcessFact)
+
+
 @dataclass(frozen=True, slots=True)
-class KafkaRecord:
-    """What to hand a Kafka producer: topic, key, value and headers."""
+class KafkaRecord(Generic[E]):
+    """What to hand a Kafka producer: topic, key, value and headers, typed by the envelope it carries.
+
+    `from_kafka(record)` reads one back as that envelope (`KafkaRecord[SreDomainFact]` gives an `SreDomainFact`).
+    """
 
     topic: str
     key: bytes
@@ -60,7 +66,7 @@ class KafkaRecord:
     headers: tuple[tuple[str, bytes], ...]
 
 
-def to_kafka(envelope: Envelope, *, mode: Mode = "binary", validate: bool = True) -> KafkaRecord:
+def to_kafka(envelope: E, *, mode: Mode = "binary", validate: bool = True) -> KafkaRecord[E]:
     """The Kafka record that carries `envelope` on its topic family, keyed by its partition key.
 
     Raises:
@@ -86,6 +92,8 @@ def _key_bytes(key: object) -> bytes | None:
     raise DecodeError(f"a record key must be bytes, text or None, not {type(key).__name__}")
 
 
+@overload
+def from_kafka(record: KafkaRecord[E], /, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> E: ...
 @overload
 def from_kafka(
     topic: DomainIntentsTopic,
@@ -127,15 +135,18 @@ def from_kafka(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Envelope: ...
 def from_kafka(
-    topic: str,
-    key: bytes | bytearray | memoryview | str | None,
-    value: bytes | bytearray | memoryview | None,
-    headers: HeadersLike,
+    topic: str | KafkaRecord[Any],
+    key: bytes | bytearray | memoryview | str | None = None,
+    value: bytes | bytearray | memoryview | None = None,
+    headers: HeadersLike = None,
     *,
     validate: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Envelope:
     """The envelope of a Kafka record in binary or structured mode, validated.
+
+    Takes what a consumer hands over (`message.topic(), message.key(), ...`),
+    or a `KafkaRecord` as `to_kafka` made it.
 
     Structured mode is recognised by a `content-type` header starting with
     `application/cloudevents` (any case); `ce_*` headers beside it must agree
@@ -150,8 +161,12 @@ def from_kafka(
             that disagree with the envelope.
         UnknownTopicError, UnknownPayloadError, UnknownEnumValueError, ValidationError: as `decode`.
     """
+    if isinstance(topic, KafkaRecord):
+        name, key, value, headers = topic.topic, topic.key, topic.value, topic.headers
+    else:
+        name = topic
     if value is None:
-        raise DecodeError(f"record on {topic} has no value (a tombstone carries no envelope)")
+        raise DecodeError(f"record on {name} has no value (a tombstone carries no envelope)")
     if not isinstance(value, bytes | bytearray | memoryview):
         raise DecodeError(f"a record value must be bytes, not {type(value).__name__}")
     key_bytes = _key_bytes(key)
@@ -163,9 +178,9 @@ def from_kafka(
     elif found and content_type:
         found["datacontenttype"] = content_type
     if found:
-        envelope = envelope_from(found, data, topic=topic, validate=validate, max_bytes=max_bytes)
+        envelope = envelope_from(found, data, topic=name, validate=validate, max_bytes=max_bytes)
     else:  # a bare envelope: nothing to cross-check but the key
-        envelope = decode(topic, data, validate=validate, max_bytes=max_bytes)
+        envelope = decode(name, data, validate=validate, max_bytes=max_bytes)
     if key_bytes is not None and key_bytes != partition_key(envelope).encode("utf-8"):
         raise DecodeError(f"record key {key_bytes[:200]!r} is not the envelope's partition key")
     return envelope

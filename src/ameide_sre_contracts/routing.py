@@ -6,9 +6,10 @@ import enum
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import Any, Generic, Literal, overload
 
 from google.protobuf.message import Message
+from typing_extensions import TypeVar
 
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import SreDomainIntent
@@ -32,12 +33,14 @@ from ameide_sre_contracts.topics import (
 
 E = TypeVar("E", bound=Message)
 P = TypeVar("P", bound=Message)
-Handler = Callable[[P, E], object]
-Unhandled = Literal["ignore", "raise"] | Callable[[E], object]
+R = TypeVar("R", default=object)
+"""What the router's handlers return: `Router[SreDomainFact, None]` takes only handlers that return nothing."""
+Handler = Callable[[P, E], R]
+Unhandled = Literal["ignore", "raise"] | Callable[[E], R]
 """What a `Router` does with a payload no handler is registered for."""
 
 
-class Router(Generic[E]):
+class Router(Generic[E, R]):
     """Calls the handler registered for an envelope's payload type.
 
     A consumer usually cares about some cases only: by default the others
@@ -60,35 +63,35 @@ class Router(Generic[E]):
 
     @overload
     def __init__(
-        self: Router[SreDomainIntent],
+        self: Router[SreDomainIntent, R],
         topic: type[SreDomainIntent] | DomainIntentsTopic,
         *,
-        unhandled: Unhandled[SreDomainIntent] = ...,
+        unhandled: Unhandled[SreDomainIntent, R] = ...,
     ) -> None: ...
     @overload
     def __init__(
-        self: Router[SreDomainFact],
+        self: Router[SreDomainFact, R],
         topic: type[SreDomainFact] | DomainFactsTopic,
         *,
-        unhandled: Unhandled[SreDomainFact] = ...,
+        unhandled: Unhandled[SreDomainFact, R] = ...,
     ) -> None: ...
     @overload
     def __init__(
-        self: Router[SreProcessFact],
+        self: Router[SreProcessFact, R],
         topic: type[SreProcessFact] | ProcessFactsTopic,
         *,
-        unhandled: Unhandled[SreProcessFact] = ...,
+        unhandled: Unhandled[SreProcessFact, R] = ...,
     ) -> None: ...
     @overload
-    def __init__(self: Router[Any], topic: str | Topic, *, unhandled: Unhandled[Any] = ...) -> None: ...
-    def __init__(self, topic: str | Topic | type[Message], *, unhandled: Unhandled[Any] = "ignore") -> None:
+    def __init__(self: Router[Any, R], topic: str | Topic, *, unhandled: Unhandled[Any, R] = ...) -> None: ...
+    def __init__(self, topic: str | Topic | type[Message], *, unhandled: Unhandled[Any, Any] = "ignore") -> None:
         if unhandled not in ("ignore", "raise") and not callable(unhandled):
             raise InvalidArgumentError(f'unhandled must be "ignore", "raise" or a callable, not {unhandled!r}')
         self.topic = topic_of(topic)
-        self._handlers: dict[str, Callable[[Any, Any], object]] = {}
-        self._unhandled = unhandled
+        self._handlers: dict[str, Callable[[Any, Any], R]] = {}
+        self._unhandled: Unhandled[E, R] = unhandled
 
-    def on(self, payload_type: type[P]) -> Callable[[Handler[P, E]], Handler[P, E]]:
+    def on(self, payload_type: type[P]) -> Callable[[Handler[P, E, R]], Handler[P, E, R]]:
         """Register the decorated function as the handler of `payload_type`.
 
         Raises:
@@ -101,14 +104,14 @@ class Router(Generic[E]):
         if info.case in self._handlers:
             raise DuplicateHandlerError(f"a handler for {payload_type.__name__} is already registered")
 
-        def register(handler: Handler[P, E]) -> Handler[P, E]:
+        def register(handler: Handler[P, E, R]) -> Handler[P, E, R]:
             self._handlers[info.case] = handler
             return handler
 
         return register
 
-    def dispatch(self, envelope: E) -> object:
-        """Call the handler of the envelope's payload and return what it returns.
+    def dispatch(self, envelope: E) -> R | None:
+        """Call the handler of the envelope's payload and return what it returns (None for an ignored payload).
 
         A payload without a handler is ignored (None), raised or passed on, as
         the router was made (`unhandled`).

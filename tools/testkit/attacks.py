@@ -228,7 +228,7 @@ def alias_keys(rng: random.Random, envelope: Message) -> str:
     return text.replace(inner, f"{inner}, {json.dumps(field.name)}: {json.dumps(node[key])}", 1)
 
 
-def header_variants(rng: random.Random, record: kafka.KafkaRecord) -> list[tuple[Any, Any]]:
+def header_variants(rng: random.Random, record: kafka.KafkaRecord[Any]) -> list[tuple[Any, Any]]:
     """The record's headers with one CloudEvents header repeated, recased, emptied, or oddly typed."""
     headers: list[tuple[Any, Any]] = list(record.headers)
     index = rng.randrange(1, len(headers))

@@ -53,9 +53,9 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any, Final, Literal, TypedDict
 from urllib.parse import quote
 
-from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ameide_core_proto.sre._payloads import DomainIntentPayload
 from ameide_core_proto.sre.core.v1 import incident_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import (
@@ -319,7 +319,7 @@ def _github_person(node: Node) -> sre_pb2.SreActor | None:
     return person("github", login, login) if login else None
 
 
-def _payload(event: str, action: str, root: Node, at: Timestamp | None) -> tuple[Message | None, str]:
+def _payload(event: str, action: str, root: Node, at: Timestamp | None) -> tuple[DomainIntentPayload | None, str]:
     """The intent payload an action calls for (None when it changes nothing here), and what tells it apart."""
     by = _login(root["sender"])
     by_text = f" by {by}" if by else ""

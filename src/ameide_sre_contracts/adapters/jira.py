@@ -64,9 +64,9 @@ from types import MappingProxyType
 from typing import Any, Final, TypedDict
 from urllib.parse import urlsplit
 
-from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ameide_core_proto.sre._payloads import DomainIntentPayload
 from ameide_core_proto.sre.core.v1 import incident_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.facts_pb2 import SreDomainFact
 from ameide_core_proto.sre.core.v1.intents_pb2 import (
@@ -369,7 +369,7 @@ def _status_payload(
     status_map: Mapping[str, IncidentStatus],
     at: Timestamp | None,
     by: Node,
-) -> Message:
+) -> DomainIntentPayload:
     before, after = item["fromString"].text(), item["toString"].text()
     summary = f"Jira status {before or 'none'} → {after or 'none'}"
     wanted = status_map.get(after)
@@ -407,7 +407,7 @@ def _change_payload(
     status_map: Mapping[str, IncidentStatus],
     at: Timestamp | None,
     by: Node,
-) -> Message | None:
+) -> DomainIntentPayload | None:
     field = item["field"].text()
     if field == "status":
         return _status_payload(item, issue, changes, status_map, at, by)
@@ -472,7 +472,7 @@ def intents_from_webhook(
         or (incident_id_for(key) if incident_id_for and key else None)
         or derived_id("jira-issue", tenant_id, issue_id)
     )
-    found: list[tuple[Message, str]] = []
+    found: list[tuple[DomainIntentPayload, str]] = []
     if comment.present:
         text = _body_text(comment["body"]).strip()
         if text:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from google.protobuf.message import Message
 
+from ameide_core_proto.sre._payloads import DomainFactPayload, DomainIntentPayload, ProcessFactPayload
 from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
 from ameide_core_proto.sre.process.v1 import process_facts_pb2
 from ameide_sre_contracts.envelopes import Envelope, MetaOptions, new_fact, new_intent, new_process_fact, reject
@@ -108,7 +109,7 @@ def example_envelope(payload: Message) -> Envelope:
     envelope_type = info.topic.envelope_type
     if envelope_type is intents_pb2.SreDomainIntent:
         return new_intent(
-            payload,
+            cast(DomainIntentPayload, payload),  # the payload's topic is the intents topic
             producer="sre-integration-alertmanager",
             aggregate_id=AGGREGATE_IDS[info.aggregate_type],
             expected_version=0 if info.creates_aggregate else 3,
@@ -138,7 +139,7 @@ def example_envelope(payload: Message) -> Envelope:
         return rejection
     if envelope_type is facts_pb2.SreDomainFact:
         return new_fact(
-            payload,
+            cast(DomainFactPayload, payload),
             producer="sre-domain",
             aggregate_id=AGGREGATE_IDS[info.aggregate_type],
             aggregate_version=1 if info.creates_aggregate else 4,
@@ -146,7 +147,7 @@ def example_envelope(payload: Message) -> Envelope:
             **common,
         )
     return new_process_fact(
-        payload,
+        cast(ProcessFactPayload, payload),
         producer="sre-process",
         workflow_id=WORKFLOW_ID,
         incident_id=INCIDENT_ID,
