@@ -7,6 +7,7 @@ module only, so a rule or a type is found the same way everywhere.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
@@ -144,3 +145,28 @@ def _clean(comment: str) -> str:
 def comment(full_name: str) -> str:
     """The proto comment of an element, on one line ("" when there is none)."""
     return _comments().get(full_name, "")
+
+
+_THIS_FIELD = re.compile(r"\bthis\.([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)")
+
+
+@functools.cache
+def message_rule_fields() -> Mapping[str, tuple[str, ...]]:
+    """Each message-level rule's id with the fields its CEL reads (`this.<path>`), in order of first mention.
+
+    What a violation of a rule on a whole message prints beside it, so that
+    `(message)` still says which fields the rule concerns.
+    """
+    from ameide_core_proto.sre.core.v1 import query_pb2
+    from ameide_sre_contracts.topics import ENVELOPE_TOPICS
+
+    roots = [envelope.DESCRIPTOR for envelope in ENVELOPE_TOPICS]
+    roots += list(query_pb2.DESCRIPTOR.message_types_by_name.values())
+    found: dict[str, list[str]] = {}
+    for descriptor in reachable(roots)[0]:
+        for rule in message_cel(descriptor):
+            fields = found.setdefault(rule.id, [])
+            for path in _THIS_FIELD.findall(rule.expression):
+                if path not in fields:
+                    fields.append(path)
+    return {rule_id: tuple(fields) for rule_id, fields in found.items() if fields}

@@ -37,7 +37,28 @@ class Violation:
         where = self.field_path or "(message)"
         if self.for_key:
             where += " (key)"
-        return printable(f"{where}: {self.message} [{self.rule_id}]")
+        concerned = _rule_fields(self.rule_id)
+        if concerned:
+            fields = ", ".join(concerned[:3]) + (", …" if len(concerned) > 3 else "")
+            where = f"(message: {fields})" if where == "(message)" else f"{where} ({fields})"
+        return printable(f"{where}: {_wording(self.rule_id, self.message)} [{self.rule_id}]")
+
+
+_MUST_BE_SET = frozenset({"enum.not_in"})
+
+
+def _wording(rule_id: str, message: str) -> str:
+    """The message as a person reads it: an enum that must not be 0 (unspecified) must be set."""
+    if rule_id in _MUST_BE_SET and message == "must not be in list [0]":
+        return "must be set"
+    return message
+
+
+def _rule_fields(rule_id: str) -> tuple[str, ...]:
+    """The fields a message-level rule reads (none for a field's rule)."""
+    from ameide_sre_contracts._descriptors import message_rule_fields
+
+    return message_rule_fields().get(rule_id, ())
 
 
 _PATH_STEP = re.compile(r'\.?([^.\[]+)|\[("(?:[^"\\]|\\.)*"|[^\]]*)\]')
