@@ -773,12 +773,20 @@ def test_ingest_binary_writes_length_delimited_frames() -> None:
         (["alertmanager"], b"\x00\x01", "$: expected"),
         (["openslo"], b"kind: [", "$: expected YAML"),
         (["kubernetes"], b"kind: Pod", "$.kind: expected"),
-        (["alertmanager", "--tenant", ""], b"{}", "tenant_id"),
+        (["alertmanager", "--tenant", ""], b"{}", "argument --tenant: must be at least 1 characters"),
+        (
+            ["alertmanager", "--tenant", "a b"],
+            (REAL / "alertmanager" / "zulip-alert.json").read_bytes(),
+            "argument --tenant: does not match regex pattern",
+        ),
+        (["jira", "--producer", ""], b"{}", "argument --producer:"),
+        (["alertmanager"], b"{}", "input: not alertmanager's payload: $.alerts"),
     ],
 )
 def test_ingest_refuses_with_exit_2_and_the_path(args: list[str], stdin: bytes, message: str) -> None:
     tenant = [] if "--tenant" in args else ["--tenant", TENANT]
-    done = _cli("ingest", args[0], "-", *args[1:], *tenant, "--producer", PRODUCER, stdin=stdin)
+    producer = [] if "--producer" in args else ["--producer", PRODUCER]
+    done = _cli("ingest", args[0], "-", *args[1:], *tenant, *producer, stdin=stdin)
     assert done.returncode == 2
     assert message in done.stderr.decode()
     assert b"Traceback" not in done.stderr

@@ -167,6 +167,16 @@ def test_yaml_outside_the_core_schema_is_refused_saying_where(text: bytes, why: 
         load_documents(text)
 
 
+def test_a_stream_holds_at_most_ten_thousand_documents() -> None:
+    """A million empty `---` took seconds to parse; the bound refuses the 10,001st document where it starts."""
+    at_bound = b"---\na: 1\n" * 10_000
+    assert len(load_documents(at_bound)) == 10_000
+    with pytest.raises(AdapterInputError, match=r"at most 10000 documents, found more at line 20001"):
+        load_documents(at_bound + b"---\na: 1\n")
+    with pytest.raises(AdapterInputError, match="at most 10000 documents"):
+        load_documents(b"---\n" * 1_000_000)
+
+
 def test_text_dense_with_values_is_refused_before_it_is_built() -> None:
     flow = b"a: [" + b"1, " * 999 + b"1]\n"  # 1,003 values in 3 kB: a mapping, a key, a sequence, 1,000 items
     assert len(load_documents(flow, max_bytes=4 * 1003)[0]["a"]) == 1000

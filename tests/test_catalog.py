@@ -124,15 +124,51 @@ def test_the_lifecycle_diagram_draws_every_declared_transition_and_nothing_else(
     assert "    closed --> [*]" in text  # the final status has no successor
 
 
-def test_the_flow_diagram_has_a_node_per_aggregate_and_topic() -> None:
-    """One node per aggregate and topic; outcomes (refused intents) their own node, reached from the intents."""
-    text = "\n".join(_diagrams.flow())
-    for info in sre.PAYLOADS.values():
-        group = "Outcomes" if info.reports_outcome else info.aggregate_type or "Workflows"
-        node = f"{info.topic.name.replace('.', '_')}_{group}"
-        assert f"{node}[" in text
-    assert "sre_domain_intents_v1 -- refused by the SRE domain --> sre_domain_facts_v1_Outcomes" in text
-    assert "sre_domain_facts_v1_Workflows" not in text
+def test_the_flow_diagrams_name_every_event_once_per_aggregate() -> None:
+    """One diagram per aggregate with its intents and facts by name; outcomes and the workflow's facts their own."""
+    diagrams = dict(_diagrams.flows())
+    assert list(diagrams) == [
+        "Incident", "Alert", "Runbook", "SLO", "HealthCheck", "FleetState", "Service", "Postmortem", "Outcomes",
+        "Triage workflow",
+    ]  # fmt: skip
+    for payload, info in sre.PAYLOADS.items():
+        group = "Outcomes" if info.reports_outcome else info.aggregate_type or "Triage workflow"
+        assert f'["{payload.DESCRIPTOR.name}"]' in "\n".join(diagrams[group]), payload.DESCRIPTOR.name
+    assert "starts and informs" in "\n".join(diagrams["Incident"])
+    assert "starts and informs" not in "\n".join(diagrams["Runbook"])
+
+
+def test_every_diagram_parses_with_mermaids_own_parser() -> None:
+    """mermaid.parse (Mermaid 11 in Node, its DOM from jsdom) accepts every diagram of the catalog and the README."""
+    node = shutil.which("node")
+    assert node is not None, "node is not installed; the diagram check needs Node.js"
+    assert (ROOT / "node_modules" / "mermaid").is_dir(), "node_modules missing: run `make` (npm ci)"
+    done = subprocess.run(
+        [node, str(ROOT / "tools" / "check_mermaid.mjs"), str(ROOT / "docs" / "catalog.md"), str(ROOT / "README.md")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["errors"] == []
+    assert report["diagrams"] >= len(_diagrams.flows()) + 1  # the flows and the lifecycle
+    assert {"flowchart-v2", "stateDiagram"} <= set(report["types"])
+
+
+def test_mermaids_parser_is_not_a_rubber_stamp(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.md"
+    broken.write_text("```mermaid\nflowchart LR\n    a[open --> \n```\n", encoding="utf-8")
+    done = subprocess.run(
+        ["node", str(ROOT / "tools" / "check_mermaid.mjs"), str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["errors"][0]["file"] == str(broken)
 
 
 def test_the_catalog_tables_every_severity_alias_and_the_id_recipes() -> None:
@@ -158,3 +194,26 @@ def test_the_catalog_lists_every_paging_and_ticketing_table() -> None:
     assert all(f"`{name}`" in text for name in named)
     assert "| Highest | `SEVERITY_CRITICAL` |" not in text  # lowercase keys, as the adapter reads them
     assert "| highest | `SEVERITY_CRITICAL` |" in text
+
+
+def test_the_catalog_documents_every_query_service_rpc_and_message() -> None:
+    """Generated from query.proto: each service, each RPC with its request and response, each field's rules."""
+    from ameide_core_proto.sre.core.v1 import query_pb2
+
+    text = (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
+    section = text.split("## Query services\n", 1)[1].split("\n## ", 1)[0]
+    services = list(query_pb2.DESCRIPTOR.services_by_name.values())
+    assert len(services) == 7
+    assert sum(len(s.methods) for s in services) == 19
+    for service in services:
+        assert f"### {service.name}\n" in section
+        for method in service.methods:
+            assert f"| `{method.name}` | [{method.input_type.name}](#{method.input_type.name.lower()}) |" in section
+            for message in (method.input_type, method.output_type):
+                assert f"#### {message.name}\n" in section
+    assert "`aggregate_version`" in section
+    assert "0 means the server's default (50)" in section  # ListIncidents' page size, from its field comment
+    assert "Lists incidents, newest first" in section
+    assert "INVALID_ARGUMENT" in section
+    assert "UNIMPLEMENTED" in section
+    assert "TimeRange" in text.split("## Types\n", 1)[1]  # types the requests use are documented too

@@ -57,6 +57,14 @@ def test_every_python_block_belongs_to_a_tested_program() -> None:
     assert sorted(every_block) == sorted(tested)
 
 
+@pytest.mark.parametrize("index", range(len(re.findall(r"```python\n", README))))
+def test_every_python_block_runs_on_its_own(index: int, capsys: pytest.CaptureFixture[str]) -> None:
+    """A reader may paste any one block into a fresh interpreter: it imports and defines what it uses."""
+    block = re.findall(r"```python\n(.*?)```", README, flags=re.S)[index]
+    exec(compile(block, f"README block {index + 1}", "exec"), {"__name__": f"readme_block_{index}"})
+    capsys.readouterr()
+
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_program_passes_mypy_strict(name: str, tmp_path: Path) -> None:
     """Written to a file as a service author would, each program type-checks with `mypy --strict`."""

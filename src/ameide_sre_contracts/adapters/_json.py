@@ -152,8 +152,8 @@ def looks_like_json(data: bytes | str) -> bool:
     return _JSON_START.match(head) is not None
 
 
-def load_documents(data: Any, *, what: str = "the input", max_bytes: int = DEFAULT_MAX_BYTES) -> list[Any]:
-    """Every document of a JSON text or YAML stream; a top-level list contributes its items, `kind: List` its `items`.
+def load_stream(data: Any, *, what: str = "the input", max_bytes: int = DEFAULT_MAX_BYTES) -> list[Any]:
+    """Every document of a JSON text or YAML stream, each as it stands (empty YAML documents left out).
 
     JSON (text that starts with `{` or `[`) is read as JSON whatever else
     it could be; anything else as YAML 1.2 (`_yaml`). Already parsed
@@ -167,11 +167,17 @@ def load_documents(data: Any, *, what: str = "the input", max_bytes: int = DEFAU
             documents = load_yaml(text, max_values=max_bytes // BYTES_PER_YAML_VALUE)
     else:
         documents = [data]
-    flat: list[Any] = []
-    for document in documents:
-        if document is None:
-            continue
+    found = [document for document in documents if document is not None]
+    for document in found:
         check_document(document, max_bytes)
+    return found
+
+
+def load_documents(data: Any, *, what: str = "the input", max_bytes: int = DEFAULT_MAX_BYTES) -> list[Any]:
+    """Every document of a JSON text or YAML stream (`load_stream`); a top-level list contributes its items,
+    `kind: List` its `items`."""
+    flat: list[Any] = []
+    for document in load_stream(data, what=what, max_bytes=max_bytes):
         if isinstance(document, list):
             flat.extend(document)
         elif isinstance(document, Mapping) and isinstance(document.get("items"), list) and "kind" in document:

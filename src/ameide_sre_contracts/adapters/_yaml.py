@@ -9,8 +9,8 @@ mappings), so `no` stays a string and no value is a timestamp, a set or
 binary. Refused, with the path and the line where: an alias (so the
 document is never larger than its text), a tag outside the core schema, a
 key that is not a string or is given twice, nesting past `MAX_DEPTH`,
-more than `max_values` values, and integers longer than
-`MAX_INTEGER_DIGITS`.
+more than `max_values` values, integers longer than
+`MAX_INTEGER_DIGITS`, and a stream of more than `MAX_DOCUMENTS` documents.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from ameide_sre_contracts.errors import AdapterInputError
 
 MAX_DEPTH: Final = 64
 """The deepest nesting of collections a document may have; manifests nest a dozen levels."""
+MAX_DOCUMENTS: Final = 10_000
+"""The most documents a stream may hold: a million empty `---` cost seconds to parse and mean nothing; a larger
+set of objects travels as one `kind: List`."""
 MAX_INTEGER_DIGITS: Final = 32
 """The longest integer read, sign and prefix included: the contract's widest field (uint64) takes 20 digits."""
 
@@ -181,6 +184,10 @@ def load_yaml(data: bytes | str, max_values: int = 1 << 62) -> list[Any]:
             elif isinstance(event, events.AliasEvent):
                 raise AdapterInputError(builder.path(), "YAML without aliases", f"an alias at {_where(event)}")
             elif isinstance(event, events.DocumentStartEvent):
+                if len(documents) >= MAX_DOCUMENTS:
+                    raise AdapterInputError(
+                        "$", f"a YAML stream of at most {MAX_DOCUMENTS} documents", f"more at {_where(event)}"
+                    )
                 builder.document = None
             elif isinstance(event, events.DocumentEndEvent):
                 documents.append(builder.document)

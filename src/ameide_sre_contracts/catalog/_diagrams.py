@@ -35,34 +35,55 @@ def lifecycle() -> list[str]:
     return lines
 
 
-def flow() -> list[str]:
-    """Intents to facts to process facts as a Mermaid flowchart, one node per aggregate and topic."""
+def _node_id(*parts: str) -> str:
+    return "_".join(part.replace(".", "_") for part in parts)
+
+
+def _events(topic: str, group: str, names: list[str]) -> list[str]:
+    lines = [f'    subgraph {_node_id(group, topic)}["{topic}"]']
+    lines += [f'        {_node_id(group, name)}["{name}"]' for name in names]
+    return [*lines, "    end"]
+
+
+def flows() -> list[tuple[str, list[str]]]:
+    """Per aggregate, a Mermaid flowchart of its intents and facts by name (and where the triage workflow listens);
+    then the outcomes and the workflow's own facts. Drawn from the payloads' topic and aggregate options."""
     by_topic: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for payload, info in PAYLOADS.items():
         group = "Outcomes" if info.reports_outcome else info.aggregate_type or "Workflows"
         by_topic[info.topic.name][group].append(payload.DESCRIPTOR.name)
-    names = list(TOPICS)
-    intents_topic, facts_topic, process_topic = names
-    lines = ["```mermaid", "flowchart LR"]
-    for topic in names:
-        lines.append(f'    subgraph {topic.replace(".", "_")}["{topic}"]')
-        for aggregate, payloads in by_topic[topic].items():
-            node = f"{topic.replace('.', '_')}_{aggregate}"
-            lines.append(f'        {node}["{aggregate}: {len(payloads)} event(s)"]')
-        lines.append("    end")
-    for aggregate in by_topic[intents_topic]:
-        source = f"{intents_topic.replace('.', '_')}_{aggregate}"
-        target = f"{facts_topic.replace('.', '_')}_{aggregate}"
-        lines.append(f"    {source} -- SRE domain --> {target}")
-    if "Outcomes" in by_topic[facts_topic]:
-        outcomes = f"{facts_topic.replace('.', '_')}_Outcomes"
-        lines.append(f"    {intents_topic.replace('.', '_')} -- refused by the SRE domain --> {outcomes}")
-    process = process_topic.replace(".", "_")
-    for aggregate in ("Incident", "Alert"):
-        lines.append(f"    {facts_topic.replace('.', '_')}_{aggregate} -- triage workflow --> {process}")
-    lines.append(f"    {process} -- workflow commands --> {intents_topic.replace('.', '_')}")
-    lines.append("```")
-    return lines
+    intents_topic, facts_topic, process_topic = list(TOPICS)
+    triage = by_topic[process_topic]["Workflows"]
+    diagrams: list[tuple[str, list[str]]] = []
+    for aggregate, intents in by_topic[intents_topic].items():
+        facts = by_topic[facts_topic][aggregate]
+        lines = ["```mermaid", "flowchart LR"]
+        lines += _events(intents_topic, aggregate, intents)
+        lines += _events(facts_topic, aggregate, facts)
+        lines.append(
+            f"    {_node_id(aggregate, intents_topic)} -- the SRE domain decides --> {_node_id(aggregate, facts_topic)}"
+        )
+        if aggregate in ("Incident", "Alert"):
+            lines.append(
+                f"    {_node_id(aggregate, 'triage')}"
+                f'["triage workflow: {len(triage)} process facts on {process_topic}"]'
+            )
+            lines.append(
+                f"    {_node_id(aggregate, facts_topic)} -- starts and informs --> {_node_id(aggregate, 'triage')}"
+            )
+            lines.append(
+                f"    {_node_id(aggregate, 'triage')} -- sends intents --> {_node_id(aggregate, intents_topic)}"
+            )
+        diagrams.append((aggregate, [*lines, "```"]))
+    outcomes = ["```mermaid", "flowchart LR", f'    any["any intent on {intents_topic}"]']
+    outcomes += _events(facts_topic, "Outcomes", by_topic[facts_topic]["Outcomes"])
+    outcomes += [f"    any -- refused by the SRE domain --> {_node_id('Outcomes', facts_topic)}", "```"]
+    diagrams.append(("Outcomes", outcomes))
+    workflow = ["```mermaid", "flowchart LR", '    facts["incident and alert facts"]']
+    workflow += _events(process_topic, "Workflows", triage)
+    workflow += [f"    facts -- IncidentTriageProcess --> {_node_id('Workflows', process_topic)}", "```"]
+    diagrams.append(("Triage workflow", workflow))
+    return diagrams
 
 
 def severity_table() -> list[str]:

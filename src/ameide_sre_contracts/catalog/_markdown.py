@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ameide_core_proto.sre.core.v1 import query_pb2
 from ameide_sre_contracts._binding import partition_key_words
-from ameide_sre_contracts._descriptors import comment, is_map, is_well_known, reachable
-from ameide_sre_contracts.catalog import _diagrams
+from ameide_sre_contracts._descriptors import comment, is_map, is_well_known, reachable, service_messages
+from ameide_sre_contracts.catalog import _diagrams, _services
 from ameide_sre_contracts.catalog._words import message_rules, presence, rules_in_words, type_name
 from ameide_sre_contracts.topics import CONTRACT_VERSION, PAYLOADS, TOPICS, Topic
 from ameide_sre_contracts.validation import (
@@ -95,8 +96,9 @@ def _topic_section(topic: Topic) -> list[str]:
 
 def markdown() -> str:
     """The event catalog as Markdown."""
-    messages, enums = reachable(topic.envelope_type.DESCRIPTOR for topic in TOPICS.values())
-    listed = {payload.DESCRIPTOR.full_name for payload in PAYLOADS}
+    roots = [topic.envelope_type.DESCRIPTOR for topic in TOPICS.values()]
+    messages, enums = reachable([*roots, *service_messages(query_pb2.DESCRIPTOR)])
+    listed = {payload.DESCRIPTOR.full_name for payload in PAYLOADS} | _services.listed()
     listed |= {topic.envelope_type.DESCRIPTOR.full_name for topic in TOPICS.values()}
     lines = [
         f"# SRE event catalog (contract {CONTRACT_VERSION})",
@@ -124,12 +126,14 @@ def markdown() -> str:
         "## Flow",
         "",
         "Intents ask the SRE domain for a change; it records what happened as facts; "
-        "the triage workflow reacts to incident and alert facts with process facts and new intents.",
-        "",
-        *_diagrams.flow(),
+        "the triage workflow reacts to incident and alert facts with process facts and new intents. "
+        "One diagram per aggregate, by event name:",
     ]
+    for title, diagram in _diagrams.flows():
+        lines += ["", f"### Flow: {title}", "", *diagram]
     for topic in TOPICS.values():
         lines += _topic_section(topic)
+    lines += _services.section(_field_table, _message_rules_lines)
     lines += [
         "",
         "## Integration mappings",
