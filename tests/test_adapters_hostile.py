@@ -477,8 +477,9 @@ def test_the_cli_refuses_hostile_input_in_one_escaped_line_with_exit_2(stdin: by
 def test_a_fault_of_the_cli_itself_is_one_line_and_exit_70() -> None:
     code = (
         "import sys; from ameide_sre_contracts import cli\n"
+        "from ameide_sre_contracts.cli import _ingest\n"
         "def broken(*a, **k): raise RuntimeError('boom\\x1b[2J')\n"
-        "cli.ingest = broken\n"
+        "_ingest.ingest = broken\n"
         "sys.exit(cli.main(['ingest', 'kubernetes', '-', '--tenant', 't', '--producer', 'p']))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], input=b"{}", capture_output=True, check=False)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import ameide_sre_contracts as sre
-from ameide_core_proto.sre.core.v1 import facts_pb2
+from ameide_core_proto.sre.core.v1 import facts_pb2, intents_pb2
+from ameide_sre_contracts import testing
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,27 @@ def test_leaf_errors_share_one_root_and_their_builtin(error: type[Exception], bu
     assert not issubclass(sre.UnknownPayloadError, sre.ValidationError)
 
 
+def test_violations_read_as_a_person_reads_them() -> None:
+    """A required enum must be set; a nested message's rule names the fields under its path; long lists are cut."""
+    intent = testing.examples(intents_pb2.SreDomainIntent)[0]
+    intent.create_incident.severity = 0  # type: ignore[assignment]
+    intent.subject.aggregate_type = "Alert"
+    found = [str(v) for v in sre.violations(intent)]
+    assert "create_incident.severity: must be set [enum.not_in]" in found
+    assert any(
+        line.startswith("(message: subject.aggregate_type, create_incident, update_incident_severity, …): ")
+        for line in found
+    ), found
+    fact = next(f for f in testing.examples(facts_pb2.SreDomainFact) if f.HasField("incident_status_changed"))
+    fact.incident_status_changed.previous_status = 6  # type: ignore[assignment]
+    (violation,) = sre.violations(fact)
+    assert str(violation).startswith("incident_status_changed (previous_status, status): the incident lifecycle")
+    assert violation.field_path == "incident_status_changed"  # the data stays as protovalidate reports it
+    assert violation.message == "the incident lifecycle does not allow this transition"
+    plain = sre.Violation("a.b", "enum.not_in", "must not be in list [0, 3]")
+    assert str(plain) == "a.b: must not be in list [0, 3] [enum.not_in]"  # only the unspecified-only list is "set"
+
+
 def test_validation_error_lists_each_violation_as_path_message_rule() -> None:
     """str() has one line per violation: `field.path: message [rule_id]`; a message-level rule says so."""
     error = sre.ValidationError(
@@ -43,7 +65,9 @@ def test_validation_error_lists_each_violation_as_path_message_rule() -> None:
     lines = str(error).splitlines()
     assert lines[0] == "invalid SreDomainFact (3 violation(s)):"
     assert lines[1] == "  meta.tenant_id: must be at least 1 characters [string.min_len]"
-    assert lines[2] == "  (message): too many [fleet_state.out_of_sync_within_total]"
+    # a message rule names the fields its CEL reads (this.out_of_sync_count <= this.total_applications)
+    fields = "out_of_sync_count, total_applications"
+    assert lines[2] == f"  (message: {fields}): too many [fleet_state.out_of_sync_within_total]"
     assert lines[3] == '  alert.labels[""] (key): must be at least 1 characters [string.min_len]'
     assert len(error.violations) == 3
 

@@ -301,7 +301,11 @@ def yaml_attacks(document: Any) -> Iterator[tuple[str, bytes]]:
     yield "custom tag", b"!Application " + json.dumps(document).encode()
     yield "non-string key", b"? [a, b]\n: 1\n"
     yield "integer key", b"1: one\n"
-    yield "repeated key", body + b"\n" + body.split(b"\n", 1)[0] + b"\n"
+    first, rest = body.split(b"\n", 1)
+    if first.startswith(b"- "):  # a list: its first item's first key, again, inside that item
+        yield "repeated key", first + b"\n  " + first[2:] + b"\n" + rest
+    else:
+        yield "repeated key", body + b"\n" + first + b"\n"
     yield "5,000-digit integer", b"n: " + b"9" * 5000 + b"\n"
     yield "octal and hex past 64 bits", b"n: 0x" + b"f" * 40 + b"\nm: 0o" + b"7" * 40 + b"\n"
     yield "yaml infinity", b"n: .inf\nm: -.Inf\no: .NaN\n"
