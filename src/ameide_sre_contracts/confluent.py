@@ -11,14 +11,22 @@ at most 64 indexes, each below 2^31 (Confluent's serializers read them as
 32-bit integers), every varint in its shortest form, and `[0]` only as the
 single byte 0; anything else would be a second spelling of the same record.
 
+`schemas()` lists what a registry needs before an envelope's schema can be
+registered: every file of the contract it imports (and
+`buf/validate/validate.proto`), dependencies first, each under the subject
+Confluent's serializers expect; `register(client)` registers them.
+
 Example:
-    value = frame(encode(fact), schema_id, message_indexes(SreDomainFact))
+    ids = register(schema_registry_client)             # once, at deployment
+    value = frame(encode(fact), ids["sre.domain.facts.v1-value"], message_indexes(SreDomainFact))
     schema_id, indexes, data = unframe(value)
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
 from google.protobuf.message import Message
@@ -124,3 +132,86 @@ def message_indexes(message_type: type[Message]) -> list[int]:
         path.append(list(siblings).index(descriptor))
         descriptor = parent
     return path[::-1]
+
+
+# -- registering the contract's schemas ------------------------------------------------------------
+
+BUILTIN_PREFIXES: Final = ("confluent/", "google/protobuf/", "google/type/")
+"""Files Confluent's serializers and the registry know already and never register (`skip.known.types`)."""
+
+
+@dataclass(frozen=True)
+class SchemaToRegister:
+    """One file of the contract (or a dependency) as Confluent's Protobuf serializer registers it.
+
+    `schema` is the file's descriptor, base64-encoded, exactly the string
+    `ProtobufSerializer` sends, so the registry sees one schema whoever
+    registers it first. `references` name each dependency (its file name)
+    and the subject it is registered under, in the file's import order.
+    """
+
+    subject: str
+    file: str
+    schema: str
+    references: tuple[tuple[str, str], ...]
+
+
+def _builtin(name: str) -> bool:
+    return name.startswith(BUILTIN_PREFIXES)
+
+
+def schemas(topics: Sequence[str] | None = None) -> list[SchemaToRegister]:
+    """What to register for the envelopes of `topics` (all three by default), dependencies first.
+
+    Each dependency's subject is its file name, as Confluent's default
+    `reference.subject.name.strategy` names it; each envelope's is
+    `<topic>-value` (`TopicNameStrategy`). A file imported by several is
+    listed once, before the first that imports it.
+    """
+    from ameide_sre_contracts.topics import topic_of
+
+    plan: dict[str, SchemaToRegister] = {}
+
+    def visit(file: Any, subject: str | None = None) -> str:
+        name = file.name
+        if name in plan and subject is None:
+            return plan[name].subject
+        references = tuple(
+            (dependency.name, visit(dependency)) for dependency in file.dependencies if not _builtin(dependency.name)
+        )
+        entry = SchemaToRegister(
+            subject or name, name, base64.standard_b64encode(file.serialized_pb).decode(), references
+        )
+        plan[subject or name] = entry
+        return entry.subject
+
+    for name in topics if topics is not None else _all_topics():
+        topic = topic_of(name)
+        visit(topic.envelope_type.DESCRIPTOR.file, f"{topic.name}-value")
+    return list(plan.values())
+
+
+def _all_topics() -> list[str]:
+    from ameide_sre_contracts.topics import TOPICS
+
+    return list(TOPICS)
+
+
+def register(client: Any, topics: Sequence[str] | None = None) -> dict[str, int]:
+    """Register `schemas(topics)` with a confluent-kafka `SchemaRegistryClient`; the schema id of each subject.
+
+    Registering again what is registered is a no-op for the registry (the
+    same id comes back), so this is safe at every start-up. Producers then
+    serialize with `auto.register.schemas=False` and `use.latest.version=True`
+    (or frame with the id returned here).
+    """
+    from confluent_kafka.schema_registry import Schema, SchemaReference
+
+    ids: dict[str, int] = {}
+    versions: dict[str, int] = {}
+    for entry in schemas(topics):
+        references = [SchemaReference(name, subject, versions[subject]) for name, subject in entry.references]
+        schema = Schema(entry.schema, "PROTOBUF", references)
+        ids[entry.subject] = client.register_schema(entry.subject, schema)
+        versions[entry.subject] = client.lookup_schema(entry.subject, schema).version
+    return ids

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ameide_sre_contracts._version import __version__
-from ameide_sre_contracts.cli import _info, _ingest, _messages
+from ameide_sre_contracts.cli import _info, _ingest, _messages, _registry
 from ameide_sre_contracts.cli._io import (
     EPILOG,
     EXIT_INTERRUPTED,
@@ -49,6 +49,7 @@ def parser() -> argparse.ArgumentParser:
     _info.add_commands(command)
     _messages.add_commands(command)
     _ingest.add_commands(command)
+    _registry.add_commands(command)
     return root
 
 
