@@ -9,6 +9,7 @@ PROTODEPS := build/protodeps/buf/validate/validate.proto
 GEN_VENV := build/gen-venv
 GENERATORS := $(GEN_VENV)/.installed
 NODE_TOOLS := node_modules/.installed
+ES_BINDINGS := build/es/.generated
 # Every released v1 contract's image, compat/sre-v1.<minor>.binpb; `make breaking` checks against each.
 BASELINES = $(sort $(wildcard compat/sre-v1.*.binpb))
 CONTRACT_MINOR := $(shell sed -n 's/^option (sre_file).contract_version = "\([0-9]*\.[0-9]*\)\.[0-9]*";$$/\1/p' \
@@ -48,9 +49,15 @@ $(PROTODEPS): $(INSTALLED) tools/materialize_protodeps.py
 	$(BIN)/python tools/materialize_protodeps.py build/protodeps
 	touch $@
 
-# The AsyncAPI parser that checks docs/asyncapi.yaml, pinned by package-lock.json.
+# The AsyncAPI parser, Mermaid's parser and protobuf-es with protovalidate-es, pinned by package-lock.json.
 $(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The TypeScript side of conformance/: protobuf-es bindings from the local plugin, never the BSR.
+$(ES_BINDINGS): $(NODE_TOOLS) $(PROTODEPS) buf.gen.es.yaml $(wildcard proto/ameide_core_proto/sre/*/v1/*.proto)
+	rm -rf build/es
+	buf generate --template buf.gen.es.yaml
 	touch $@
 
 lint: $(PROTODEPS)
@@ -67,9 +74,11 @@ format: $(PROTODEPS)
 
 generate: $(PROTODEPS) $(GENERATORS)
 	$(BIN)/python tools/generate.py
+	$(BIN)/python tools/conformance_vectors.py
 
 check-generated: $(PROTODEPS) $(GENERATORS)
 	$(BIN)/python tools/generate.py --check
+	$(BIN)/python tools/conformance_vectors.py --check
 
 # v1 never breaks wire or JSON compatibility with any released v1 contract. A
 # baseline holds only the contract's own files; serialized protobuf messages
@@ -105,7 +114,7 @@ build: $(INSTALLED)
 	rm -rf dist
 	$(BIN)/python -m build --no-isolation --outdir dist .
 
-pytest: $(PROTODEPS) $(GENERATORS) $(NODE_TOOLS)
+pytest: $(PROTODEPS) $(GENERATORS) $(NODE_TOOLS) $(ES_BINDINGS)
 	$(BIN)/python -m pytest
 
 test: lint breaking check-generated pytest compat

@@ -439,6 +439,14 @@ Global___ResourceRef: _TypeAlias = ResourceRef  # noqa: Y015
 class SreMessageMeta(_message.Message):
     """The metadata every SRE envelope carries: identity, tenancy, timing,
     provenance and causality.
+
+    Every `Timestamp` and `Duration` in the contract must be normalized, as
+    protobuf defines them: `nanos` from 0 to 999,999,999 (a Duration's of the
+    seconds' sign), a Duration within ±10,000 years. protovalidate cannot
+    express this (its rules read the normalized value), so only the Python
+    package refuses such values (`timestamp.valid`, `duration.valid`); a
+    producer in any language stays safe by building times with its runtime's
+    constructors and never setting `nanos` by hand.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
