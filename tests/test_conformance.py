@@ -19,6 +19,8 @@ from tests.conftest import ROOT
 
 VECTORS_FILE = ROOT / "conformance" / "vectors.jsonl"
 VECTORS: list[dict[str, Any]] = [json.loads(line) for line in VECTORS_FILE.read_text(encoding="utf-8").splitlines()]
+ENCODED = [vector for vector in VECTORS if "binary" in vector]
+REFUSED_JSON = [vector for vector in VECTORS if "refused_json" in vector]
 ES_BINDINGS = ROOT / "build" / "es"
 
 
@@ -38,7 +40,7 @@ def test_the_vectors_cover_every_example_and_a_thousand_broken_rules() -> None:
     examples = [vector for vector in VECTORS if "/example/" in vector["id"]]
     assert all(vector["valid"] and "json" in vector for vector in examples)
     assert len(examples) == sum(len(topic.payload_types) for topic in sre.TOPICS.values())  # one per case
-    broken = {(path.split("[")[0], rule) for vector in VECTORS for path, rule in vector["violations"]}
+    broken = {(path.split("[")[0], rule) for vector in ENCODED for path, rule in vector["violations"]}
     assert len(broken) >= 1000
     assert {"string.pattern", "enum.defined_only", "timestamp.gte_lte", "repeated.max_items"} <= {r for _, r in broken}
 
@@ -46,7 +48,7 @@ def test_the_vectors_cover_every_example_and_a_thousand_broken_rules() -> None:
 def test_plain_protovalidate_in_python_gives_every_verdict() -> None:
     """The oracle itself: protovalidate-python, reading only the .proto files, on every vector's bytes."""
     disagree = []
-    for vector in VECTORS:
+    for vector in ENCODED:
         found = validation._validator().collect_violations(_decoded(vector))
         pairs = sorted([validation._render_path(v.proto.field), v.proto.rule_id] for v in found)
         if pairs != vector["violations"]:
@@ -56,7 +58,7 @@ def test_plain_protovalidate_in_python_gives_every_verdict() -> None:
 
 def test_this_package_gives_every_verdict_or_the_documented_stricter_one() -> None:
     """`sre.violations`: the expected pairs, or where `package` says so, that (stricter times, early size stops)."""
-    for vector in VECTORS:
+    for vector in ENCODED:
         message = _decoded(vector)
         expected = vector.get("package", vector)
         assert _pairs(sre.violations(message)) == expected["violations"], vector["id"]
@@ -66,6 +68,25 @@ def test_this_package_gives_every_verdict_or_the_documented_stricter_one() -> No
             assert expected["valid"] == vector["valid"] or not expected["valid"]
         if "json" in vector:
             assert sre.from_json(type(message), vector["json"]) == message, vector["id"]
+
+
+def test_the_json_this_package_refuses_on_purpose_is_refused() -> None:
+    """Duplicate keys, a field under both names, offsets past 23:59, lone surrogates, unknown fields: per envelope."""
+    assert len(REFUSED_JSON) == 5 * len(sre.TOPICS)
+    for vector in REFUSED_JSON:
+        with pytest.raises(sre.DecodeError):
+            sre.from_json(message_type(vector["type"]), vector["refused_json"])
+
+
+def test_a_known_field_of_the_wrong_wire_type_is_kept_aside_in_python() -> None:
+    """upb keeps it as an unknown field: the envelope decodes and keeps its verdict (protobuf-es refuses the bytes)."""
+    wire = [vector for vector in VECTORS if "wire" in vector]
+    assert len(wire) == len(sre.TOPICS)
+    for vector in wire:
+        message = _decoded(vector)
+        assert message.SerializeToString().endswith(b"\x08\x01")
+        assert vector["valid"]
+        assert sre.violations(message) == []
 
 
 def test_typescript_gives_every_verdict(tmp_path: Path) -> None:
@@ -92,7 +113,7 @@ def test_typescript_gives_every_verdict(tmp_path: Path) -> None:
 @pytest.mark.parametrize("flip", [0, 1])
 def test_the_runners_are_not_rubber_stamps(tmp_path: Path, flip: int) -> None:
     """A vector whose expected verdict is wrong is reported by the TypeScript runner."""
-    vector = dict(next(v for v in VECTORS if v["valid"] != bool(flip)))
+    vector = dict(next(v for v in ENCODED if v["valid"] != bool(flip)))
     vector["valid"] = not vector["valid"]
     vector["violations"] = [] if flip == 0 else [["meta.tenant_id", "string.pattern"]]
     wrong = tmp_path / "wrong.jsonl"

@@ -74,6 +74,38 @@ def _vector(identifier: str, message: Message, *, with_json: bool) -> dict[str, 
     return vector
 
 
+def _refused_json(name: str, example: Message) -> list[dict[str, Any]]:
+    """ProtoJSON this package refuses on purpose, each built from a valid example's text."""
+    text = sre.to_json(example)
+    document = json.loads(text)
+    meta = document["meta"]
+    case = next(key for key in document if key not in ("meta", "subject"))
+    snake = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), case)
+    texts = {
+        "a key given twice": text[:-1] + ', "meta": ' + json.dumps(meta) + "}",
+        "a field under both its names": text[:-1] + f', "{snake}": {{}}' + "}",
+        "a time offset past 23:59": text.replace(json.dumps(meta["occurredAt"]), '"2026-03-14T09:27:13+24:00"'),
+        "a lone surrogate": text.replace(json.dumps(meta["tenantId"]), '"tenant-\\ud800"'),
+        "an unknown field": text[:-1] + ', "notAField": 1}',
+    }
+    return [
+        {"id": f"{name}/json-refused/{index}", "type": example.DESCRIPTOR.full_name, "refused_json": bad, "why": why}
+        for index, (why, bad) in enumerate(texts.items())
+    ]
+
+
+def _wrong_wire_type(name: str, example: Message) -> dict[str, Any] | None:
+    """The example with field 1 (the metadata, length-delimited) sent again as a varint: a known field of the
+    wrong wire type, which upb keeps as an unknown field and some runtimes refuse."""
+    data = example.SerializeToString(deterministic=True) + b"\x08\x01"
+    parsed = type(example).FromString(data)
+    vector = _vector(f"{name}/wire/wrong-wire-type", parsed, with_json=False)
+    if vector is not None:
+        vector["binary"] = base64.b64encode(data).decode()
+        vector["wire"] = "a known field with the wrong wire type"
+    return vector
+
+
 def vectors() -> list[dict[str, Any]]:
     """Every vector, in file order."""
     found: list[dict[str, Any]] = []
@@ -84,6 +116,10 @@ def vectors() -> list[dict[str, Any]]:
             vector = _vector(f"{name}/example/{index}", example, with_json=True)
             if vector is not None:
                 found.append(vector)
+        found += _refused_json(name, examples[0])
+        wire = _wrong_wire_type(name, examples[0])
+        if wire is not None:
+            found.append(wire)
         broken: set[tuple[str, str]] = set()  # (field path without subscripts, rule id): a declared rule, broken
         for index, example in enumerate(examples):
             rng = random.Random(f"conformance/{name}/{index}")
