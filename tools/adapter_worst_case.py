@@ -6,7 +6,8 @@ Usage: python tools/adapter_worst_case.py [--out FILE.json]   (`make fuzz` folds
 The largest valid input of an entry point is a real payload (tests/fixtures/real/) grown to about 4 MiB where
 its format lets it grow and stay valid: a list of Applications, a stream of events or SLO documents, a webhook
 of 1,000 alerts with the largest context the contract keeps, an Application listing tens of thousands of
-resources, or a field the adapter does not carry, filled with small objects as real payloads are. The hostile
+resources, or a field the adapter does not carry, filled with small objects as real payloads are; for a webhook
+kind `ingest` also reads as YAML, that input spelled as YAML, which costs more to read than JSON. The hostile
 inputs are the ones that cost most before this package bounded them, at the size the reader accepts: a 4 MiB
 string, a million empty objects, a million integers, nesting at the limit over and over, 4 MiB of lone
 surrogate escapes, YAML alias bombs, a million YAML documents, 4 MiB of flow sequences; and, per system, what
@@ -140,9 +141,26 @@ def _fleet() -> bytes:
     return b",".join([application] * (SIZE // (len(application) + 1)))
 
 
+WEBHOOK_INGESTS = {f"ingest {kind}" for kind in ("alertmanager", "github", "jira", "opsgenie", "pagerduty")}
+"""Kinds whose senders write JSON but which `ingest` also reads as YAML: their largest valid input is the YAML."""
+
+
+def _as_yaml(data: bytes) -> bytes:
+    """The same document as YAML, at most `SIZE` bytes: the costlier spelling of a valid input `ingest` reads."""
+    document = json.loads(data)
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1 << 30).encode("utf-8")
+    longest = max((key for key, value in document.items() if isinstance(value, list)), key=lambda k: len(document[k]))
+    while len(text) > SIZE:  # YAML spells the same document longer: shorten its longest list until it fits
+        del document[longest][-max(1, len(document[longest]) // 20) :]
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1 << 30).encode("utf-8")
+    return text
+
+
 def largest_valid(entry: str) -> bytes:
     """The largest valid input of an entry point this tool builds (see the module's description)."""
-    if entry in ("alertmanager.intents_from_webhook", "ingest alertmanager"):
+    if entry in WEBHOOK_INGESTS:
+        return _as_yaml(largest_valid(entry.replace("ingest ", "", 1) + ".json"))
+    if entry in ("alertmanager.intents_from_webhook", "alertmanager.json"):
         return _big_webhook()
     if entry == "alertmanager.intents_from_api_alerts":
         return _api_alerts()
@@ -152,6 +170,8 @@ def largest_valid(entry: str) -> bytes:
         return _application()
     if entry in LISTS:
         return _stream(entry)
+    if entry.endswith(".json"):  # a webhook kind's JSON, before `ingest` reads it as YAML
+        entry = f"ingest {entry.removesuffix('.json')}"
     return _padded(_first_document(entry), SIZE)
 
 
@@ -191,7 +211,7 @@ def attacks(entry: str) -> Iterator[tuple[str, bytes]]:
         alert = {"labels": {"alertname": "Up"}, "startsAt": "2024-01-01T00:00:00Z"}
         yield "1,001 alerts", _json({"status": "firing", "alerts": [alert] * 1001})
         yield "the largest context, once per alert as before", _big_webhook()
-    if entry.startswith("ingest ") and entry != "ingest alertmanager" and entry != "ingest pagerduty":
+    if entry.startswith("ingest "):  # every kind reads YAML
         laughs = b"a0: &a0 [xxxxxxxx]\n" + b"".join(
             f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n".encode() for n in range(1, 12)
         )
