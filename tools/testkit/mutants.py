@@ -246,7 +246,8 @@ def _children(message: Message) -> list[Message]:
         if descriptor_field.message_type is None or descriptor_field.message_type.full_name.startswith("google."):
             continue
         if is_map(descriptor_field):
-            found += [item for item in value.values() if isinstance(item, Message)]
+            # by key: a map's own order is not the same from one process to the next
+            found += [value[key] for key in sorted(value) if isinstance(value[key], Message)]
         else:
             found += list(value) if descriptor_field.is_repeated else [value]
     return found
@@ -404,7 +405,8 @@ def _field_mutation(rng: random.Random, copy: Message) -> None:
         if set_messages and rng.random() < 0.7:
             chosen = rng.choice(set_messages)
             if is_map(chosen):
-                values = list(getattr(holder, chosen.name).values())
+                mapping = getattr(holder, chosen.name)
+                values = [mapping[key] for key in sorted(mapping)]  # by key, as _children
                 if values and isinstance(values[0], Message):
                     holder = rng.choice(values)
                     continue
