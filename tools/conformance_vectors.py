@@ -47,11 +47,9 @@ def _oracle(message: Message) -> list[sre.Violation] | None:
     import protovalidate
 
     try:
-        found = validation._validator().collect_violations(message)
+        return validation.protovalidate_violations(message)
     except (protovalidate.EvaluationError, protovalidate.CompilationError, ValueError):
         return None  # no verdict to hold other languages to
-    render = validation._render_path
-    return [sre.Violation(render(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key) for v in found]
 
 
 def _vector(identifier: str, message: Message, *, with_json: bool) -> dict[str, Any] | None:

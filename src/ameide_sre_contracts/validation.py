@@ -122,20 +122,31 @@ def _render_path(path: Any) -> str:
     return "".join(rendered)
 
 
+def protovalidate_violations(message: Message) -> list[Violation]:
+    """Every violation plain protovalidate reports, none cut off, in `violation_order`: what the `.proto` declares.
+
+    Raises:
+        protovalidate.EvaluationError, protovalidate.CompilationError: a rule it cannot evaluate on this input.
+        ValueError: an encoding it cannot read back (upb keeps unknown groups other parsers refuse).
+    """
+    found = _validator().collect_violations(message)
+    every = [Violation(_render_path(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key) for v in found]
+    every.sort(key=violation_order)  # protovalidate's own order differs between languages
+    return every
+
+
 def _protovalidate(message: Message) -> tuple[list[Violation], int]:
     """protovalidate's violations (the first `MAX_VIOLATIONS`) and their count; a rule it cannot evaluate is one."""
     import protovalidate
 
     try:
-        found = _validator().collect_violations(message)
+        every = protovalidate_violations(message)
     except (protovalidate.EvaluationError, protovalidate.CompilationError) as error:
         return [Violation("", UNEVALUATED_RULE, f"a rule could not be evaluated on this input: {error}")], 1
-    except ValueError as error:  # it re-reads the encoding; upb keeps unknown groups other parsers refuse
+    except ValueError as error:
         text = f"the message's encoding could not be read back for validation ({error})"
         return [Violation("", UNEVALUATED_RULE, text)], 1
-    every = [Violation(_render_path(v.proto.field), v.proto.rule_id, v.proto.message, v.proto.for_key) for v in found]
-    every.sort(key=violation_order)  # protovalidate's own order differs between languages
-    return every[:MAX_VIOLATIONS], len(found)
+    return every[:MAX_VIOLATIONS], len(every)
 
 
 def collect(message: Message) -> tuple[list[Violation], int]:

@@ -137,11 +137,17 @@ def _intents(result: Any) -> list[Any]:
     return [result]
 
 
-def _signed_receiver(data: bytes) -> object:
-    """The README's receiver: the body signed as PagerDuty signs it, verified, then mapped."""
-    header = "v1=" + hmac.new(b"hostile-run-secret", data, hashlib.sha256).hexdigest()
-    signatures.verify("pagerduty", data, {"X-PagerDuty-Signature": header}, [b"another", b"hostile-run-secret"])
-    return pagerduty.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER)
+def _signed_receiver(
+    sender: signatures.Sender, header: str, prefix: str, mapped: Callable[..., Any]
+) -> Callable[[bytes], object]:
+    """The README's receiver for a sender that signs: the body signed as it signs, verified, then mapped."""
+
+    def receive(data: bytes) -> object:
+        signature = prefix + hmac.new(b"hostile-run-secret", data, hashlib.sha256).hexdigest()
+        signatures.verify(sender, data, {header: signature}, [b"another", b"hostile-run-secret"])
+        return mapped(data, tenant_id=TENANT, producer=PRODUCER)
+
+    return receive
 
 
 def issue_of(data: bytes) -> Any:
@@ -150,20 +156,6 @@ def issue_of(data: bytes) -> Any:
     if isinstance(document, dict) and isinstance(document.get("issue"), dict):
         return document["issue"]
     return document
-
-
-def _signed_github_receiver(data: bytes) -> object:
-    """GitHub's signature (`X-Hub-Signature-256`) verified, then the body mapped."""
-    header = "sha256=" + hmac.new(b"hostile-run-secret", data, hashlib.sha256).hexdigest()
-    signatures.verify("github", data, {"X-Hub-Signature-256": header}, [b"hostile-run-secret"])
-    return github.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER)
-
-
-def _signed_jira_receiver(data: bytes) -> object:
-    """Jira's signature (`X-Hub-Signature`) verified, then the body mapped."""
-    header = "sha256=" + hmac.new(b"hostile-run-secret", data, hashlib.sha256).hexdigest()
-    signatures.verify("jira", data, {"X-Hub-Signature": header}, [b"hostile-run-secret"])
-    return jira.intents_from_webhook(data, tenant_id=TENANT, producer=PRODUCER)
 
 
 def _ingest_entry(kind: str) -> Entry:
@@ -248,9 +240,21 @@ ENTRIES: tuple[Entry, ...] = (
             issue_of(data), incident_id=INCIDENT, tenant_id=TENANT, producer=PRODUCER
         ),
     ),
-    Entry("signatures.verify, then pagerduty", ("pagerduty",), _signed_receiver),
-    Entry("signatures.verify, then github", ("github",), _signed_github_receiver),
-    Entry("signatures.verify, then jira", ("jira",), _signed_jira_receiver),
+    Entry(
+        "signatures.verify, then pagerduty",
+        ("pagerduty",),
+        _signed_receiver("pagerduty", "X-PagerDuty-Signature", "v1=", pagerduty.intents_from_webhook),
+    ),
+    Entry(
+        "signatures.verify, then github",
+        ("github",),
+        _signed_receiver("github", "X-Hub-Signature-256", "sha256=", github.intents_from_webhook),
+    ),
+    Entry(
+        "signatures.verify, then jira",
+        ("jira",),
+        _signed_receiver("jira", "X-Hub-Signature", "sha256=", jira.intents_from_webhook),
+    ),
     *(_ingest_entry(kind) for kind in adapters.KINDS),
 )
 """Every adapter entry point that reads foreign input, and `ingest` for each kind."""

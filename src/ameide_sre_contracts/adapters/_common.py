@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -12,7 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ameide_core_proto.sre.core.v1 import incident_pb2, sre_pb2
 from ameide_core_proto.sre.core.v1.intents_pb2 import AddIncidentTimelineEntryRequested
 from ameide_sre_contracts._descriptors import field_rules
-from ameide_sre_contracts.adapters._json import Node
+from ameide_sre_contracts.adapters._json import Node, load_json
 from ameide_sre_contracts.errors import AdapterInputError, InvalidArgumentError
 from ameide_sre_contracts.validation import violations
 
@@ -86,6 +86,15 @@ def checked(envelope: M, path: str, what: str) -> M:
         more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
         raise AdapterInputError(path, f"{what} that fits the contract", detail + more)
     return envelope
+
+
+def webhook_root(body: Any, tenant_id: str, producer: str) -> Node:
+    """A webhook's body as a checked JSON object, once the tenant and producer its intents carry are checked."""
+    require_text(tenant_id, "tenant_id")
+    require_text(producer, "producer")
+    root = Node(load_json(body, what="the webhook body"))
+    root.required_mapping()
+    return root
 
 
 def require_text(value: str, name: str) -> str:

@@ -65,7 +65,7 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
     TransitionIncidentStatusRequested,
     UpdateIncidentSeverityRequested,
 )
-from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, timeline_entry
+from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, timeline_entry, webhook_root
 from ameide_sre_contracts.adapters._json import Node, load_json
 from ameide_sre_contracts.adapters._ticketing import (
     external_ref_link,
@@ -380,10 +380,7 @@ def intents_from_webhook(
     Raises:
         AdapterInputError: not a GitHub issue event, or a mapped action that does not fit the contract.
     """
-    require_text(tenant_id, "tenant_id")
-    require_text(producer, "producer")
-    root = Node(load_json(body, what="the webhook body"))
-    root.required_mapping()
+    root = webhook_root(body, tenant_id, producer)
     kind = event if event is not None else _event_of(root)
     action = root["action"].required_text()
     if (kind, action) not in MAPPED_ACTIONS:

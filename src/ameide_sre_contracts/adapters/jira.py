@@ -78,7 +78,7 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
     TransitionIncidentStatusRequested,
     UpdateIncidentSeverityRequested,
 )
-from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, timeline_entry
+from ameide_sre_contracts.adapters._common import checked, derived_id, require_text, timeline_entry, webhook_root
 from ameide_sre_contracts.adapters._json import Node, load_json
 from ameide_sre_contracts.adapters._ticketing import (
     external_ref_link,
@@ -321,15 +321,14 @@ def link_from_response(
     )
 
 
-def _user(node: Node) -> sre_pb2.SreActor | None:
-    if not node.present:
-        return None
-    key = node["accountId"].text() or node["name"].text() or node["key"].text()
-    return person("jira", key, node["displayName"].text()) if key else None
-
-
 def _user_key(node: Node) -> str:
+    """A Jira user's stable key: the Cloud account id, else the Server user name or key."""
     return node["accountId"].text() or node["name"].text() or node["key"].text() if node.present else ""
+
+
+def _user(node: Node) -> sre_pb2.SreActor | None:
+    key = _user_key(node)
+    return person("jira", key, node["displayName"].text()) if key else None
 
 
 def _adf_text(node: Node) -> str:
@@ -451,10 +450,7 @@ def intents_from_webhook(
     Raises:
         AdapterInputError: not a Jira webhook, or a mapped event that does not fit the contract.
     """
-    require_text(tenant_id, "tenant_id")
-    require_text(producer, "producer")
-    root = Node(load_json(body, what="the webhook body"))
-    root.required_mapping()
+    root = webhook_root(body, tenant_id, producer)
     event = root["webhookEvent"].required_text()
     if event not in MAPPED_EVENTS:
         return []  # one of IGNORED_EVENTS, or one Jira added since

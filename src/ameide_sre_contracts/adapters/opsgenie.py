@@ -58,8 +58,15 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
     SreDomainIntent,
     UpdateIncidentSeverityRequested,
 )
-from ameide_sre_contracts.adapters._common import canonical_uuid, checked, derived_id, require_text, timeline_entry
-from ameide_sre_contracts.adapters._json import Node, load_json
+from ameide_sre_contracts.adapters._common import (
+    canonical_uuid,
+    checked,
+    derived_id,
+    timeline_entry,
+    webhook_root,
+)
+from ameide_sre_contracts.adapters._json import Node
+from ameide_sre_contracts.adapters._ticketing import person
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.vocabulary import severity_from_label
 
@@ -198,7 +205,7 @@ def requests_from_fact(fact: SreDomainFact) -> list[OpsgenieRequest]:
 
 
 def _person(name: str) -> sre_pb2.SreActor:
-    return sre_pb2.SreActor(kind=sre_pb2.SRE_ACTOR_KIND_PERSON, id=f"opsgenie:{name}"[:256], display_name=name[:256])
+    return person("opsgenie", name, name)
 
 
 def _payload(action: str, root: Node, alert: Node, at: Timestamp | None) -> Any:
@@ -253,10 +260,7 @@ def intents_from_webhook(
     Raises:
         AdapterInputError: not an Opsgenie webhook, or a mapped action that does not fit the contract.
     """
-    require_text(tenant_id, "tenant_id")
-    require_text(producer, "producer")
-    root = Node(load_json(body, what="the webhook body"))
-    root.required_mapping()
+    root = webhook_root(body, tenant_id, producer)
     action = root["action"].required_text()
     if action not in MAPPED_ACTIONS:
         return []  # one of IGNORED_ACTIONS, or one Opsgenie added since

@@ -63,8 +63,14 @@ from ameide_core_proto.sre.core.v1.intents_pb2 import (
     UpdateIncidentSeverityRequested,
 )
 from ameide_sre_contracts._rfc3339 import rfc3339
-from ameide_sre_contracts.adapters._common import canonical_uuid, checked, derived_id, require_text, timeline_entry
-from ameide_sre_contracts.adapters._json import Node, load_json
+from ameide_sre_contracts.adapters._common import (
+    canonical_uuid,
+    checked,
+    derived_id,
+    timeline_entry,
+    webhook_root,
+)
+from ameide_sre_contracts.adapters._json import Node
 from ameide_sre_contracts.envelopes import new_intent
 from ameide_sre_contracts.vocabulary import severity_from_label
 
@@ -278,10 +284,7 @@ def intents_from_webhook(
     Raises:
         AdapterInputError: not a webhook v3 event, or a mapped one that does not fit the contract.
     """
-    require_text(tenant_id, "tenant_id")
-    require_text(producer, "producer")
-    root = Node(load_json(body, what="the webhook body"))
-    root.required_mapping()
+    root = webhook_root(body, tenant_id, producer)
     event = root["event"]
     event.required_mapping()
     event_type = event["event_type"].required_text()
