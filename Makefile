@@ -131,13 +131,16 @@ compat: build
 
 # A long fuzzing run (FUZZ_SECONDS each for the mutation fuzzer and atheris, and
 # FUZZ_MUTANTS rule-aimed mutants per envelope type for the validation fast path);
-# rewrites docs/reliability.md with the figures.
+# rewrites docs/reliability.md with the figures; then FUZZ_JSON_TEXTS texts through
+# the generated ProtoJSON reader and writer against json_format (docs/protojson.md).
 FUZZ_SECONDS ?= 600
 FUZZ_MUTANTS ?= 1000000
+FUZZ_JSON_TEXTS ?= 1000000
 fuzz: $(PROTODEPS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/fuzz.txt
 	$(BIN)/python tools/reliability_report.py --seconds $(FUZZ_SECONDS) --atheris-seconds $(FUZZ_SECONDS) \
 	  --mutants $(FUZZ_MUTANTS)
+	$(BIN)/python tools/json_differential.py --texts $(FUZZ_JSON_TEXTS)
 
 # The benchmark's competitors: pydantic v2 (requirements/bench.txt), and
 # protovalidate 1.x, which shares 2.x's distribution name, installed apart in

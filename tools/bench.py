@@ -12,6 +12,7 @@ beside its validate.proto bindings; the report says when one is absent.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import itertools
 import os
@@ -52,8 +53,12 @@ ORDER = [
     "from_http",
     "to_kafka",
     "from_json",
+    "json.loads (the same text)",
     "to_json",
+    "json.dumps (the dict to_json writes)",
 ]
+LOADS = "json.loads (the same text)"
+DUMPS = "json.dumps (the dict to_json writes)"
 
 
 def load_protovalidate_v1(directory: Path) -> tuple[Any, str] | None:
@@ -230,6 +235,7 @@ def measure(
     stream = variants(envelope, 64 if quick else 512)
     encoded = [message.SerializeToString() for message in stream]
     texts = [sre.to_json(message) for message in stream]
+    dicts = [json_format.MessageToDict(message) for message in stream]
     records = [kafka.to_kafka(message) for message in stream]
     requests = [cloudevents.to_http(message) for message in stream]
     as_json = [
@@ -281,6 +287,8 @@ def measure(
         PROTOVALIDATE: lambda: validator.validate(envelope_type.FromString(at(encoded))),
         "from_json": lambda: sre.from_json(topic, at(texts)),
         "to_json": lambda: sre.to_json(at(stream)),
+        LOADS: lambda: json.loads(at(texts)),
+        DUMPS: lambda: json.dumps(at(dicts)),
         "to_kafka": lambda: kafka.to_kafka(at(stream)),
         "from_kafka": from_kafka,
         "from_http": from_http,
@@ -306,6 +314,35 @@ def measure(
     row["json bytes"] = len(as_json[0])
     row.update(per_call(timed, quick=quick))
     return row
+
+
+def structured_at_the_cap(*, quick: bool) -> dict[str, tuple[int, float, int, float]]:
+    """Per topic: a structured event of 4 MiB of empty elements (what the size cap lets in) and the largest valid
+    structured event, through `from_kafka`: (bytes, seconds) of each, the best of a few calls."""
+    import random
+
+    from ameide_sre_contracts import ContractError, decode, kafka
+    from testkit.attacks import BINARY_ATTACKS, EXAMPLES, _structured
+    from worst_case import SIZE, largest_valid
+
+    structured = [("content-type", b"application/cloudevents+json")]
+
+    def best(topic: str, value: bytes) -> float:
+        times = []
+        for _ in range(2 if quick else 7):
+            started = time.perf_counter()
+            with contextlib.suppress(ContractError):
+                kafka.from_kafka(topic, None, value, structured)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    found = {}
+    for topic in EXAMPLES:
+        envelope: Any = decode(topic, largest_valid(topic))
+        valid = kafka.to_kafka(envelope, mode="structured").value
+        hostile = _structured(topic, BINARY_ATTACKS["empty elements en masse"](random.Random(7), EXAMPLES[topic], SIZE))
+        found[topic] = (len(hostile), best(topic, hostile), len(valid), best(topic, valid))
+    return found
 
 
 def main() -> int:
@@ -360,8 +397,9 @@ def main() -> int:
     ours_import = import_seconds("import ameide_sre_contracts", quick=args.quick)
     count = 2_000 if args.quick else 100_000
     memory = {mode: memory_kib(mode, count) for mode in ("ours", "protovalidate", "bare")}
+    capped = structured_at_the_cap(quick=args.quick)
     args.out.write_text(
-        render(results, v1, versions, (ours_import, baseline_import), memory, count, args.quick),
+        render(results, v1, versions, (ours_import, baseline_import), memory, count, args.quick, capped),
         encoding="utf-8",
     )
     print(f"wrote {args.out}", file=sys.stderr)
@@ -384,6 +422,7 @@ def render(
     memory: dict[str, int],
     count: int,
     quick: bool,
+    capped: dict[str, tuple[int, float, int, float]],
 ) -> str:
     measured = {name for row in results.values() for name in row if isinstance(row[name], float)}
     names = sorted(measured, key=lambda name: (ORDER.index(name) if name in ORDER else len(ORDER), name))
@@ -461,6 +500,22 @@ def render(
         lambda c, r: at_most(c, r["from_kafka"] / r[DECODE], {"small": 1.3, "large": 99.0, "process": 99.0}),
     )
     ratio("from_http ÷ decode", "", lambda c, r: r["from_http"] / r[DECODE])
+    json_limits = {"small": 3.0, "large": 3.0, "process": 99.0}
+    ratio(
+        "from_json(validate=True) ÷ pydantic model_validate_json",
+        "≤ 3 (small, large)",
+        lambda c, r: at_most(c, r["from_json"] / r[PYDANTIC], json_limits),
+    )
+    ratio(
+        "from_json(validate=True) ÷ json.loads",
+        "≤ 6 (small, large)",
+        lambda c, r: at_most(c, r["from_json"] / r[LOADS], {"small": 6.0, "large": 6.0, "process": 99.0}),
+    )
+    ratio(
+        "to_json ÷ json.dumps",
+        "≤ 3",
+        lambda c, r: at_most(c, r["to_json"] / r[DUMPS], {"small": 3.0, "large": 3.0, "process": 3.0}),
+    )
     ratio("generated check alone ÷ bare parse", "", lambda c, r: r[CHECK] / r[PARSE])
     ratio("protovalidate 2.x (parse + validate) ÷ decode", "", lambda c, r: r[PROTOVALIDATE] / r[DECODE])
     ratio("pydantic model_validate_json ÷ bare parse", "", lambda c, r: r[PYDANTIC] / r[PARSE])
@@ -487,6 +542,19 @@ def render(
         f"then protovalidate's `validate` on each: {memory['protovalidate']:,} KiB "
         f"({memory['protovalidate'] / max(memory['bare'], 1):.2f}x): protovalidate keeps state alive with each "
         "message it validated, the fast path keeps nothing.",
+    ]
+    worst = max(hostile / valid for _, hostile, _, valid in capped.values())
+    verdicts.append(worst <= 10.0)
+    lines += [
+        "- `from_kafka` in structured mode on an event of 4 MiB of empty elements (the most the size cap lets in), "
+        "against the largest valid structured event of the same topic (`testkit.largest.inflate`): "
+        + "; ".join(
+            f"{topic} {hostile_bytes / 1e6:.1f} MB in {hostile * 1e3:.2f} ms, against {valid_bytes / 1e6:.2f} MB in "
+            f"{valid * 1e3:.2f} ms"
+            for topic, (hostile_bytes, hostile, valid_bytes, valid) in capped.items()
+        )
+        + f": at worst **{worst:.2f}x** (target ≤ 10). Validating, `from_kafka` refuses an event larger than a valid "
+        "envelope of the topic makes before reading it (`_binding.largest_structured`).",
         "",
         f"Targets met in this run: {sum(verdicts)} of {len(verdicts)}.",
     ]

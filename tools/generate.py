@@ -21,6 +21,8 @@ Usage:
   * compiles the contract's rules into `ameide_core_proto/sre/_fastpath.py`,
     the validation fast path (tools/fastpath/), and says which message types
     it leaves to protovalidate;
+  * writes a ProtoJSON reader and writer per message type into
+    `ameide_core_proto/sre/_protojson.py` (tools/fastpath/emit_json.py);
   * renders the event catalog, docs/catalog.md and docs/asyncapi.yaml, from
     the package (in --check mode, from the committed code).
 """
@@ -159,6 +161,9 @@ def arrange(staging: Path) -> Path:
     fast, fast_stub, left = fastpath.generate(owned / "sre_contract.binpb")
     (owned / "_fastpath.py").write_text(fast, encoding="utf-8")
     (owned / "_fastpath.pyi").write_text(fast_stub, encoding="utf-8")
+    reader, reader_stub = fastpath.generate_json(owned / "sre_contract.binpb")
+    (owned / "_protojson.py").write_text(reader, encoding="utf-8")
+    (owned / "_protojson.pyi").write_text(reader_stub, encoding="utf-8")
     for notice in fastpath.notices(left):
         print(notice, file=sys.stderr)
     unexpected = [p for p in gen.iterdir() if p.name != "ameide_core_proto"]

@@ -21,10 +21,12 @@ from google.protobuf.message import Message
 from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts._protojson import unique_keys
 from ameide_sre_contracts._rfc3339 import parse_timestamp, utc_text
+from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope, payload_of
 from ameide_sre_contracts.errors import DecodeError, InvalidArgumentError, UnknownTopicError, WrongTopicError, shown
 from ameide_sre_contracts.topics import ENVELOPE_TOPICS, EVENT_TYPES, TOPICS, Topic, payload_info
+from ameide_sre_contracts.validation import largest_valid_size, proven_valid
 
 SPEC_VERSION: Final = "1.0"
 DATA_CONTENT_TYPE: Final = "application/protobuf"
@@ -252,7 +254,21 @@ def structured(envelope: Envelope) -> bytes:
     return json.dumps(document, separators=(",", ":")).encode("utf-8")
 
 
-def parse_structured(value: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, str], bytes]:
+@functools.cache
+def largest_structured(topic: str | None) -> int:
+    """The most bytes a structured event carrying a valid envelope of the topic (of any topic: None) can take.
+
+    The envelope in base64, attributes of `MAX_HEADER_BYTES` escaped to six
+    characters a byte at worst, and room for the JSON around them.
+    """
+    topics = [TOPICS[topic]] if topic is not None else list(TOPICS.values())
+    largest = max(largest_valid_size(each.envelope_type) for each in topics)
+    return 4 * -(-largest // 3) + 6 * MAX_HEADER_BYTES + 4096
+
+
+def parse_structured(
+    value: bytes, max_bytes: int = DEFAULT_MAX_BYTES, largest: int | None = None
+) -> tuple[dict[str, str], bytes]:
     """Attributes and data of a JSON-format event; `DecodeError` if it is not one carrying binary data.
 
     The event may take twice `max_bytes`: base64 and the attributes inflate
@@ -261,9 +277,15 @@ def parse_structured(value: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
     attributes, more than `MAX_HEADER_BYTES` of them, and values that are
     not a CloudEvents attribute type (a string, a boolean, an integer of
     32 bits; null means absent). `specversion` must be the string "1.0".
+    With `largest` (`largest_structured`, when validating), a larger event is
+    refused before it is read.
     """
     if len(value) > max_bytes * 2:
         raise DecodeError(f"{len(value)} bytes exceed the limit of {max_bytes * 2} for a structured event")
+    if largest is not None and len(value) > largest:  # before reading it: no valid envelope makes an event this large
+        raise DecodeError(
+            f"{len(value)} bytes are more than a structured event with a valid envelope takes ({largest})"
+        )
     try:
         document = json.loads(value, object_pairs_hook=unique_keys)
     except DecodeError:
@@ -468,3 +490,95 @@ _SCHEMAS: Final = {
 def _same_instant(left: str, right: str) -> bool:
     first, second = parse_timestamp(left), parse_timestamp(right)
     return first is not None and first == second
+
+
+# --- records as to_kafka writes them --------------------------------------------------------------------------
+
+_OPTIONAL_META: Final = ("correlation_id", "causation_id", "traceparent", "tracestate")
+
+
+def _written_by_topic(prefix: str) -> dict[str, tuple[Any, tuple[Any, ...], Any, dict[bytes, str]]]:
+    """Per topic: its envelope type, the two leading headers, the dataschema header, and type value -> case."""
+    head = ((CONTENT_TYPE_HEADER, DATA_CONTENT_TYPE.encode()), (prefix + "specversion", SPEC_VERSION.encode()))
+    return {
+        topic.name: (
+            envelope_type,
+            head,
+            (prefix + "dataschema", _SCHEMAS[envelope_type].encode()),
+            {event_type.encode(): case for case, event_type in _CASE_EVENT_TYPES[envelope_type].items()},
+        )
+        for envelope_type, topic in ENVELOPE_TOPICS.items()
+    }
+
+
+_FIXED_HEADERS: Final = {
+    prefix: tuple(prefix + name for name in ("id", "source", "subject", "time", "tenantid", "partitionkey"))
+    for prefix in ("ce_", "ce-")
+}
+_OPTIONAL_HEADERS: Final = {
+    prefix: tuple((name, prefix + name.replace("_", "")) for name in _OPTIONAL_META) for prefix in ("ce_", "ce-")
+}
+_WRITTEN: dict[str, dict[str, tuple[Any, tuple[Any, ...], Any, dict[bytes, str]]]] = {}
+
+
+def as_written(topic: str, data: bytes, headers: Any, prefix: str, max_bytes: int) -> Envelope | None:
+    """The valid envelope of a binary-mode record whose headers are exactly what `to_kafka` writes for it.
+
+    One pass over the headers against expectations precomputed per topic and
+    payload type. None for anything else (another order or spelling, other
+    headers, structured mode, an envelope that does not decode, is not proven
+    valid or disagrees): the caller then reads the record attribute by
+    attribute, and says what is wrong.
+    """
+    if (type(headers) is not tuple and type(headers) is not list) or not 10 <= len(headers) <= 14:
+        return None
+    expected = _WRITTEN.get(prefix)
+    if expected is None:
+        expected = _WRITTEN[prefix] = _written_by_topic(prefix)
+    known = expected.get(topic)
+    if known is None:
+        return None
+    envelope_type, head, schema, cases = known
+    event_type = headers[4]
+    if headers[0] != head[0] or headers[1] != head[1] or headers[7] != schema or type(event_type) is not tuple:
+        return None
+    case = cases.get(event_type[1]) if event_type[0] == prefix + "type" and type(event_type[1]) is bytes else None
+    if case is None or not len(data) < min(max_bytes + 1, SCAN_FROM_BYTES):  # decode scans larger data first
+        return None
+    try:
+        envelope: Any = envelope_type.FromString(data)
+    except Exception:  # the attribute-by-attribute reading says what is wrong
+        return None
+    if envelope.WhichOneof(ENVELOPE_TOPICS[envelope_type].oneof) != case or not proven_valid(envelope, len(data)):
+        return None
+    meta = envelope.meta
+    tenant = meta.tenant_id
+    if envelope_type is SreProcessFact:
+        process = envelope.subject
+        subject = process.workflow_id
+        key = f"{tenant}/{process.incident_id or subject}"
+    else:
+        subject = envelope.subject.aggregate_id
+        key = f"{tenant}/{subject}"
+    stamp = meta.occurred_at
+    id_name, source_name, subject_name, time_name, tenant_name, key_name = _FIXED_HEADERS[prefix]
+    wanted = [
+        *head,
+        (id_name, meta.message_id.encode()),
+        (source_name, _source(meta.producer).encode()),
+        event_type,
+        (subject_name, subject.encode()),
+        (time_name, utc_text(stamp.seconds, stamp.nanos).encode()),
+        schema,
+        (tenant_name, tenant.encode()),
+        (key_name, key.encode()),
+    ]
+    if len(headers) > 10:
+        for name, header in _OPTIONAL_HEADERS[prefix]:
+            value = getattr(meta, name)
+            if value:
+                wanted.append((header, value.encode()))
+    if (wanted if type(headers) is list else tuple(wanted)) != headers:
+        return None
+    found: Envelope = envelope
+    return found

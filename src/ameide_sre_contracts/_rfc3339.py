@@ -44,11 +44,20 @@ def parse_timestamp(text: str) -> Timestamp | None:
 
 
 _EPOCH = datetime.date(1970, 1, 1)
-_DATES: dict[int, str] = {}  # days since the epoch -> YYYY-MM-DD: messages of one day share it
-
-
-_CLOCK: Final = [f"{hour:02d}:" for hour in range(24)], [f"{minute:02d}:" for minute in range(60)]
+_MINUTES: dict[int, str] = {}  # minutes since the epoch -> "YYYY-MM-DDTHH:MM:": messages of one minute share it
 _SECONDS: Final = [f"{second:02d}" for second in range(60)]
+
+
+def _minute_text(minutes: int) -> str:
+    days, rest = divmod(minutes, 1440)
+    try:
+        date = (_EPOCH + datetime.timedelta(days=days)).isoformat()
+    except OverflowError:
+        return ""
+    text = f"{date}T{rest // 60:02d}:{rest % 60:02d}:"
+    if len(_MINUTES) < 4096:
+        _MINUTES[minutes] = text
+    return text
 
 
 def utc_text(seconds: int, nanos: int) -> str:
@@ -58,25 +67,17 @@ def utc_text(seconds: int, nanos: int) -> str:
     """
     if not 0 <= nanos <= 999_999_999:
         return ""
-    days, rest = divmod(seconds, 86_400)
-    date = _DATES.get(days)
-    if date is None:
-        try:
-            date = (_EPOCH + datetime.timedelta(days=days)).isoformat() + "T"
-        except OverflowError:
-            return ""
-        if len(_DATES) < 4096:
-            _DATES[days] = date
-    hours, rest = divmod(rest, 3600)
-    minutes, second = divmod(rest, 60)
-    clock = _CLOCK[0][hours] + _CLOCK[1][minutes] + _SECONDS[second]
+    minutes, second = divmod(seconds, 60)
+    prefix = _MINUTES.get(minutes) or _minute_text(minutes)
+    if not prefix:
+        return ""
     if not nanos:
-        return date + clock + "Z"
+        return f"{prefix}{_SECONDS[second]}Z"
     if not nanos % 1_000_000:
-        return f"{date}{clock}.{nanos // 1_000_000:03d}Z"
+        return f"{prefix}{_SECONDS[second]}.{nanos // 1_000_000:03d}Z"
     if not nanos % 1000:
-        return f"{date}{clock}.{nanos // 1000:06d}Z"
-    return f"{date}{clock}.{nanos:09d}Z"
+        return f"{prefix}{_SECONDS[second]}.{nanos // 1000:06d}Z"
+    return f"{prefix}{_SECONDS[second]}.{nanos:09d}Z"
 
 
 def rfc3339(stamp: Timestamp | None, *, zero: str = GO_ZERO_TIME) -> str:

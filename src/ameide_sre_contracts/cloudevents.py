@@ -41,6 +41,7 @@ from ameide_sre_contracts._binding import (
     binary_headers,
     envelope_from,
     is_structured,
+    largest_structured,
     merge_structured,
     parse_structured,
     partition_key,
@@ -129,7 +130,7 @@ def from_http(
     content_type, found = read_binary_headers(headers, HTTP_PREFIX, _percent_decode)
     data = bytes(body)
     if is_structured(content_type):
-        attributes, data = parse_structured(data, max_bytes)
+        attributes, data = parse_structured(data, max_bytes, largest_structured(None) if validate else None)
         found = merge_structured(found, attributes)
     else:
         if content_type:

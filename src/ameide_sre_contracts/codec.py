@@ -12,6 +12,7 @@ from ameide_core_proto.sre.process.v1.process_facts_pb2 import SreProcessFact
 from ameide_sre_contracts._descriptors import is_map
 from ameide_sre_contracts._protojson import MAX_JSON_DEPTH as MAX_JSON_DEPTH
 from ameide_sre_contracts._protojson import parse as _parse_json
+from ameide_sre_contracts._protojson import write as _write_json
 from ameide_sre_contracts._wirescan import SCAN_FROM_BYTES, scan
 from ameide_sre_contracts.envelopes import Envelope
 from ameide_sre_contracts.errors import (
@@ -195,6 +196,9 @@ def to_json(message: Message) -> str:
         InvalidArgumentError: a value ProtoJSON cannot spell (a time outside protobuf's range); `validate`
             refuses such messages first.
     """
+    written = _write_json(message)
+    if written is not None:
+        return written
     from google.protobuf import json_format  # imported on first use: it is slow to import
 
     try:
@@ -272,8 +276,7 @@ def from_json(
     size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
     if size > max_bytes:
         raise DecodeError(f"{cls.DESCRIPTOR.name}: {size} bytes of JSON exceed the limit of {max_bytes}")
-    message = cls()
-    _parse_json(text, message, ignore_unknown_fields=ignore_unknown_fields, validate=validate)
+    message = _parse_json(text, cls, ignore_unknown_fields=ignore_unknown_fields, validate=validate)
     if validate:
         _validate(message)
     return message

@@ -31,9 +31,11 @@ from ameide_sre_contracts._binding import (
     STRUCTURED_CONTENT_TYPE,
     Headers,
     Mode,
+    as_written,
     binary_headers,
     envelope_from,
     is_structured,
+    largest_structured,
     merge_structured,
     parse_structured,
     partition_key,
@@ -43,7 +45,7 @@ from ameide_sre_contracts._binding import (
 from ameide_sre_contracts.codec import DEFAULT_MAX_BYTES, decode
 from ameide_sre_contracts.envelopes import Envelope
 from ameide_sre_contracts.errors import DecodeError, NewerContractError, ValidationError
-from ameide_sre_contracts.topics import DomainFactsTopic, DomainIntentsTopic, ProcessFactsTopic, topic_of
+from ameide_sre_contracts.topics import TOPICS, DomainFactsTopic, DomainIntentsTopic, ProcessFactsTopic, topic_of
 from ameide_sre_contracts.validation import validate as _validate
 
 HeadersLike = Headers
@@ -170,10 +172,17 @@ def from_kafka(
     if not isinstance(value, bytes | bytearray | memoryview):
         raise DecodeError(f"a record value must be bytes, not {type(value).__name__}")
     key_bytes = _key_bytes(key)
-    content_type, found = read_binary_headers(headers, KAFKA_PREFIX)
     data = bytes(value)
+    if validate:  # a record as to_kafka wrote it: one pass over the headers, then the fast path's proof
+        envelope = as_written(name, data, headers, KAFKA_PREFIX, max_bytes)
+        if envelope is not None:
+            if key_bytes is not None and key_bytes != _partition_key_header(headers):
+                raise DecodeError(f"record key {key_bytes[:200]!r} is not the envelope's partition key")
+            return envelope
+    content_type, found = read_binary_headers(headers, KAFKA_PREFIX)
     if is_structured(content_type):
-        attributes, data = parse_structured(data, max_bytes)
+        largest = largest_structured(name) if validate and name in TOPICS else None
+        attributes, data = parse_structured(data, max_bytes, largest)
         found = merge_structured(found, attributes)
     elif found and content_type:
         found["datacontenttype"] = content_type
@@ -193,6 +202,11 @@ PARKED_SUFFIX: Final = ".parked"
 DEAD_LETTER_HEADER_PREFIX: Final = "sre-dlq-"
 """The prefix of the headers that say why a record was set aside (never `ce_`: a replay reads the original)."""
 _MESSAGE_LIMIT = 4096
+
+
+def _partition_key_header(headers: Any) -> bytes:
+    value: bytes = headers[9][1]  # as_written checked that it is the envelope's partition key
+    return value
 
 
 def _header_name(name: object) -> str:

@@ -63,7 +63,7 @@ def _unproven(message: Any, size: int) -> bool:
 _LARGEST: dict[type[Message], int] = {}
 
 
-def _largest_valid(message_type: type[Message]) -> int:
+def largest_valid_size(message_type: type[Message]) -> int:
     """The most bytes a valid message of the type can take (`sizes.max_encoded_size`), worked out on first need."""
     largest = _LARGEST.get(message_type)
     if largest is None:
@@ -83,7 +83,7 @@ def proven_valid(message: Message, size: int = UNBOUNDED_SIZE) -> bool:
     `size`, the message's encoded size when known, lets it skip the upper bounds no value in a message that
     small can break (a text has no more characters than the message has bytes).
     """
-    if SCAN_FROM_BYTES < size < UNBOUNDED_SIZE and size > _largest_valid(type(message)):
+    if SCAN_FROM_BYTES < size < UNBOUNDED_SIZE and size > largest_valid_size(type(message)):
         return False  # more than any valid encoding: broken bounds (or unknown fields), for protovalidate to judge
     check = _FAST.get(type(message)) or _fast_check(type(message))
     try:

@@ -9,7 +9,7 @@ from typing import Any
 from google.protobuf import descriptor_pb2, descriptor_pool, duration_pb2, field_mask_pb2, timestamp_pb2
 
 from ameide_core_proto.sre import _buf_validate_pb2
-from fastpath import emit_python, model
+from fastpath import emit_json, emit_python, model
 
 STUB = '''"""Types of the generated fast path (see _fastpath.py): a check takes the message and its encoded size
 in bytes (or any larger number when the size is not at hand)."""
@@ -35,8 +35,8 @@ def _pool(contract: descriptor_pb2.FileDescriptorSet) -> descriptor_pool.Descrip
     return pool
 
 
-def plans(contract: descriptor_pb2.FileDescriptorSet) -> dict[str, model.MessagePlan]:
-    """The rule model of every message a contract (a FileDescriptorSet without its imports) defines."""
+def _messages(contract: descriptor_pb2.FileDescriptorSet) -> tuple[list[Any], set[tuple[str, str]]]:
+    """Every message type the contract defines (map entries included), and its proto3 `optional` oneofs."""
     pool = _pool(contract)
     messages: list[Any] = []
     synthetic: set[tuple[str, str]] = set()
@@ -53,7 +53,12 @@ def plans(contract: descriptor_pb2.FileDescriptorSet) -> dict[str, model.Message
     for file in contract.file:
         for message in file.message_type:
             collect(file.package, message)
-    return model.build(messages, synthetic)
+    return messages, synthetic
+
+
+def plans(contract: descriptor_pb2.FileDescriptorSet) -> dict[str, model.MessagePlan]:
+    """The rule model of every message a contract (a FileDescriptorSet without its imports) defines."""
+    return model.build(*_messages(contract))
 
 
 def generate(contract_path: Path) -> tuple[str, str, dict[str, str]]:
@@ -61,6 +66,13 @@ def generate(contract_path: Path) -> tuple[str, str, dict[str, str]]:
     built = plans(descriptor_pb2.FileDescriptorSet.FromString(contract_path.read_bytes()))
     unsupported = {name: "; ".join(plan.unsupported) for name, plan in built.items() if plan.unsupported}
     return emit_python.render(built), STUB, unsupported
+
+
+def generate_json(contract_path: Path) -> tuple[str, str]:
+    """The ProtoJSON reader and writer module and its type stub."""
+    messages, synthetic = _messages(descriptor_pb2.FileDescriptorSet.FromString(contract_path.read_bytes()))
+    entries = [message for message in messages if not message.GetOptions().map_entry]
+    return emit_json.render(entries, synthetic), emit_json.STUB
 
 
 def notices(unsupported: dict[str, str]) -> list[str]:
