@@ -26,11 +26,12 @@ NO: Final = object()
 """A key absent from a JSON object (`None` is JSON's null, which clears a field)."""
 
 INT32: Final = (-(2**31), 2**31 - 1)
-_INTEGER_TEXT: Final = re.compile(r"-?[0-9]+")
-_FLOAT_TEXT: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|NaN|-?Infinity")
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# ProtoJSON's spellings, shared with the strict reader (_protojson), so the two readers cannot drift apart.
+INTEGER_TEXT: Final = re.compile(r"-?[0-9]+")
+FLOAT_TEXT: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|NaN|-?Infinity")
+ENUM_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # an unknown one is json_format's to refuse or drop
 _EXTENSION_KEY: Final = re.compile(r"\[[a-zA-Z0-9\._]*\]")
-_DURATION: Final = re.compile(r"(-?)([0-9]+)(?:\.([0-9]{1,9}))?s")
+DURATION_TEXT: Final = re.compile(r"(-?)([0-9]+)(?:\.([0-9]{1,9}))?s")
 _TIMESTAMP_SECONDS: Final = (-62135596800, 253402300799)
 _DURATION_SECONDS: Final = 315_576_000_000
 
@@ -107,7 +108,7 @@ def boolean(value: Any, ignore: bool = False) -> bool:
 def integer(value: Any) -> int:
     """An integer field's JSON value other than a JSON integer: ASCII digits as a string, or an integral float."""
     if type(value) is str:
-        if value.isascii() and _INTEGER_TEXT.fullmatch(value):
+        if value.isascii() and INTEGER_TEXT.fullmatch(value):
             return int(value)
     elif type(value) is float and value.is_integer():
         return int(value)
@@ -140,7 +141,7 @@ def double(value: Any, ignore: bool = False) -> float:
             return float(value)
         except OverflowError:
             raise Refused from None
-    if kind is str and value.isascii() and _FLOAT_TEXT.fullmatch(value):
+    if kind is str and value.isascii() and FLOAT_TEXT.fullmatch(value):
         return float(value)
     raise Refused
 
@@ -158,9 +159,9 @@ def enum(value: Any, names: dict[str, int], ignore: bool) -> Any:
         number = names.get(value)
         if number is not None:
             return number
-        if value.isascii() and _INTEGER_TEXT.fullmatch(value):
+        if value.isascii() and INTEGER_TEXT.fullmatch(value):
             number = int(value)
-        elif ignore and _IDENTIFIER.fullmatch(value):
+        elif ignore and ENUM_NAME.fullmatch(value):
             return NO
         else:
             raise Refused
@@ -283,7 +284,7 @@ def timestamp(value: Any, ignore: bool = False) -> dict[str, int]:
 
 def duration(value: Any, ignore: bool = False) -> dict[str, int]:
     """`-?digits(.1-9 digits)?s` within protobuf's ±10,000 years, as `Duration.FromJsonString` reads it."""
-    match = _DURATION.fullmatch(value) if type(value) is str and value.isascii() else None
+    match = DURATION_TEXT.fullmatch(value) if type(value) is str and value.isascii() else None
     if match is None:
         raise Refused
     sign, whole, fraction = match.groups()

@@ -33,7 +33,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from ameide_sre_contracts._descriptors import field_rules, is_map
-from ameide_sre_contracts._jsonfast import Refused
+from ameide_sre_contracts._jsonfast import DURATION_TEXT, ENUM_NAME, FLOAT_TEXT, INTEGER_TEXT, Refused, unicode
 from ameide_sre_contracts._precheck import MAX_VIOLATIONS, Path, mask_bound, render
 from ameide_sre_contracts._rfc3339 import parse_timestamp
 from ameide_sre_contracts.errors import DecodeError, ValidationError, Violation, violation_order
@@ -49,10 +49,8 @@ _SCAN_FROM = 16 * 1024  # as `_wirescan.SCAN_FROM_BYTES`: smaller texts cost lit
 
 
 def _unicode(text: str, where: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise DecodeError(f"{where}: text with a lone surrogate ({text[:32]!r}...) is not Unicode") from None
+    if not (text.isascii() or unicode(text)):
+        raise DecodeError(f"{where}: text with a lone surrogate ({text[:32]!r}...) is not Unicode")
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -92,7 +90,7 @@ def _check(value: Any, descriptor: Any, where: str, depth: int, path: Path, over
             raise DecodeError(f"{where}: {value[:64]!r} is not an RFC 3339 timestamp (offsets up to ±23:59)")
         return
     if descriptor.full_name == _DURATION:
-        if isinstance(value, str) and not (value.isascii() and _DURATION_TEXT.fullmatch(value)):
+        if isinstance(value, str) and not (value.isascii() and DURATION_TEXT.fullmatch(value)):
             raise DecodeError(f"{where}: {value[:64]!r} is not a duration (seconds, up to 9 decimals, then s)")
         return
     if not isinstance(value, dict):
@@ -126,10 +124,6 @@ def _check(value: Any, descriptor: Any, where: str, depth: int, path: Path, over
         _check_field(field, item, f"{where}.{key}", depth + 1, here, over)
 
 
-_INTEGER_TEXT: Final = re.compile(r"-?[0-9]+")
-_ENUM_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # an unknown one is json_format's to refuse or drop
-_DURATION_TEXT: Final = re.compile(r"-?[0-9]+(?:\.[0-9]{1,9})?s")
-_FLOAT_TEXT: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|NaN|-?Infinity")
 _INTEGER_KINDS: Final = frozenset(
     {
         FieldDescriptor.CPPTYPE_INT32,
@@ -145,12 +139,12 @@ def _numeral(field: Any, item: Any, where: str) -> None:
     """Refuse a number ProtoJSON does not spell that way, before `json_format` reads it as Python would."""
     if isinstance(item, str):
         kind = field.cpp_type
-        if kind in _INTEGER_KINDS and not (item.isascii() and _INTEGER_TEXT.fullmatch(item)):
+        if kind in _INTEGER_KINDS and not (item.isascii() and INTEGER_TEXT.fullmatch(item)):
             raise DecodeError(f"{where}: {item[:32]!r} is not an integer (ASCII digits, as a number or a string)")
-        if kind in _FLOAT_KINDS and not (item.isascii() and _FLOAT_TEXT.fullmatch(item)):
+        if kind in _FLOAT_KINDS and not (item.isascii() and FLOAT_TEXT.fullmatch(item)):
             raise DecodeError(f"{where}: {item[:32]!r} is not a number (a decimal, NaN, Infinity or -Infinity)")
         if kind == FieldDescriptor.CPPTYPE_ENUM and not (
-            item.isascii() and (_INTEGER_TEXT.fullmatch(item) or _ENUM_NAME.fullmatch(item))
+            item.isascii() and (INTEGER_TEXT.fullmatch(item) or ENUM_NAME.fullmatch(item))
         ):
             raise DecodeError(f"{where}: {item[:32]!r} is not an enum value (its name or an integer)")
     elif field.cpp_type in _FLOAT_KINDS and isinstance(item, bool):
